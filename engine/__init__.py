@@ -1,0 +1,1 @@
+"""Pure NumPy RNN engine (filled in by the engine work)."""

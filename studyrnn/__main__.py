@@ -1,0 +1,5 @@
+import sys
+
+from studyrnn.cli import main
+
+sys.exit(main())

@@ -1,0 +1,107 @@
+"""The ``studyrnn`` command line.
+
+``studyrnn`` alone opens the TUI. Every subcommand is a module in ``studyrnn.commands`` with
+
+    HELP: str                         one line for ``studyrnn --help``
+    configure(parser) -> None         adds its arguments (argparse only: keep imports light)
+    run(args) -> int                  does the work; heavy imports go inside it
+
+so ``studyrnn --help`` stays instant and a new command needs no edit here. User errors arrive as
+``StudyrnnError`` and leave as one line on stderr with the error's exit code; anything else is a
+bug, written in full to ``crash.log`` in the data directory and reported in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from studyrnn import __version__
+from studyrnn.errors import StudyrnnError
+
+PROG = "studyrnn"
+
+
+def _add_common_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> None:
+    """--db / --learner / --decks, accepted before or after the subcommand."""
+    default = argparse.SUPPRESS if suppress_defaults else None
+    parser.add_argument("--db", metavar="URL", default=default,
+                        help="progress database URL (default: $STUDYRNN_DB or SQLite in the user data dir)")
+    parser.add_argument("--learner", metavar="NAME", default=default,
+                        help="whose progress to use (default: the OS user)")
+    parser.add_argument("--decks", metavar="DIR", action="append", default=default,
+                        help="an extra deck folder (repeatable; also $STUDYRNN_DECKS)")
+
+
+def command_names() -> list[str]:
+    import studyrnn.commands as commands_pkg
+
+    return sorted(m.name for m in pkgutil.iter_modules(commands_pkg.__path__) if not m.name.startswith("_"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Study backpropagation through time: quizzes, flashcards, spaced repetition "
+        "and a live NumPy RNN. With no command, opens the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_common_options(parser, suppress_defaults=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in command_names():
+        module = importlib.import_module(f"studyrnn.commands.{name}")
+        cmd_name = getattr(module, "NAME", name)
+        cmd = sub.add_parser(cmd_name, help=module.HELP, description=module.HELP)
+        _add_common_options(cmd, suppress_defaults=True)
+        module.configure(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def _report_crash(exc: BaseException) -> str:
+    """Write the traceback to crash.log; return where it went (or '' if that failed too)."""
+    import traceback
+
+    from studyrnn.settings import data_dir
+
+    try:
+        path = data_dir() / "crash.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(exc)))
+        return str(path)
+    except OSError:
+        return ""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        run = getattr(args, "_run", None)
+        if run is None:
+            from studyrnn.tui import main as tui_main
+
+            return tui_main(args)
+        return int(run(args) or 0)
+    except StudyrnnError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `studyrnn generate --list | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a bug: the user gets one line, the traceback goes to the log
+        where = _report_crash(exc)
+        tail = f" (details in {where})" if where else ""
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}{tail}", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per subcommand; see ``studyrnn.cli`` for the protocol each follows."""
