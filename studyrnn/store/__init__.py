@@ -1,0 +1,61 @@
+"""Progress store and FSRS scheduling (see docs/architecture.md).
+
+    store = open_store(settings.db_url)     # migrations run to head; StoreError on a bad file
+    me = store.learner("ada")
+    store.sync_cards(me, decks)
+    card = store.next_card(me)
+    store.preview(me, card.deck_id, card.card_id)          # {1: timedelta, ..., 4: timedelta}
+    store.record_review(me, card.deck_id, card.card_id, 3, verdict=v, answer="0.3",
+                        duration_ms=4200, seed=None, mode="review")
+    store.undo_last(me)
+
+No engine is built at import time; ``open_store`` is the only factory.
+"""
+
+from __future__ import annotations
+
+from studyrnn.errors import StoreError
+from studyrnn.store.domain import (
+    AGAIN,
+    EASY,
+    GOOD,
+    HARD,
+    QUEUE_LEARNING,
+    QUEUE_NEW,
+    QUEUE_RETIRED,
+    QUEUE_REVIEW,
+    CardState,
+    DueCard,
+    Learner,
+    QueueCounts,
+    ReviewRecord,
+    ReviewResult,
+    SchedulerSettings,
+    SyncResult,
+    UndoResult,
+    format_interval,
+)
+from studyrnn.store.repository import Store, day_start
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the progress database at ``url``.
+
+    ``None`` means the default: ``$STUDYRNN_DB`` or an SQLite file in the user data directory.
+    A bare file path means an SQLite file. Raises ``StoreError`` with a clear message for a
+    read-only, damaged or missing-driver database.
+    """
+    from studyrnn.settings import default_db_url
+    from studyrnn.store.engine import open_engine
+
+    engine, where = open_engine(url or default_db_url())
+    return Store(engine, where)
+
+
+__all__ = [
+    "AGAIN", "HARD", "GOOD", "EASY",
+    "QUEUE_NEW", "QUEUE_LEARNING", "QUEUE_REVIEW", "QUEUE_RETIRED",
+    "CardState", "DueCard", "Learner", "QueueCounts", "ReviewRecord", "ReviewResult",
+    "SchedulerSettings", "Store", "StoreError", "SyncResult", "UndoResult",
+    "day_start", "format_interval", "open_store",
+]

@@ -1,0 +1,154 @@
+"""What the store hands out: frozen dataclasses, never ORM rows.
+
+Ratings are plain ints (1 Again, 2 Hard, 3 Good, 4 Easy) above the store; FSRS states are
+ints too (1 Learning, 2 Review, 3 Relearning, as in ``fsrs.State``). A card that was never
+reviewed is *new*: FSRS calls it Learning at step 0, the queue calls it new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATINGS = (AGAIN, HARD, GOOD, EASY)
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+LEARNING, REVIEW, RELEARNING = 1, 2, 3
+STATE_NAMES = {LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+# Which queue a card waits in. RETIRED: the card left every loaded deck; it keeps its state and
+# history and returns to its natural queue when it comes back.
+QUEUE_RETIRED, QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW = -1, 0, 1, 2
+QUEUE_NAMES = {QUEUE_RETIRED: "retired", QUEUE_NEW: "new", QUEUE_LEARNING: "learning", QUEUE_REVIEW: "review"}
+
+MODES = ("review", "quiz", "flashcards")
+
+
+def natural_queue(state: int, reps: int) -> int:
+    """The queue a card belongs in, judged from its FSRS state and review count."""
+    if reps == 0:
+        return QUEUE_NEW
+    return QUEUE_REVIEW if state == REVIEW else QUEUE_LEARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Learner:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerSettings:
+    """A learner's scheduling preferences, stored with the learner."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    new_per_day: int = 20
+    max_reviews_per_day: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """One learner's scheduling state of one card (what ``next_card`` returns as a DueCard)."""
+
+    deck_id: str
+    card_id: str
+    card_type: str
+    queue: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+    @property
+    def queue_name(self) -> str:
+        return QUEUE_NAMES[self.queue]
+
+    @property
+    def is_new(self) -> bool:
+        return self.reps == 0
+
+
+DueCard = CardState
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewResult:
+    """What recording an answer did: the log row's id, when the card is due next, and its new state."""
+
+    review_id: int
+    next_due: datetime
+    interval: timedelta
+    state: CardState
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """The review that was taken back and the card state it restored."""
+
+    review_id: int
+    deck_id: str
+    card_id: str
+    rating: int
+    mode: str
+    state: CardState
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    added: int
+    retired: int
+    restored: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One row of the review log, as statistics and history views see it."""
+
+    id: int
+    deck_id: str
+    card_id: str
+    rating: int
+    outcome: str | None
+    answer: str | None
+    duration_ms: int | None
+    seed: int | None
+    mode: str
+    reviewed_at: datetime
+    session_id: int | None
+
+
+def format_interval(interval: timedelta) -> str:
+    """Human wording of an interval: '45 s', '10 min', '3 h', '1 day', '12 days', '2.3 months'."""
+    seconds = interval.total_seconds()
+    if seconds < 60:
+        return f"{max(0, round(seconds))} s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    if seconds < 86400:
+        hours = seconds / 3600
+        return f"{hours:.0f} h" if hours >= 10 or hours == int(hours) else f"{hours:.1f} h"
+    days = seconds / 86400
+    if days < 31:
+        n = round(days)
+        return "1 day" if n == 1 else f"{n} days"
+    if days < 365:
+        return f"{days / 30.44:.1f} months"
+    return f"{days / 365.25:.1f} years"

@@ -1,0 +1,207 @@
+"""Opening a progress database: URL → engine, connection setup, migrations, clear errors.
+
+SQLite gets WAL (readers never wait for the writer), a busy timeout, foreign keys, and
+``synchronous=NORMAL`` (safe under WAL: a crash of the process or the machine loses no committed
+transaction that the OS flushed; power loss may lose the last few, never corrupting the file).
+pysqlite's own transaction handling is switched off and SQLAlchemy emits BEGIN itself (the recipe
+in SQLAlchemy's SQLite dialect docs), so a write transaction starts with ``BEGIN IMMEDIATE``: it
+takes the write lock up front and waits on the busy timeout instead of failing with "database is
+locked" when a read lock cannot be upgraded. All other SQL is portable to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.pool import StaticPool
+
+from studyrnn.errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 15_000
+WRITE = "studyrnn_write"  # execution option: this connection's transaction will write
+
+
+def normalise_url(url: str) -> URL:
+    """A SQLAlchemy URL; a bare file path means an SQLite file."""
+    text = str(url).strip()
+    if not text:
+        raise StoreError("empty database URL")
+    if "://" not in text:
+        text = f"sqlite:///{Path(text).expanduser().resolve()}"
+    try:
+        return make_url(text)
+    except (ArgumentError, ValueError) as err:
+        raise StoreError(f"not a database URL: {url!r} ({err})") from None
+
+
+def describe(url: URL) -> str:
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind an SQLite URL, or None for an in-memory database."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:"):].split("?", 1)[0]
+    return Path(database).expanduser()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, with a message a user can act on, a file SQLite would choke on later."""
+    if path.is_dir():
+        raise StoreError(f"progress database {path} is a directory, not a database file; pass --db with a file path")
+    if path.exists():
+        mode = path.stat().st_mode
+        # root can write any file: go by the permission bits as well as by access()
+        if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise StoreError(
+                f"progress database {path} is read-only; make it writable (chmod u+w) or choose another with --db"
+            )
+        folder = path.parent
+    else:
+        folder = path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create the folder for the progress database {path}: {err.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"the folder {folder} of the progress database is not writable (SQLite needs it for its journal)")
+
+
+def _install_sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see the module doc)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def create_store_engine(url: URL) -> Engine:
+    backend = url.get_backend_name()
+    kwargs: dict = {}
+    if backend == "sqlite":
+        path = sqlite_path(url)
+        if path is None:
+            # one shared connection, or every checkout would see its own empty database
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            check_sqlite_file(path)
+            kwargs.update(connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+    else:
+        kwargs.update(pool_pre_ping=True)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (NoSuchModuleError, ImportError, ModuleNotFoundError) as err:
+        hint = " (pip install 'studyrnn[postgres]')" if backend == "postgresql" else ""
+        raise StoreError(f"no database driver for {url.drivername}{hint}: {err}") from None
+    except ArgumentError as err:
+        raise StoreError(f"bad database URL {describe(url)}: {err}") from None
+    if backend == "sqlite":
+        _install_sqlite_setup(engine)
+    return engine
+
+
+def explain(err: BaseException, where: str) -> StoreError:
+    """A database exception turned into one line a user can act on."""
+    original = getattr(err, "orig", None) or err
+    text = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+    low = text.lower()
+    if "file is not a database" in low or "malformed" in low or "not a database" in low:
+        return StoreError(f"{where} cannot be read: it is damaged or not an SQLite database ({text})")
+    if "readonly" in low or "read-only" in low:
+        return StoreError(f"{where} is read-only ({text}); make it writable or choose another with --db")
+    if "database is locked" in low or "busy" in low:
+        return StoreError(f"{where} is busy: another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s; try again")
+    if "unable to open" in low:
+        return StoreError(f"cannot open {where}: {text}")
+    if "disk" in low and "full" in low:
+        return StoreError(f"cannot write {where}: the disk is full")
+    return StoreError(f"{where}: {text}")
+
+
+@contextmanager
+def translated(where: str) -> Iterator[None]:
+    """Turn driver errors into StoreError (programming errors pass through untouched)."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except (DBAPIError, OSError) as err:
+        raise explain(err, where) from err
+
+
+def migrate(engine: Engine, where: str) -> None:
+    """Bring the schema to head, inside one write transaction (a fresh file is created here)."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    known = {rev.revision for rev in script.walk_revisions()}
+
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        conn.rollback()
+    if current == head:
+        return
+    if current is not None and current not in known:
+        raise StoreError(
+            f"{where} was written by a newer studyrnn (schema {current}); upgrade studyrnn to open it"
+        )
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # two processes migrating one class database take turns
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4729117)")
+            config.attributes["connection"] = conn
+            if current is None and not inspect(conn).get_table_names():
+                # An empty database: build the head schema in one go and stamp it (Alembic's
+                # "create_all + stamp" recipe); tests check the migrations build the same schema.
+                from studyrnn.store.models import Base
+
+                Base.metadata.create_all(conn)
+                command.stamp(config, "head")
+            else:
+                command.upgrade(config, "head")
+
+
+def open_engine(url: str) -> tuple[Engine, str]:
+    """An engine on a migrated database, and a name for it to use in messages."""
+    parsed = normalise_url(url)
+    where = describe(parsed)
+    where = f"progress database {where}" if parsed.get_backend_name() == "sqlite" else f"database {where}"
+    engine = create_store_engine(parsed)
+    try:
+        with translated(where):
+            migrate(engine, where)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine, where

@@ -1,0 +1,1 @@
+"""Alembic migrations of the progress schema; ``studyrnn.store.engine`` runs them on open."""
