@@ -1,0 +1,284 @@
+"""Forward pass and backpropagation through time for the vanilla RNN (FACTS §1, GBC eq. 10.8).
+
+    a_t = W_xh x_t + W_hh h_{t-1} + b_h,   h_t = f(a_t),   y_t = W_hy h_t + b_y,   t = 1..T
+
+Sequences are time-major: xs (T, B, D). `forward` returns a `Trace` holding what backward needs
+(CS231n's cache): the hidden states, including h_0, and the outputs. `backward` walks the trace
+from T down to 1 carrying δ_{t+1}, and returns the parameter gradients plus δ_t = ∂L/∂h_t for
+every step. Only the h recurrence and the δ recurrence loop over time; the input projection,
+the read-out and every weight gradient are single matrix products over all T·B rows.
+
+Truncation (`truncate=k`) cuts the gradient path between chunks of k steps, as PyTorch users do
+with `h = h.detach()` before steps k, 2k, ...: weights still get every step's contribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .losses import LOSSES, REDUCTIONS, check_targets
+from .params import RNNParams
+
+
+class Trace:
+    """What the forward pass keeps for backward.
+
+    xs (T, B, D) inputs; hs (T+1, B, H) hidden states with hs[0] = h_0 and hs[t] = h_t;
+    ys (S, B, O) outputs of the last S steps (S = T, or 1 for many-to-one);
+    activation, the nonlinearity f, whose derivative backward reads from hs.
+    """
+
+    __slots__ = ("xs", "hs", "ys", "activation")
+
+    def __init__(self, xs: np.ndarray, hs: np.ndarray, ys: np.ndarray, activation: str):
+        self.xs = xs
+        self.hs = hs
+        self.ys = ys
+        self.activation = activation
+
+    @property
+    def h(self) -> np.ndarray:
+        """h_1..h_T, shape (T, B, H) (a view of hs without h_0)."""
+        return self.hs[1:]
+
+
+@dataclass(frozen=True, eq=False)
+class BPTTResult:
+    """Everything one backward pass through time produces.
+
+    loss (float); grads (RNNParams, shapes as the params); dh (T, B, H) with dh[t-1] = ∂L/∂h_t,
+    the total gradient reaching h_t (from its own output and, within a truncation chunk, from
+    later steps); dh0 (B, H) = ∂L/∂h_0 (the first truncation chunk always reaches h_0);
+    trace (the forward Trace).
+    """
+
+    loss: float
+    grads: RNNParams
+    dh: np.ndarray
+    dh0: np.ndarray
+    trace: Trace
+
+    @property
+    def dh_norms(self) -> np.ndarray:
+        """‖∂L/∂h_t‖ for t = 1..T, shape (T,): Frobenius norm over the batch and hidden units."""
+        dh = self.dh
+        return np.sqrt(np.einsum("tbh,tbh->t", dh, dh))
+
+
+def _activate(a: np.ndarray, activation: str) -> None:
+    """Apply f in place (no allocation inside the time loop)."""
+    if activation == "tanh":
+        np.tanh(a, out=a)
+    elif activation == "relu":
+        np.maximum(a, 0.0, out=a)
+    else:
+        # σ(a) = (1 + tanh(a/2)) / 2: in place, and no overflow for large |a| unlike 1/(1+e^-a).
+        a *= 0.5
+        np.tanh(a, out=a)
+        a *= 0.5
+        a += 0.5
+
+
+def activation_derivative(h: np.ndarray, activation: str) -> np.ndarray:
+    """f'(a) written in terms of h = f(a), any shape: tanh 1-h², sigmoid h(1-h), relu [h>0]."""
+    if activation == "tanh":
+        d = h * h
+        np.subtract(1.0, d, out=d)
+        return d
+    if activation == "relu":
+        # PyTorch's relu backward passes gradient where the output is > 0 (zero at a = 0).
+        return (h > 0.0).astype(np.float64)
+    d = 1.0 - h
+    d *= h
+    return d
+
+
+def forward(p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None, last_only: bool = False) -> Trace:
+    """Run the RNN over xs (T, B, D) from h0 (B, H) (zeros by default) and return the Trace.
+
+    With last_only=True only y_T is computed (ys (1, B, O)), for many-to-one losses.
+    """
+    W_xh, W_hh, W_hy = p.W_xh, p.W_hh, p.W_hy
+    T, B, D = xs.shape
+    H = W_hh.shape[0]
+    hs = np.empty((T + 1, B, H))
+    if h0 is None:
+        hs[0] = 0.0
+    else:
+        hs[0] = h0
+    # Input projection for every step at once: one (T·B, D) @ (D, H) product, bias added here.
+    ax = xs.reshape(T * B, D) @ W_xh.T
+    ax += p.b_h
+    ax = ax.reshape(T, B, H)
+    W_hhT = W_hh.T
+    act = p.activation
+    dot = np.dot
+    for t in range(T):
+        a = hs[t + 1]
+        dot(hs[t], W_hhT, out=a)
+        a += ax[t]
+        if act == "tanh":
+            np.tanh(a, out=a)
+        else:
+            _activate(a, act)
+    if last_only:
+        ys = (hs[T] @ W_hy.T + p.b_y)[None]
+    else:
+        ys = hs[1:].reshape(T * B, H) @ W_hy.T
+        ys += p.b_y
+        ys = ys.reshape(T, B, -1)
+    return Trace(xs, hs, ys, act)
+
+
+def backward(
+    p: RNNParams, trace: Trace, dys: np.ndarray, truncate: int | None = None
+) -> tuple[RNNParams, np.ndarray, np.ndarray]:
+    """BPTT from output gradients dys (S, B, O) = ∂L/∂y for the last S steps of the trace.
+
+    S = T is many-to-many, S = 1 many-to-one. truncate=k stops δ from crossing from step
+    k+1 to step k, 2k+1 to 2k, ... (the detach points). Returns (grads RNNParams,
+    dh (T, B, H) with dh[t-1] = ∂L/∂h_t, dh0 (B, H) = ∂L/∂h_0).
+    """
+    xs, hs = trace.xs, trace.hs
+    T, B, D = xs.shape
+    H = hs.shape[2]
+    S = dys.shape[0]
+    O = dys.shape[2]
+    W_hh, W_hy = p.W_hh, p.W_hy
+
+    dY = dys.reshape(S * B, O)
+    h_out = hs[T + 1 - S :].reshape(S * B, H)
+    dW_hy = dY.T @ h_out
+    db_y = dY.sum(axis=0)
+
+    # dh starts as the gradient each h_t receives from its own output; the loop adds the
+    # gradient arriving from step t+1 through W_hh.
+    dh = np.zeros((T, B, H)) if S < T else None
+    if dh is None:
+        dh = (dY @ W_hy).reshape(T, B, H)
+    else:
+        np.dot(dY, W_hy, out=dh[T - S :].reshape(S * B, H))
+    fprime = activation_derivative(hs[1:], trace.activation)
+    da = np.empty((T, B, H))  # da[t-1] = ∂L/∂a_t = δ_t ⊙ f'(a_t)  (r_t in FACTS §1)
+    carry = np.empty((B, H))
+    k = truncate or 0
+    mul, dot = np.multiply, np.dot
+    # Index i = t - 1 (0-based); δ crosses from i to i-1 unless i is a multiple of k.
+    for i in range(T - 1, -1, -1):
+        di = dh[i]
+        if i < T - 1:
+            di += carry
+        mul(di, fprime[i], out=da[i])
+        if i > 0 and (k == 0 or i % k):
+            dot(da[i], W_hh, out=carry)
+        elif i > 0:
+            carry.fill(0.0)
+    dh0 = da[0] @ W_hh
+
+    da2 = da.reshape(T * B, H)
+    dW_hh = da2.T @ hs[:-1].reshape(T * B, H)
+    dW_xh = da2.T @ xs.reshape(T * B, D)
+    db_h = da2.sum(axis=0)
+    grads = RNNParams._unchecked(dW_xh, dW_hh, db_h, dW_hy, db_y, p.activation)
+    return grads, dh, dh0
+
+
+def _prepare(p: RNNParams, xs, targets, loss: str, reduction: str, truncate, many_to_one: bool):
+    """Cheap input validation shared by `bptt` and `loss_and_grads`."""
+    if not isinstance(xs, np.ndarray) or xs.dtype != np.float64:
+        xs = np.asarray(xs, dtype=np.float64)
+    if xs.ndim != 3 or xs.shape[2] != p.W_xh.shape[1]:
+        raise ValueError(f"xs must have shape (T, B, D) with D = {p.W_xh.shape[1]}, got {xs.shape}")
+    T, B = xs.shape[0], xs.shape[1]
+    if T == 0 or B == 0:
+        raise ValueError(f"xs must hold at least one step and one sequence, got shape {xs.shape}")
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"unknown reduction {reduction!r}; expected 'mean' or 'sum'")
+    if truncate is not None and (int(truncate) != truncate or truncate < 1):
+        raise ValueError(f"truncate must be a positive integer or None, got {truncate!r}")
+    lead = (B,) if many_to_one else (T, B)
+    targets = check_targets(loss, targets, lead, p.W_hy.shape[0])
+    return xs, targets
+
+
+def bptt(
+    p: RNNParams,
+    xs: np.ndarray,
+    targets: np.ndarray,
+    loss: str = "squared_error",
+    reduction: str = "mean",
+    truncate: int | None = None,
+    h0: np.ndarray | None = None,
+    many_to_one: bool = False,
+) -> BPTTResult:
+    """Forward, loss and backward in one call, keeping everything (see `BPTTResult`).
+
+    xs (T, B, D). Many-to-many targets: squared_error (T, B, O) floats, cross_entropy (T, B)
+    classes. many_to_one=True puts the loss on the last step only; targets are then (B, O) or
+    (B,), exactly torch's loss on y_T. h0 (B, H) defaults to zeros.
+    """
+    xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
+    T, B = xs.shape[0], xs.shape[1]
+    trace = forward(p, xs, h0, last_only=many_to_one)
+    S = trace.ys.shape[0]
+    O = trace.ys.shape[2]
+    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
+    value, dY = LOSSES[loss](trace.ys.reshape(S * B, O), rows, reduction)
+    grads, dh, dh0 = backward(p, trace, dY.reshape(S, B, O), truncate)
+    return BPTTResult(value, grads, dh, dh0, trace)
+
+
+def loss_and_grads(
+    p: RNNParams,
+    xs: np.ndarray,
+    targets: np.ndarray,
+    loss: str = "squared_error",
+    reduction: str = "mean",
+    truncate: int | None = None,
+    h0: np.ndarray | None = None,
+    many_to_one: bool = False,
+) -> tuple[float, RNNParams]:
+    """The pinned contract: (loss, grads) with grads an RNNParams shaped like p.
+
+    xs (T, B, D) float64. loss "squared_error" (targets (T, B, O), == torch mse_loss) or
+    "cross_entropy" (targets (T, B) class indices, == torch cross_entropy over T·B rows);
+    reduction "mean" or "sum" over all elements/rows. truncate=k detaches h every k steps.
+    h0 (B, H) or None for zeros. many_to_one=True: loss at the last step only, targets (B, O)
+    or (B,). The gradient is unclipped: clip it afterwards with `clip_grad_norm`.
+    """
+    xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
+    T, B = xs.shape[0], xs.shape[1]
+    trace = forward(p, xs, h0, last_only=many_to_one)
+    ys = trace.ys
+    S, O = ys.shape[0], ys.shape[2]
+    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
+    value, dY = LOSSES[loss](ys.reshape(S * B, O), rows, reduction)
+    grads = backward(p, trace, dY.reshape(S, B, O), truncate)[0]
+    return value, grads
+
+
+def loss_value(
+    p: RNNParams,
+    xs: np.ndarray,
+    targets: np.ndarray,
+    loss: str = "squared_error",
+    reduction: str = "mean",
+    h0: np.ndarray | None = None,
+    many_to_one: bool = False,
+) -> float:
+    """The loss alone (no backward): xs (T, B, D), targets as in `loss_and_grads`."""
+    xs, targets = _prepare(p, xs, targets, loss, reduction, None, many_to_one)
+    B = xs.shape[1]
+    trace = forward(p, xs, h0, last_only=many_to_one)
+    S, O = trace.ys.shape[0], trace.ys.shape[2]
+    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
+    return LOSSES[loss](trace.ys.reshape(S * B, O), rows, reduction)[0]
+
+
+def predict(p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Outputs ys (T, B, O) and hidden states (T, B, H) for xs (T, B, D)."""
+    xs = np.asarray(xs, dtype=np.float64)
+    trace = forward(p, xs, h0)
+    return trace.ys, trace.h

@@ -1,0 +1,151 @@
+"""Seeded toy tasks for recurrent networks. Each returns a `TaskBatch`: inputs, targets and the
+loss to train them with. Same arguments and seed → the same arrays.
+
+  adding_problem   [Hochreiter & Schmidhuber 1997]: sum the two marked numbers (many-to-one)
+  copy_task        remember a short symbol string across a delay, then replay it
+  sine_prediction  predict the next sample of a sine wave (many-to-many regression)
+
+`sampler(name, **kwargs)` turns a task into a callable `rng -> TaskBatch` for `train`, which
+then draws a fresh batch at every step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Seed = int | np.random.Generator
+
+
+@dataclass(frozen=True, eq=False)
+class TaskBatch:
+    """One batch of a toy task.
+
+    xs (T, B, D) float64 inputs; targets: (T, B, O) floats or (T, B) classes when many-to-many,
+    (B, O) or (B,) when many_to_one; loss "squared_error" or "cross_entropy"; input_size D and
+    output_size O for `init_rnn`; name of the task.
+    """
+
+    name: str
+    xs: np.ndarray
+    targets: np.ndarray
+    loss: str
+    many_to_one: bool
+    input_size: int
+    output_size: int
+
+    @property
+    def seq_len(self) -> int:
+        """T."""
+        return self.xs.shape[0]
+
+    @property
+    def batch_size(self) -> int:
+        """B."""
+        return self.xs.shape[1]
+
+    def loss_kwargs(self) -> dict:
+        """Keyword arguments for `loss_and_grads` / `bptt`: loss and many_to_one."""
+        return {"loss": self.loss, "many_to_one": self.many_to_one}
+
+
+def _rng(seed: Seed) -> np.random.Generator:
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def adding_problem(seq_len: int = 20, batch_size: int = 16, seed: Seed = 0) -> TaskBatch:
+    """The adding problem: xs (T, B, 2) with channel 0 ~ U(0, 1) and channel 1 a marker that is 1
+    at one step in the first half and one step in the second half; target (B, 1) the sum of the
+    two marked values, read at the last step (many-to-one, squared error). A constant guess of
+    1 scores 1/6 mean squared error, so anything below that has learnt something.
+    """
+    T, B = int(seq_len), int(batch_size)
+    if T < 2 or B < 1:
+        raise ValueError(f"adding_problem needs seq_len ≥ 2 and batch_size ≥ 1, got {T}, {B}")
+    rng = _rng(seed)
+    values = rng.uniform(0.0, 1.0, size=(T, B))
+    half = T // 2
+    first = rng.integers(0, half, size=B)
+    second = rng.integers(half, T, size=B)
+    markers = np.zeros((T, B))
+    cols = np.arange(B)
+    markers[first, cols] = 1.0
+    markers[second, cols] = 1.0
+    xs = np.stack([values, markers], axis=2)
+    targets = (values[first, cols] + values[second, cols])[:, None]
+    return TaskBatch("adding", xs, targets, "squared_error", True, 2, 1)
+
+
+def copy_task(
+    length: int = 5, delay: int = 10, n_symbols: int = 4, batch_size: int = 16, seed: Seed = 0
+) -> TaskBatch:
+    """Copy/memory task: see `length` random symbols, wait `delay` steps, replay them.
+
+    Inputs one-hot over n_symbols + 2 channels (symbols, blank = n_symbols, go = n_symbols+1):
+    the symbols for `length` steps, blanks, the go marker on the last step of the delay, then
+    blanks while answering. T = 2·length + delay. Targets (T, B) classes over n_symbols + 1
+    (blank = n_symbols) — blank until the go marker has been seen, then the symbols in order;
+    cross-entropy at every step (many-to-many).
+    """
+    L, K, B = int(length), int(n_symbols), int(batch_size)
+    delay = int(delay)
+    if L < 1 or K < 1 or B < 1 or delay < 1:
+        raise ValueError("copy_task needs length, n_symbols, batch_size and delay all ≥ 1")
+    rng = _rng(seed)
+    T = 2 * L + delay
+    symbols = rng.integers(0, K, size=(L, B))
+    in_class = np.full((T, B), K)
+    in_class[:L] = symbols
+    in_class[L + delay - 1] = K + 1
+    xs = np.zeros((T, B, K + 2))
+    np.put_along_axis(xs, in_class[:, :, None], 1.0, axis=2)
+    targets = np.full((T, B), K, dtype=np.intp)
+    targets[L + delay :] = symbols
+    return TaskBatch("copy", xs, targets, "cross_entropy", False, K + 2, K + 1)
+
+
+def sine_prediction(
+    seq_len: int = 30, batch_size: int = 16, seed: Seed = 0, freq_range: tuple[float, float] = (0.1, 0.3)
+) -> TaskBatch:
+    """Next-step prediction of sine waves: x_t = sin(ω t + φ), target x_{t+1}; xs (T, B, 1),
+    targets (T, B, 1); ω ~ U(freq_range) radians per step and φ ~ U(0, 2π) per sequence;
+    squared error at every step (many-to-many)."""
+    T, B = int(seq_len), int(batch_size)
+    if T < 1 or B < 1:
+        raise ValueError(f"sine_prediction needs seq_len ≥ 1 and batch_size ≥ 1, got {T}, {B}")
+    rng = _rng(seed)
+    omega = rng.uniform(freq_range[0], freq_range[1], size=B)
+    phase = rng.uniform(0.0, 2.0 * np.pi, size=B)
+    wave = np.sin(np.arange(T + 1)[:, None] * omega + phase)  # (T+1, B)
+    return TaskBatch("sine", wave[:-1, :, None].copy(), wave[1:, :, None].copy(), "squared_error", False, 1, 1)
+
+
+TASKS: dict[str, Callable[..., TaskBatch]] = {
+    "adding": adding_problem,
+    "copy": copy_task,
+    "sine": sine_prediction,
+}
+
+
+def make_task(name: str, seed: Seed = 0, **kwargs) -> TaskBatch:
+    """A batch of the named task ("adding", "copy", "sine")."""
+    try:
+        fn = TASKS[name]
+    except KeyError:
+        raise ValueError(f"unknown task {name!r}; expected one of {', '.join(TASKS)}") from None
+    return fn(seed=seed, **kwargs)
+
+
+def sampler(name: str, **kwargs) -> Callable[[np.random.Generator], TaskBatch]:
+    """A callable rng -> fresh TaskBatch of the named task, for `train(..., task=...)`."""
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; expected one of {', '.join(TASKS)}")
+    fn = TASKS[name]
+
+    def draw(rng: np.random.Generator) -> TaskBatch:
+        return fn(seed=rng, **kwargs)
+
+    draw.task_name = name  # type: ignore[attr-defined]
+    return draw
