@@ -1,0 +1,99 @@
+"""Forward-pass generators in the lecture notation s_t = tanh(W_x x_t + W_s s_{t-1}),
+y_t = W_y s_t, E_t = (d_t - y_t)²."""
+
+from __future__ import annotations
+
+import math
+
+from engine.generators._format import approx, aparen, num, paren, rnd
+from engine.generators._registry import Context, Param, Question, register
+
+NOTATION = "s_t = tanh(W_x·x_t + W_s·s_{t-1}), y_t = W_y·s_t, E_t = (d_t - y_t)²"
+
+
+def _weight(ctx: Context, key: str, low: float, high: float) -> float:
+    return ctx.take(key, lambda r: rnd(r.uniform(low, high), 2))
+
+
+@register(
+    "hidden_state_step",
+    "One step of a scalar tanh RNN: s_t = tanh(W_x·x + W_s·s_prev)",
+    [
+        Param("W_x", "float", "input weight", low=-100.0, high=100.0),
+        Param("W_s", "float", "recurrent weight", low=-100.0, high=100.0),
+        Param("x", "float", "input x_t", low=-100.0, high=100.0),
+        Param("s_prev", "float", "previous state s_{t-1} (a tanh output)", low=-1.0, high=1.0),
+    ],
+)
+def hidden_state_step(ctx: Context) -> Question:
+    W_x = _weight(ctx, "W_x", -2.0, 2.0)
+    W_s = _weight(ctx, "W_s", -1.5, 1.5)
+    x = _weight(ctx, "x", -2.0, 2.0)
+    s_prev = _weight(ctx, "s_prev", -0.95, 0.95)
+    a = W_x * x + W_s * s_prev
+    s = math.tanh(a)
+    prompt = (
+        f"A scalar RNN (no bias) updates its state by s_t = tanh(W_x·x_t + W_s·s_{{t-1}}).\n"
+        f"With W_x = {num(W_x)}, W_s = {num(W_s)}, x_t = {num(x)} and s_{{t-1}} = {num(s_prev)}, what is s_t?"
+    )
+    steps = [
+        f"Pre-activation: a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {num(W_s)} × {paren(s_prev)} "
+        f"= {approx(W_x * x, 6)} + {aparen(W_s * s_prev, 6)} = {approx(a, 6)}.",
+        f"s_t = tanh({approx(a, 6)}) = {approx(s, 6)}.",
+    ]
+    return ctx.question(
+        prompt=prompt,
+        answer=s,
+        solution=steps,
+        tolerance={"rtol": 1e-2, "atol": 1e-4},
+        source="FACTS §1 (lecture notation); GBC eq. 10.8",
+    )
+
+
+@register(
+    "output_and_error",
+    "Output y_t and squared error E_t = (d_t - y_t)² at one step (lecture notation)",
+    [
+        Param("W_x", "float", "input weight", low=-100.0, high=100.0),
+        Param("W_s", "float", "recurrent weight", low=-100.0, high=100.0),
+        Param("W_y", "float", "output weight", low=-100.0, high=100.0),
+        Param("x", "float", "input x_t", low=-100.0, high=100.0),
+        Param("s_prev", "float", "previous state s_{t-1}", low=-1.0, high=1.0),
+        Param("d", "float", "target d_t", low=-100.0, high=100.0),
+        Param("quantity", "str", "'output' (y_t) or 'error' (E_t)", choices=("output", "error")),
+    ],
+)
+def output_and_error(ctx: Context) -> Question:
+    W_x = _weight(ctx, "W_x", -2.0, 2.0)
+    W_s = _weight(ctx, "W_s", -1.5, 1.5)
+    W_y = _weight(ctx, "W_y", -2.0, 2.0)
+    x = _weight(ctx, "x", -2.0, 2.0)
+    s_prev = _weight(ctx, "s_prev", -0.95, 0.95)
+    d = ctx.take("d", lambda r: rnd(r.uniform(-1.5, 1.5), 1))
+    quantity = ctx.take("quantity", lambda r: str(r.choice(["output", "error"])))
+    a = W_x * x + W_s * s_prev
+    s = math.tanh(a)
+    y = W_y * s
+    E = (d - y) ** 2
+    steps = [
+        f"a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {num(W_s)} × {paren(s_prev)} = {approx(a, 6)}.",
+        f"s_t = tanh(a_t) = {approx(s, 6)}.",
+        f"y_t = W_y·s_t = {num(W_y)} × {aparen(s, 6)} = {approx(y, 6)}.",
+    ]
+    if quantity == "output":
+        answer, ask = y, "What is the output y_t?"
+    else:
+        answer, ask = E, "What is the squared error E_t?"
+        steps.append(f"E_t = (d_t - y_t)² = ({num(d)} - {aparen(y, 6)})² = ({approx(d - y, 6)})² = {approx(E, 6)}.")
+    prompt = (
+        f"A scalar RNN (no biases): {NOTATION}.\n"
+        f"W_x = {num(W_x)}, W_s = {num(W_s)}, W_y = {num(W_y)}; at step t the input is x_t = {num(x)}, "
+        f"the previous state s_{{t-1}} = {num(s_prev)} and the target d_t = {num(d)}.\n{ask}"
+    )
+    return ctx.question(
+        prompt=prompt,
+        answer=answer,
+        solution=steps,
+        tolerance={"rtol": 1e-2, "atol": 1e-3},
+        source="FACTS §1 (lecture notation)",
+    )
