@@ -1,0 +1,399 @@
+"""The bundled decks: complete, well-formed and numerically right.
+
+Everything here reads the YAML with `yaml.safe_load`, independently of the app's loader, and
+re-derives every numeric answer from its own formula (the table `EXPECTED` below), so a wrong
+number in a deck fails here even if the app agrees with it. One test checks that the app's loader
+accepts every deck, once `studyrnn.decks` exists.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DECK_DIR = REPO / "content" / "decks"
+DECK_FILES = sorted(DECK_DIR.glob("*.yaml"))
+
+CARD_TYPES = {"flashcard", "choice", "multi", "true_false", "order", "numeric", "text", "generated"}
+SCHEMA_LINE = "# yaml-language-server: $schema=../schema/deck.schema.json"
+
+# The six generators whose names and parameter keys are pinned (issue 4).
+PINNED_GENERATORS = {
+    "total_sequence_loss": {"losses", "reduction"},
+    "clip_by_norm": {"gradient", "max_norm", "component"},
+    "clip_by_value": {"gradient", "clip_value", "component"},
+    "hidden_state_step": {"W_x", "W_s", "x", "s_prev"},
+    "parameter_count": {"input_size", "hidden_size", "output_size"},
+    "gradient_decay": {"w", "activation_derivatives"},
+}
+
+REQUIRED_FIELDS = {
+    "flashcard": {"front", "back"},
+    "choice": {"prompt", "options", "answer"},
+    "multi": {"prompt", "options", "answers"},
+    "true_false": {"statement", "answer"},
+    "order": {"prompt", "items"},
+    "numeric": {"prompt", "answer"},
+    "text": {"prompt", "answers"},
+    "generated": {"generator"},
+}
+
+
+def _params(input_size: int, hidden_size: int, output_size: int) -> int:
+    d, h, o = input_size, hidden_size, output_size
+    return h * d + h * h + h + o * h + o
+
+
+def _global_clip(grads: list[list[float]], max_norm: float) -> list[list[float]]:
+    """PyTorch clip_grad_norm_, written out by hand."""
+    total = math.sqrt(sum(v * v for g in grads for v in g))
+    coef = min(1.0, max_norm / (total + 1e-6))
+    return [[v * coef for v in g] for g in grads]
+
+
+def _per_variable_clip(grads: list[list[float]], clipnorm: float) -> list[list[float]]:
+    """Keras clipnorm: each variable's gradient clipped by its own norm."""
+    out = []
+    for g in grads:
+        n = math.sqrt(sum(v * v for v in g))
+        out.append([v * clipnorm / n for v in g] if n > clipnorm else list(g))
+    return out
+
+
+def _lecture_dE3_dWs() -> float:
+    """Identity-activation lecture RNN, ∂E_3/∂W_s by finite differences (independent of the
+    chain-rule sum the card explains)."""
+
+    def e3(ws: float) -> float:
+        s, wx, wy = 0.0, 1.0, 1.0
+        for x in (1.0, 0.0, 0.0):
+            s = ws * s + wx * x
+        return (0.0 - wy * s) ** 2
+
+    eps = 1e-6
+    return (e3(0.5 + eps) - e3(0.5 - eps)) / (2 * eps)
+
+
+def _largest_singular_2x2(a: float, b: float, c: float, d: float) -> float:
+    # singular values of [[a, b], [c, d]]: sqrt of the eigenvalues of MᵀM
+    p = a * a + c * c
+    q = a * b + c * d
+    r = b * b + d * d
+    tr, det = p + r, p * r - q * q
+    return math.sqrt(tr / 2 + math.sqrt(tr * tr / 4 - det))
+
+
+# deck id / card id -> an independent computation of the expected answer
+EXPECTED: dict[tuple[str, str], float] = {
+    # bptt-basics
+    ("bptt-basics", "tanh-local-derivative"): 1 - 0.6**2,
+    ("bptt-basics", "chain-product-scalar"): math.prod(0.8 * d for d in (0.9, 0.5, 0.75)),
+    ("bptt-basics", "accumulate-contributions"): 0.12 - 0.05 + 0.30,
+    ("bptt-basics", "lecture-de3-dws"): _lecture_dE3_dWs(),
+    # rnn-equations
+    ("rnn-equations", "lecture-error"): (1.0 - 0.7) ** 2,
+    ("rnn-equations", "lecture-state-step"): math.tanh(0.5 * 1 + 0.8 * 0.25),
+    ("rnn-equations", "lecture-error-chain"): (1 - 2 * math.tanh(0.7)) ** 2,
+    ("rnn-equations", "param-count-small"): _params(3, 4, 2),
+    ("rnn-equations", "sum-loss"): sum([0.2, 0.5, 0.1, 0.4]),
+    ("rnn-equations", "mean-loss"): sum([0.2, 0.5, 0.1, 0.4]) / 4,
+    ("rnn-equations", "softmax-ce-component"): 0.7 - 1.0,
+    # vanishing-exploding
+    ("vanishing-exploding", "jacobian-count"): 10 - 3,
+    ("vanishing-exploding", "half-to-the-tenth"): 0.5**10,
+    ("vanishing-exploding", "growth-five-steps"): (1.5 * 0.9) ** 5,
+    ("vanishing-exploding", "steps-to-one-percent"): next(k for k in range(1, 1000) if 0.9**k < 0.01),
+    ("vanishing-exploding", "gamma-sigmoid"): max(
+        (1 / (1 + math.exp(-a))) * (1 - 1 / (1 + math.exp(-a))) for a in [i / 100 for i in range(-500, 501)]
+    ),
+    ("vanishing-exploding", "sigmoid-threshold"): 1 / 0.25,
+    ("vanishing-exploding", "two-by-two-singular"): _largest_singular_2x2(0.6, 0.0, 0.0, -0.9),
+    ("vanishing-exploding", "bound-twenty-steps"): (3.2 / 4) ** 20,
+    # remedies: g1 = [3, 4], g2 = [12]
+    ("remedies", "torch-global-component"): _global_clip([[3, 4], [12]], 1.0)[0][0],
+    ("remedies", "torch-global-g2"): _global_clip([[3, 4], [12]], 1.0)[1][0],
+    ("remedies", "torch-returns-total"): math.sqrt(3**2 + 4**2 + 12**2),
+    ("remedies", "keras-clipnorm-g1"): _per_variable_clip([[3, 4], [12]], 1.0)[0][0],
+    ("remedies", "keras-clipnorm-g2"): _per_variable_clip([[3, 4], [12]], 1.0)[1][0],
+    ("remedies", "value-clip-example"): max(-0.5, min(0.5, 4.0)),
+    ("remedies", "no-clip-large-max"): _global_clip([[3, 4], [12]], 20.0)[1][0],
+    ("remedies", "sgd-after-clip"): 1.0 - 0.1 * _global_clip([[3, 4]], 1.0)[0][0],
+    # bptt-cost
+    ("bptt-cost", "per-step-madds"): 100 * 50 + 100 * 100 + 10 * 100,
+    ("bptt-cost", "per-sequence-madds"): 200 * (100 * 50 + 100 * 100 + 10 * 100),
+    ("bptt-cost", "stored-states-batch"): 32 * 200 * 100,
+    ("bptt-cost", "time-scaling"): 400 / 100,
+    ("bptt-cost", "param-count-cost"): _params(10, 20, 5),
+    ("bptt-cost", "rtrl-ratio"): 100**4 / 100**2,
+    ("bptt-cost", "rtrl-memory"): 100 * 100**2,
+    ("bptt-cost", "tbptt-memory"): 50 * 128,
+    ("bptt-cost", "tbptt-passes"): len(range(10, 101, 10)),
+    # misconceptions
+    ("misconceptions", "standard-loss-mean"): sum([0.2, 0.5, 0.1, 0.4]) / 4,
+    # rnn-grundlagen
+    ("rnn-grundlagen", "zustand-rechnen"): math.tanh(0.3 * 2 + 0.5 * 0.4),
+    ("rnn-grundlagen", "zustand-start"): math.tanh(1.0 * 0.5 + 0.5 * 0.0),
+    ("rnn-grundlagen", "quadratischer-fehler"): (1.0 - 0.6) ** 2,
+    ("rnn-grundlagen", "many-to-many-summe"): 0.3 + 0.1 + 0.2,
+    ("rnn-grundlagen", "many-to-one-wert"): 0.2,
+    ("rnn-grundlagen", "parameterzahl"): _params(2, 3, 1),
+    ("rnn-grundlagen", "halbe-hoch-zehn"): 0.5**10,
+}
+
+
+def _load(path: Path) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+DECKS = {p.name: _load(p) for p in DECK_FILES}
+
+
+def _all_cards():
+    for name, deck in DECKS.items():
+        for card in deck["cards"]:
+            yield name, deck, card
+
+
+def _within(value: float, expected: float, tol: dict | None) -> bool:
+    tol = tol or {}
+    if tol.get("sigfigs"):
+        digits = int(tol["sigfigs"])
+        if expected == 0:
+            return value == 0
+        scale = 10 ** (math.floor(math.log10(abs(expected))) - digits + 1)
+        return round(value / scale) == round(expected / scale)
+    rtol = tol.get("rtol", 1e-2) if tol.get("rtol") is not None else 1e-2
+    atol = tol.get("atol", 1e-8) if tol.get("atol") is not None else 1e-8
+    return abs(value - expected) <= atol + rtol * abs(expected)
+
+
+def test_at_least_seven_decks_with_unique_ids():
+    assert len(DECK_FILES) >= 7
+    ids = [d["id"] for d in DECKS.values()]
+    assert len(ids) == len(set(ids))
+    for name, deck in DECKS.items():
+        assert name == f"{deck['id']}.yaml", f"{name}: file name should match the deck id"
+
+
+def test_expected_decks_present():
+    ids = {d["id"] for d in DECKS.values()}
+    assert {
+        "bptt-basics",
+        "rnn-equations",
+        "vanishing-exploding",
+        "remedies",
+        "bptt-cost",
+        "misconceptions",
+        "rnn-grundlagen",
+    } <= ids
+
+
+@pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
+def test_first_line_is_schema_comment(path: Path):
+    assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_LINE
+
+
+@pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
+def test_safe_yaml_only(path: Path):
+    # no tags, anchors or aliases: the bundled decks are plain data
+    for event in yaml.parse(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader):
+        assert not isinstance(event, yaml.AliasEvent), f"{path.name}: aliases are not used in bundled decks"
+        assert getattr(event, "anchor", None) is None, f"{path.name}: anchors are not used in bundled decks"
+        assert getattr(event, "tag", None) is None, f"{path.name}: explicit YAML tags are not allowed"
+
+
+def test_deck_header_fields():
+    for name, deck in DECKS.items():
+        assert isinstance(deck["title"], str) and deck["title"].strip(), name
+        assert deck["language"] in {"en", "de"}, name
+
+
+def test_german_deck_is_german():
+    deck = next(d for d in DECKS.values() if d["id"] == "rnn-grundlagen")
+    assert deck["language"] == "de"
+    assert any(w in deck["notes"] for w in ("verborgene", "Gewichtsmatrizen", "Zeitschritt"))
+    others = [d for d in DECKS.values() if d["id"] != "rnn-grundlagen"]
+    assert all(d["language"] == "en" for d in others)
+
+
+def test_german_deck_covers_source_002_topics():
+    deck = next(d for d in DECKS.values() if d["id"] == "rnn-grundlagen")
+    text = deck["notes"] + " ".join(yaml.safe_dump(c, allow_unicode=True) for c in deck["cards"])
+    for topic in ("MLP", "W_s", "tanh", "Sigmoid", "ReLU", "many-to-one", "many-to-many", "BPTT", "LSTM",
+                  "verschwinden", "explodier"):
+        assert topic in text, topic
+
+
+@pytest.mark.parametrize("name", sorted(DECKS))
+def test_notes_are_substantive(name: str):
+    notes = DECKS[name]["notes"]
+    assert isinstance(notes, str)
+    assert len(notes) > 400
+    assert notes.count("\n\n") >= 4, "several paragraphs"
+
+
+def test_card_counts_and_types():
+    cards = [c for _, _, c in _all_cards()]
+    assert len(cards) >= 120
+    types = Counter(c["type"] for c in cards)
+    assert set(types) == CARD_TYPES, types
+    for t in CARD_TYPES:
+        assert types[t] >= 3, f"several {t} cards expected, found {types[t]}"
+    assert types["generated"] >= 12
+
+
+def test_card_ids_unique_within_each_deck():
+    for name, deck in DECKS.items():
+        ids = [c["id"] for c in deck["cards"]]
+        dupes = [i for i, n in Counter(ids).items() if n > 1]
+        assert not dupes, f"{name}: duplicate ids {dupes}"
+        for i in ids:
+            assert isinstance(i, str) and i and all(ch.isdigit() or "a" <= ch <= "z" or ch == "-" for ch in i), i
+
+
+def test_card_ids_unique_across_decks():
+    # not required by the format (progress is keyed by deck id + card id) but keeps references clear
+    ids = [c["id"] for _, _, c in _all_cards()]
+    assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+
+
+def test_every_card_has_explanation_and_source():
+    for name, _, card in _all_cards():
+        where = f"{name}:{card['id']}"
+        assert card["type"] in CARD_TYPES, where
+        assert isinstance(card.get("explanation"), str) and card["explanation"].strip(), where
+        assert isinstance(card.get("source"), str) and card["source"].strip(), where
+        assert "FACTS" not in card["source"], f"{where}: cite the original source, not the fact sheet"
+        assert isinstance(card.get("tags", []), list), where
+
+
+def test_card_fields_well_formed():
+    for name, _, card in _all_cards():
+        where = f"{name}:{card['id']}"
+        t = card["type"]
+        missing = REQUIRED_FIELDS[t] - set(card)
+        assert not missing, f"{where}: missing {missing}"
+        for key in ("prompt", "front", "back", "statement"):
+            if key in card:
+                assert isinstance(card[key], str) and card[key].strip(), f"{where}: {key}"
+        if t == "choice":
+            opts = card["options"]
+            assert all(isinstance(o, str) for o in opts) and len(opts) >= 2, where
+            assert len(set(opts)) == len(opts), where
+            assert isinstance(card["answer"], int) and 0 <= card["answer"] < len(opts), where
+        elif t == "multi":
+            opts, ans = card["options"], card["answers"]
+            assert all(isinstance(o, str) for o in opts) and len(opts) >= 3, where
+            assert ans and all(isinstance(a, int) and 0 <= a < len(opts) for a in ans), where
+            assert len(set(ans)) == len(ans) and len(ans) < len(opts), where
+        elif t == "true_false":
+            assert isinstance(card["answer"], bool), where
+        elif t == "order":
+            items = card["items"]
+            assert len(items) >= 3 and all(isinstance(i, str) for i in items), where
+            assert len(set(items)) == len(items), where
+        elif t == "numeric":
+            assert isinstance(card["answer"], (int, float)) and not isinstance(card["answer"], bool), where
+            assert math.isfinite(card["answer"]), where
+            tol = card.get("tolerance")
+            assert tol is not None, f"{where}: give an explicit tolerance"
+            assert set(tol) <= {"rtol", "atol", "sigfigs"}, where
+        elif t == "text":
+            answers = card["answers"]
+            assert answers and all(isinstance(a, str) and a.strip() for a in answers), where
+            assert card.get("match", "casefold") in {"exact", "casefold", "fuzzy"}, where
+        elif t == "generated":
+            assert isinstance(card["generator"], str), where
+            assert isinstance(card.get("params", {}), dict), where
+
+
+def test_true_false_answers_not_all_the_same():
+    answers = [c["answer"] for _, _, c in _all_cards() if c["type"] == "true_false"]
+    assert 0.2 < sum(answers) / len(answers) < 0.8
+
+
+def test_choice_answers_spread_over_positions():
+    # choices are shown in the authored order, so the right answer must not sit in one place
+    positions = Counter(c["answer"] for _, _, c in _all_cards() if c["type"] == "choice")
+    total = sum(positions.values())
+    assert len(positions) >= 3
+    assert max(positions.values()) < 0.5 * total, positions
+    multi_first = [c["answers"][0] == 0 for _, _, c in _all_cards() if c["type"] == "multi"]
+    assert sum(multi_first) < len(multi_first)
+
+
+def test_every_numeric_card_is_rederived():
+    seen = set()
+    for name, deck, card in _all_cards():
+        if card["type"] != "numeric":
+            continue
+        key = (deck["id"], card["id"])
+        assert key in EXPECTED, f"{key}: add an independent derivation to EXPECTED"
+        seen.add(key)
+        expected = EXPECTED[key]
+        assert _within(card["answer"], expected, card.get("tolerance")), (
+            f"{key}: deck says {card['answer']}, independent computation gives {expected}"
+        )
+        # the tolerance must not be so loose that a clearly wrong answer passes
+        assert not _within(expected * 1.1 + 0.1, expected, card.get("tolerance")), f"{key}: tolerance too loose"
+    assert seen == set(EXPECTED), f"stale entries: {set(EXPECTED) - seen}"
+
+
+def test_worked_clipping_example_matches_facts():
+    # FACTS §3: global → [0.2308, 0.3077], [0.9231]; per variable → [0.6, 0.8], [1.0]
+    g = _global_clip([[3, 4], [12]], 1.0)
+    assert [round(v, 4) for v in g[0] + g[1]] == [0.2308, 0.3077, 0.9231]
+    k = _per_variable_clip([[3, 4], [12]], 1.0)
+    assert [round(v, 4) for v in k[0] + k[1]] == [0.6, 0.8, 1.0]
+    assert _global_clip([[3, 4], [12]], 20.0) == [[3, 4], [12]]
+
+
+def test_generated_cards():
+    generated = [(name, c) for name, _, c in _all_cards() if c["type"] == "generated"]
+    assert len(generated) >= 12
+    used = {c["generator"] for _, c in generated}
+    assert set(PINNED_GENERATORS) <= used, f"unused pinned generators: {set(PINNED_GENERATORS) - used}"
+    for name, card in generated:
+        params = card.get("params") or {}
+        if card["generator"] in PINNED_GENERATORS:
+            extra = set(params) - PINNED_GENERATORS[card["generator"]]
+            assert not extra, f"{name}:{card['id']}: unknown params {extra}"
+        if "reduction" in params:
+            assert params["reduction"] in {"sum", "mean"}
+        if "activation_derivatives" in params:
+            assert all(0 < d <= 1 for d in params["activation_derivatives"])
+    # most generated cards leave the numbers to the generator, so each review is a fresh variant
+    open_ended = [c for _, c in generated if len(c.get("params") or {}) <= 1]
+    assert len(open_ended) * 2 > len(generated)
+
+
+def test_generated_cards_known_to_engine():
+    generators = pytest.importorskip("engine.generators")
+    registry = getattr(generators, "GENERATORS", None)
+    if registry is None:
+        pytest.skip("engine.generators has no registry yet")
+    for name, _, card in _all_cards():
+        if card["type"] != "generated":
+            continue
+        assert card["generator"] in registry, f"{name}:{card['id']}: unknown generator {card['generator']}"
+        validate = getattr(generators, "validate_params", None)
+        if validate is not None:
+            validate(card["generator"], card.get("params") or {})
+
+
+@pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
+def test_app_loader_accepts_deck(path: Path):
+    decks = pytest.importorskip("studyrnn.decks")
+    if not hasattr(decks, "load_deck"):
+        pytest.skip("studyrnn.decks.load_deck not available yet")
+    deck = decks.load_deck(path)
+    raw = DECKS[path.name]
+    assert deck.id == raw["id"]
+    assert deck.language == raw["language"]
+    assert len(deck.cards) == len(raw["cards"])
