@@ -1,11 +1,63 @@
-"""The Textual app. ``main(args)`` is what ``studyrnn`` with no command runs."""
+"""The Textual app. ``main(args)`` is what ``studyrnn`` with no command runs.
+
+Decks and the progress store are loaded before the app starts, so a bad deck or an unreadable
+database is a ``StudyrnnError`` the CLI prints as one line, never a traceback inside the app.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from studyrnn.settings import Settings
+    from studyrnn.tui.app import StudyApp
+
+
+def load(settings: Settings) -> tuple[Any, Any]:
+    """The decks and the store the app needs; raises DeckError / StoreError (StudyrnnErrors)."""
+    from studyrnn.decks import load_decks
+    from studyrnn.store import open_store
+
+    decks = load_decks(settings.deck_dirs)
+    store = open_store(settings.db_url)
+    return decks, store
+
+
+def build(settings: Settings, start: tuple[str, Any] | None = None) -> StudyApp:
+    from studyrnn.tui.app import make_app
+
+    decks, store = load(settings)
+    return make_app(settings, decks, store, start=start)
 
 
 def main(args: argparse.Namespace) -> int:
-    from studyrnn.errors import StudyrnnError
+    """``studyrnn``: the app on the bundled decks and the default store."""
+    from studyrnn.commands._common import settings_from
 
-    raise StudyrnnError("the terminal app is not built yet; try `studyrnn --help`")
+    build(settings_from(args)).run()
+    return 0
+
+
+def run_quiz(settings: Settings, deck_id: str, limit: int = 10) -> int:
+    """``studyrnn quiz DECK`` without ``--plain``: the app, opened on that deck's quiz."""
+    from studyrnn.errors import UsageError
+
+    app = build(settings, start=("quiz", (deck_id, limit)))
+    known = [deck.id for deck in app.deck_list()]
+    if deck_id not in known:
+        raise UsageError(f"no deck with id {deck_id!r} (decks: {', '.join(known) or 'none'})")
+    app.run()
+    return 0
+
+
+def run_preview(settings: Settings, path: Path) -> int:
+    """``studyrnn preview DECK.yaml``: the deck browser on one file, reloading on change."""
+    from studyrnn.errors import UsageError
+    from studyrnn.tui.app import make_app
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such deck file")
+    make_app(settings, None, None, start=("browser", path)).run()
+    return 0

@@ -1,0 +1,100 @@
+"""Domain objects turned into what the screens display (plain dataclasses, no Textual).
+
+The one place that knows how the store and statistics shape their answers, so a change there
+is an edit here and not in every screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from studyrnn.tui.app import StudyApp
+
+
+@dataclass(frozen=True)
+class DeckRow:
+    deck_id: str
+    title: str
+    new: int
+    due: int
+    learned: int
+    mastery: float | None
+
+
+def deck_rows(app: StudyApp) -> list[DeckRow]:
+    decks = app.deck_list()
+    if app.store is None:
+        return [DeckRow(d.id, d.title, len(d.cards), 0, 0, None) for d in decks]
+    now = app.now()
+    mastery = deck_mastery(app)
+    rows = []
+    for deck in decks:
+        counts = app.store.queue_counts(app.learner, deck.id, now=now)
+        learned, score = mastery.get(deck.id, (0, None))
+        rows.append(DeckRow(deck.id, deck.title, counts.new, counts.learning + counts.review, learned, score))
+    return rows
+
+
+def deck_mastery(app: StudyApp) -> dict[str, tuple[int, float | None]]:
+    """deck id -> (cards learned, mastery in [0, 1])."""
+    try:
+        from studyrnn import stats
+    except ImportError:  # TODO: remove once studyrnn.stats lands
+        return {}
+
+    result = {}
+    for m in stats.mastery_per_deck(app.store, app.learner, now=app.now()):
+        result[m.deck_id] = (m.learned, m.mastery)
+    return result
+
+
+def queue_line(app: StudyApp, deck_id: str | None) -> str:
+    """'3 new · 1 learning · 5 review' for one deck or all of them."""
+    if app.store is None:
+        return "no progress store"
+    c = app.store.queue_counts(app.learner, deck_id, now=app.now())
+    return f"{c.new} new · {c.learning} learning · {c.review} to review"
+
+
+def interval_label(delta: Any) -> str:
+    from studyrnn.store.domain import format_interval
+
+    return format_interval(delta)
+
+
+@dataclass(frozen=True)
+class StatsView:
+    total_reviews: int
+    today: int  # reviews today
+    due_now: int
+    retention: float | None
+    per_day: dict  # date -> reviews that day
+    forecast: list  # [(date, cards due that day)] for the next 14 days
+    mastery: list  # [(deck title, mastery in [0, 1])]
+    today_date: Any = None
+
+
+def load_stats(app: StudyApp) -> StatsView:
+    """Everything the statistics screen draws, from ``studyrnn.stats`` (runs in a worker)."""
+    from studyrnn import stats
+
+    store, learner, now = app.store, app.learner, app.now()
+    today = now.date()
+    per_day = dict(stats.reviews_per_day(store, learner, now=now))
+    forecast = list(stats.due_forecast(store, learner, days=14, now=now))
+    titles = {deck.id: deck.title for deck in app.deck_list()}
+    mastery = [(titles.get(m.deck_id, m.deck_id), m.mastery or 0.0)
+               for m in stats.mastery_per_deck(store, learner, now=now) if m.deck_id in titles]
+    counts = store.queue_counts(learner, None, now=now)
+    return StatsView(
+        total_reviews=store.review_count(learner),
+        today=per_day.get(today, 0),
+        due_now=counts.learning + counts.review,
+        retention=stats.true_retention(store, learner, now=now),
+        per_day=per_day,
+        forecast=forecast,
+        mastery=mastery,
+        today_date=today,
+    )

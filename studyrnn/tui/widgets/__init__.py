@@ -1,0 +1,1 @@
+"""Reusable widgets: the card a learner answers, the rating bar, the verdict panel."""

@@ -1,0 +1,55 @@
+"""The four rating buttons, each with the interval it would schedule (Anki's reviewer bar)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button
+
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def format_interval(delta: timedelta) -> str:
+    from studyrnn.tui.views import interval_label
+
+    return interval_label(delta)
+
+
+class RatingBar(Horizontal):
+    DEFAULT_CSS = """
+    RatingBar { height: auto; display: none; }
+    RatingBar.shown { display: block; }
+    RatingBar Button { width: 1fr; min-width: 10; }
+    """
+
+    class Rated(Message):
+        def __init__(self, rating: int) -> None:
+            self.rating = rating
+            super().__init__()
+
+    def compose(self) -> ComposeResult:
+        for rating, name in RATING_NAMES.items():
+            yield Button(f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{rating}", compact=True)
+
+    def show(self, intervals: dict[int, timedelta] | None, suggested: int | None) -> None:
+        for rating, name in RATING_NAMES.items():
+            button = self.query_one(f"#rate-{rating}", Button)
+            label = f"{rating} {name}"
+            if intervals and rating in intervals:
+                label += f" · {format_interval(intervals[rating])}"
+            if rating == suggested:
+                label = f"▸{label}"
+            button.label = label
+            button.set_class(rating == suggested, "suggested")
+        self.add_class("shown")
+
+    def hide(self) -> None:
+        self.remove_class("shown")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        rating = int((event.button.id or "rate-3").removeprefix("rate-"))
+        self.post_message(self.Rated(rating))

@@ -1,0 +1,67 @@
+"""After an answer: the verdict, the right answer, the explanation or worked solution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from studyrnn.tui.text import visible
+
+OUTCOME_WORDS = {
+    "CORRECT": "Correct",
+    "PARTIAL": "Partly right",
+    "INCORRECT": "Not quite",
+    "REVEALED": "Answer shown",
+    "INVALID": "Could not read that",
+}
+
+
+def outcome_name(verdict: Any) -> str:
+    outcome = getattr(verdict, "outcome", None)
+    return str(getattr(outcome, "name", outcome) or "").upper()
+
+
+class VerdictPanel(Static):
+    """Shows a verdict; the CSS class (correct, incorrect, ...) colours its border."""
+
+    DEFAULT_CSS = """
+    VerdictPanel { height: auto; display: none; }
+    VerdictPanel.shown { display: block; }
+    """
+
+    def show(self, verdict: Any | None, presented: Any, *, flashcard: bool = False) -> None:
+        text = Text()
+        for name in OUTCOME_WORDS:
+            self.remove_class(name.lower())
+        if verdict is not None:
+            name = outcome_name(verdict)
+            self.add_class(name.lower())
+            text.append(OUTCOME_WORDS.get(name, name.title()), style="bold")
+            message = visible(getattr(verdict, "message", "") or "")
+            if message:
+                text.append(f" — {message}")
+            expected = visible(getattr(verdict, "expected", "") or "")
+            if expected and name != "CORRECT":
+                text.append("\nAnswer: ", style="bold")
+                text.append(expected)
+        elif flashcard:
+            self.add_class("revealed")
+            text.append("How well did you know it?", style="bold")
+        explanation = getattr(presented, "explanation", None)
+        if explanation:
+            text.append("\n\n")
+            text.append(visible(explanation))
+        solution = list(getattr(presented, "solution", None) or [])
+        if solution:
+            text.append("\n\nWorked solution", style="bold")
+            for step in solution:
+                text.append("\n  • ")
+                text.append(visible(step))
+        self.update(text)
+        self.add_class("shown")
+
+    def hide(self) -> None:
+        self.remove_class("shown")
+        self.update("")
