@@ -1,0 +1,87 @@
+"""``studyrnn stats [--json]``: a learner's statistics from the progress store.
+
+``--json`` prints one object with at least ``reviews`` (answers recorded) and ``due`` (cards due
+now, before daily limits), plus ``queue``, ``retention``, ``reviews_per_day``, ``forecast``,
+``mastery``, ``hardest`` and ``accuracy_by_tag`` (see ``studyrnn.stats`` for the definitions).
+Nothing is written to the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+NAME = "stats"
+HELP = "show your study statistics: reviews, retention, due forecast, mastery (--json for scripts)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the statistics as one JSON object")
+    parser.add_argument("--days", type=int, default=30, metavar="N",
+                        help="days of retention window and forecast (default: 30)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from studyrnn import stats
+    from studyrnn.commands._common import settings_from
+    from studyrnn.errors import UsageError
+    from studyrnn.store import open_store
+
+    if args.days < 1:
+        raise UsageError("--days must be at least 1")
+    settings = settings_from(args)
+    tags = _deck_tags(settings.deck_dirs)
+    with open_store(settings.db_url) as store:
+        learner = store.learner(settings.learner)
+        data = stats.summary(store, learner, tags=tags, forecast_days=args.days, retention_days=args.days)
+    if args.json:
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(data))
+    return 0
+
+
+def _deck_tags(deck_dirs) -> dict:
+    """(deck id, card id) → tags of the loaded decks, for accuracy per tag."""
+    from studyrnn import stats
+
+    try:
+        from studyrnn.decks import load_decks
+    except ImportError:  # pragma: no cover - the deck package is part of studyrnn
+        return {}
+    return stats.tags_of(load_decks(deck_dirs))
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.0%}"
+
+
+def render(data: dict) -> str:
+    queue = data["queue"]
+    retention = data["retention"]
+    per_day = data["reviews_per_day"]
+    today = data["now"][:10]
+    lines = [
+        f"learner {data['learner']}: {data['reviews']} answers recorded, {data['due']} cards due now",
+        f"today's queue: {queue['learning']} learning, {queue['review']} review, {queue['new']} new",
+        f"answers today: {per_day.get(today, 0)}; on {len(per_day)} days in the last year",
+        f"true retention, last {retention['days']} days: {_percent(retention['rate'])} "
+        f"({retention['passed']} of {retention['total']} review answers not Again)",
+        "due next days: " + " ".join(str(day["due"]) for day in data["forecast"][:14]),
+    ]
+    if data["mastery"]:
+        lines.append("mastery (stability ≥ 21 days):")
+        for deck_id, m in data["mastery"].items():
+            lines.append(f"  {deck_id}: {_percent(m['fraction'])} ({m['mastered']}/{m['cards']}, {m['studied']} studied)")
+    if data["hardest"]:
+        lines.append("hardest cards:")
+        for card in data["hardest"][:5]:
+            lapses = card["lapses"]
+            lines.append(f"  {card['deck_id']}/{card['card_id']}: {lapses} lapse{'s' if lapses != 1 else ''}")
+    if data["accuracy_by_tag"]:
+        lines.append("accuracy by tag (90 days):")
+        for tag, a in data["accuracy_by_tag"].items():
+            lines.append(f"  {tag}: {_percent(a['rate'])} ({a['correct']}/{a['answers']})")
+    return "\n".join(lines) + "\n"

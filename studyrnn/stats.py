@@ -1,0 +1,257 @@
+"""Statistics over the progress store, as plain dataclasses (the TUI and ``studyrnn stats`` render them).
+
+Definitions (days are UTC days, as for the daily limits):
+
+* **reviews per day**: every logged answer (review, quiz and flashcard modes) per day: the heatmap.
+* **true retention** (Anki's): of the answers in review mode to cards that were in the Review
+  state (not learning or relearning), the fraction not rated Again, over a window of days.
+* **due forecast**: learning and review cards falling due on each of the next N days; cards
+  already overdue count for today. New cards are not forecast.
+* **mastery of a deck**: the fraction of its cards (those still in the deck) in the Review state
+  with a stability of at least 21 days — FSRS expects them to be recalled with the desired
+  retention three weeks after the last review (Anki calls such cards *mature*).
+* **hardest cards**: the most lapses (a Review card forgotten), ties broken by FSRS difficulty.
+* **accuracy per tag**: of the answers (all modes) to cards carrying the tag, the fraction not
+  rated Again, over a window of days (default 90; ``None``: all time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import BigInteger, case, func, select, type_coerce
+
+from studyrnn.store import Learner, Store, day_start
+from studyrnn.store.domain import AGAIN, QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW, REVIEW
+from studyrnn.store.models import US_PER_DAY, CardRow, ReviewLogRow, from_epoch_us, to_epoch_us, to_utc
+
+MATURE_DAYS = 21.0
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    passed: int
+    total: int
+    days: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.total if self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class DeckMastery:
+    deck_id: str
+    cards: int
+    studied: int  # reviewed at least once
+    mastered: int
+
+    @property
+    def fraction(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class HardCard:
+    deck_id: str
+    card_id: str
+    lapses: int
+    reps: int
+    difficulty: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TagAccuracy:
+    tag: str
+    answers: int
+    correct: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+def _now(now: datetime | None) -> datetime:
+    return datetime.now(timezone.utc) if now is None else to_utc(now)
+
+
+def _micros(column):
+    """A UTCDateTime column as its stored integer (microseconds since the epoch)."""
+    return type_coerce(column, BigInteger)
+
+
+def _day(day_number: int) -> date:
+    return from_epoch_us(day_number * US_PER_DAY).date()
+
+
+def total_reviews(store: Store, learner: Learner) -> int:
+    return store.review_count(learner)
+
+
+def due_now(store: Store, learner: Learner, now: datetime | None = None) -> int:
+    """Learning and review cards due now, before any daily limit."""
+    now = _now(now)
+    with store.reading() as conn:
+        return conn.execute(
+            select(func.count()).select_from(CardRow).where(
+                CardRow.learner_id == learner.id,
+                CardRow.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)),
+                CardRow.due <= now,
+            )
+        ).scalar_one()
+
+
+def reviews_per_day(store: Store, learner: Learner, days: int = 365, now: datetime | None = None) -> dict[date, int]:
+    """date → answers logged that UTC day, for the last ``days`` days (today included); days without answers are left out."""
+    now = _now(now)
+    start = to_epoch_us(day_start(now) - timedelta(days=days - 1))
+    day = _micros(ReviewLogRow.reviewed_at) // US_PER_DAY
+    with store.reading() as conn:
+        rows = conn.execute(
+            select(day.label("day"), func.count())
+            .where(
+                ReviewLogRow.learner_id == learner.id,
+                _micros(ReviewLogRow.reviewed_at) >= start,
+                _micros(ReviewLogRow.reviewed_at) <= to_epoch_us(now),
+            )
+            .group_by(day)
+            .order_by(day)
+        ).all()
+    return {_day(int(d)): n for d, n in rows}
+
+
+def true_retention(store: Store, learner: Learner, days: int = 30, now: datetime | None = None) -> Retention:
+    """Answers to Review-state cards in the last ``days`` days (rolling, from ``now``) not rated Again."""
+    now = _now(now)
+    since = now - timedelta(days=days)
+    with store.reading() as conn:
+        total, passed = conn.execute(
+            select(func.count(), func.coalesce(func.sum(case((ReviewLogRow.rating > AGAIN, 1), else_=0)), 0))
+            .where(
+                ReviewLogRow.learner_id == learner.id,
+                ReviewLogRow.reviewed_at > since,
+                ReviewLogRow.reviewed_at <= now,
+                ReviewLogRow.mode == "review",
+                ReviewLogRow.prev_state == REVIEW,
+            )
+        ).one()
+    return Retention(passed=int(passed), total=int(total), days=days)
+
+
+def due_forecast(store: Store, learner: Learner, days: int = 30, now: datetime | None = None) -> list[tuple[date, int]]:
+    """[(day, cards due that day)] for today and the next ``days - 1`` days; overdue cards count today."""
+    now = _now(now)
+    today = day_start(now)
+    today_number = to_epoch_us(today) // US_PER_DAY
+    end = to_epoch_us(today + timedelta(days=days))
+    day = _micros(CardRow.due) // US_PER_DAY
+    with store.reading() as conn:
+        rows = conn.execute(
+            select(day.label("day"), func.count())
+            .where(
+                CardRow.learner_id == learner.id,
+                CardRow.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)),
+                _micros(CardRow.due) < end,
+            )
+            .group_by(day)
+        ).all()
+    counts = [0] * days
+    for d, n in rows:
+        counts[max(0, int(d) - today_number)] += n
+    return [(_day(today_number + i), counts[i]) for i in range(days)]
+
+
+def mastery(store: Store, learner: Learner) -> dict[str, DeckMastery]:
+    """deck id → its mastery (cards still in the deck only)."""
+    mastered = func.sum(case(((CardRow.state == REVIEW) & (CardRow.stability >= MATURE_DAYS), 1), else_=0))
+    studied = func.sum(case((CardRow.reps > 0, 1), else_=0))
+    with store.reading() as conn:
+        rows = conn.execute(
+            select(CardRow.deck_id, func.count(), studied, mastered)
+            .where(CardRow.learner_id == learner.id, CardRow.queue != QUEUE_RETIRED)
+            .group_by(CardRow.deck_id)
+            .order_by(CardRow.deck_id)
+        ).all()
+    return {d: DeckMastery(d, int(n), int(s or 0), int(m or 0)) for d, n, s, m in rows}
+
+
+def hardest_cards(store: Store, learner: Learner, limit: int = 10) -> list[HardCard]:
+    """The cards with the most lapses (at least one), most first."""
+    with store.reading() as conn:
+        rows = conn.execute(
+            select(CardRow.deck_id, CardRow.card_id, CardRow.lapses, CardRow.reps, CardRow.difficulty)
+            .where(CardRow.learner_id == learner.id, CardRow.queue != QUEUE_RETIRED, CardRow.lapses > 0)
+            .order_by(CardRow.lapses.desc(), CardRow.difficulty.desc(), CardRow.deck_id, CardRow.card_id)
+            .limit(limit)
+        ).all()
+    return [HardCard(*row) for row in rows]
+
+
+def accuracy_by_tag(
+    store: Store,
+    learner: Learner,
+    tags: Mapping[tuple[str, str], Iterable[str]],
+    days: int | None = 90,
+    now: datetime | None = None,
+) -> dict[str, TagAccuracy]:
+    """tag → answers and correct answers (not Again) to its cards; ``tags`` maps (deck id, card id) → tags."""
+    now = _now(now)
+    query = (
+        select(
+            ReviewLogRow.deck_id, ReviewLogRow.card_id, func.count(),
+            func.sum(case((ReviewLogRow.rating > AGAIN, 1), else_=0)),
+        )
+        .where(ReviewLogRow.learner_id == learner.id, ReviewLogRow.reviewed_at <= now)
+        .group_by(ReviewLogRow.deck_id, ReviewLogRow.card_id)
+    )
+    if days is not None:
+        query = query.where(ReviewLogRow.reviewed_at > now - timedelta(days=days))
+    answers: dict[str, list[int]] = {}
+    with store.reading() as conn:
+        for deck_id, card_id, n, correct in conn.execute(query):
+            for tag in tags.get((deck_id, card_id), ()):
+                tally = answers.setdefault(tag, [0, 0])
+                tally[0] += n
+                tally[1] += int(correct or 0)
+    return {tag: TagAccuracy(tag, n, c) for tag, (n, c) in sorted(answers.items())}
+
+
+def tags_of(decks: Iterable) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(deck id, card id) → the card's tags, for ``accuracy_by_tag``."""
+    return {(deck.id, card.id): tuple(getattr(card, "tags", ()) or ()) for deck in decks for card in deck.cards}
+
+
+def summary(
+    store: Store,
+    learner: Learner,
+    tags: Mapping[tuple[str, str], Iterable[str]] | None = None,
+    now: datetime | None = None,
+    heatmap_days: int = 365,
+    forecast_days: int = 30,
+    retention_days: int = 30,
+) -> dict:
+    """Everything above as one JSON-ready dict (``studyrnn stats --json``)."""
+    now = _now(now)
+    queue = store.queue_counts(learner, now=now)
+    retention = true_retention(store, learner, days=retention_days, now=now)
+    return {
+        "learner": learner.name,
+        "now": now.isoformat(),
+        "reviews": total_reviews(store, learner),
+        "due": due_now(store, learner, now=now),
+        "queue": {"new": queue.new, "learning": queue.learning, "review": queue.review},
+        "retention": {"days": retention.days, "passed": retention.passed, "total": retention.total,
+                      "rate": retention.rate},
+        "reviews_per_day": {d.isoformat(): n for d, n in reviews_per_day(store, learner, heatmap_days, now).items()},
+        "forecast": [{"date": d.isoformat(), "due": n} for d, n in due_forecast(store, learner, forecast_days, now)],
+        "mastery": {
+            d: {**asdict(m), "fraction": m.fraction} for d, m in mastery(store, learner).items()
+        },
+        "hardest": [asdict(c) for c in hardest_cards(store, learner)],
+        "accuracy_by_tag": {
+            t: {"answers": a.answers, "correct": a.correct, "rate": a.rate}
+            for t, a in accuracy_by_tag(store, learner, tags or {}, now=now).items()
+        },
+    }
