@@ -387,6 +387,26 @@ def test_generated_cards_known_to_engine():
             validate(card["generator"], card.get("params") or {})
 
 
+# generated cards whose params fix the whole question -> the answer, computed here by hand
+FIXED_GENERATED: dict[tuple[str, str], float] = {
+    ("remedies", "gen-clip-norm-worked"): 12 / (13 + 1e-6),
+    ("rnn-equations", "gen-hidden-step-fixed"): math.tanh(0.5 * 1.0 + 0.8 * 0.25),
+    ("vanishing-exploding", "gen-gradient-decay-half"): 0.5**10,
+}
+
+
+def test_fixed_generated_cards_give_the_right_answer():
+    generators = pytest.importorskip("engine.generators")
+    if not hasattr(generators, "generate"):
+        pytest.skip("engine.generators.generate not available yet")
+    by_key = {(d["id"], c["id"]): c for _, d, c in _all_cards()}
+    for key, expected in FIXED_GENERATED.items():
+        card = by_key[key]
+        for seed in (0, 1, 7):
+            q = generators.generate(card["generator"], seed=seed, params=card.get("params") or {})
+            assert abs(q.answer - expected) <= 1e-3 * abs(expected), (key, q.answer, expected)
+
+
 @pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
 def test_app_loader_accepts_deck(path: Path):
     decks = pytest.importorskip("studyrnn.decks")
