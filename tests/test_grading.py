@@ -238,7 +238,7 @@ def test_numeric_sigfigs() -> None:
 
 
 def test_numeric_wrong_answer_message_has_the_answer() -> None:
-    verdict = numeric_key(2.5, {"atol": 0.01}).grade_text("2.6")
+    verdict = numeric_key(2.5, {"rtol": 0, "atol": 0.01}).grade_text("2.6")
     assert verdict.expected == "2.5"
     assert "2.5" in verdict.message and "2.6" in verdict.message
 
@@ -304,7 +304,7 @@ def test_flashcard_shows_the_back_and_lets_the_learner_rate() -> None:
 
 
 def test_grade_reads_cards_by_their_fields() -> None:
-    card = SimpleNamespace(type="numeric", answer=0.5, tolerance=SimpleNamespace(rtol=None, atol=0.1, sigfigs=None),
+    card = SimpleNamespace(type="numeric", answer=0.5, tolerance=SimpleNamespace(rtol=0, atol=0.1, sigfigs=None),
                            unit=None)
     assert grade(card, "0.59").outcome is Outcome.CORRECT
     assert grade(card, "0.61").outcome is Outcome.INCORRECT

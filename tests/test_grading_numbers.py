@@ -183,16 +183,18 @@ def test_expected_zero_uses_the_absolute_tolerance() -> None:
     rule = NumericRule()
     assert rule.matches(5e-9, 0.0)
     assert not rule.matches(2e-8, 0.0)
-    assert NumericRule.from_tolerance({"atol": 0.001}).matches(-0.001, 0.0)
-    assert not NumericRule.from_tolerance({"atol": 0.001}).matches(0.0011, 0.0)
+    band = NumericRule.from_tolerance({"rtol": 0, "atol": 0.001})
+    assert band.matches(-0.001, 0.0) and not band.matches(0.0011, 0.0)
 
 
 def test_tolerance_from_a_card() -> None:
     assert NumericRule.from_tolerance(None) == NumericRule(rtol=0.01, atol=1e-8)
-    # an author who names only atol means an absolute band
+    # what a tolerance leaves out takes its default, as the deck schema documents
     only_atol = NumericRule.from_tolerance({"atol": 0.5})
-    assert (only_atol.rtol, only_atol.atol) == (0.0, 0.5)
-    assert only_atol.matches(100.5, 100.0) and not only_atol.matches(100.6, 100.0)
+    assert (only_atol.rtol, only_atol.atol) == (0.01, 0.5)
+    assert only_atol.matches(101.5, 100.0) and not only_atol.matches(101.6, 100.0)  # 0.5 + 0.01·100
+    band = NumericRule.from_tolerance({"rtol": 0, "atol": 0.5})
+    assert band.matches(100.5, 100.0) and not band.matches(100.6, 100.0)
     only_rtol = NumericRule.from_tolerance({"rtol": 0.05})
     assert only_rtol.matches(105.0, 100.0) and not only_rtol.matches(105.1, 100.0)
     both = NumericRule.from_tolerance({"rtol": 0.1, "atol": 1.0})
@@ -248,7 +250,7 @@ def test_format_sigfigs_keeps_trailing_zeros() -> None:
 
 def test_the_shown_answer_is_always_accepted() -> None:
     for expected in [0.123456789, 1 / 3, 2e-7, 123456.789, -5.5]:
-        for tol in [None, {"atol": 1e-9}, {"rtol": 1e-9}, {"sigfigs": 3}]:
+        for tol in [None, {"rtol": 0, "atol": 1e-9}, {"rtol": 1e-9}, {"sigfigs": 3}]:
             rule = NumericRule.from_tolerance(tol)
             shown = rule.format_expected(expected)
             assert rule.matches(parse_number(shown), expected), (expected, tol, shown)

@@ -16,6 +16,8 @@ Flashcards print the front; any line shows the back; then ``did you know it? [y/
 The quiz ends with ``score: K/N``: N questions answered, K the credit earned, partial credit
 included (``score: 3.67/5``; two decimals at most). End of input ends the quiz at once, with the
 score of the questions answered so far; the exit status is 0 either way.
+
+Without ``--plain`` the terminal app opens on the deck's quiz.
 """
 
 from __future__ import annotations
@@ -56,16 +58,30 @@ def _positive_int(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyrnn.errors import UsageError
-
-    if not args.plain:
-        raise UsageError("the quiz in the terminal app is not available yet; use --plain "
-                         f"(studyrnn quiz {args.deck} --plain)")
     deck = resolve_deck(args)
+    if not args.plain:
+        return _run_in_app(args, deck)
     from studyrnn.quiz import build_quiz
 
     items = build_quiz(deck, limit=args.limit, seed=args.seed, in_order=args.in_order)
     return PlainQuiz(sys.stdin, sys.stdout).run(deck, items)
+
+
+def _run_in_app(args: argparse.Namespace, deck: Any) -> int:
+    """Without --plain: the terminal app, opened on this deck's quiz (a file's folder joins the
+    deck folders so the app finds it)."""
+    import dataclasses
+
+    from studyrnn.commands._common import settings_from
+    from studyrnn.tui import run_quiz
+
+    settings = settings_from(args)
+    path = getattr(deck, "path", None)
+    if path is not None:
+        folder = Path(path).resolve().parent
+        if folder not in {d.resolve() for d in settings.deck_dirs}:
+            settings = dataclasses.replace(settings, deck_dirs=(*settings.deck_dirs, folder))
+    return run_quiz(settings, deck.id, limit=args.limit)
 
 
 def resolve_deck(args: argparse.Namespace) -> Any:

@@ -123,8 +123,9 @@ def parse_number(text: str) -> float:
 class NumericRule:
     """How close is close enough: absolute/relative tolerance, or n significant figures.
 
-    Built from a card's tolerance with ``NumericRule.from_tolerance``. When a tolerance names only
-    ``atol``, the author meant an absolute band: rtol is 0. Only ``rtol``: atol is the tiny default.
+    Built from a card's tolerance with ``NumericRule.from_tolerance``. Each of rtol and atol that a
+    tolerance leaves out takes its default, as the deck schema documents: ``{atol: 0.5}`` means
+    0.5 + 1e-2·|expected|; an absolute band alone is written ``{rtol: 0, atol: 0.5}``.
     """
 
     rtol: float = DEFAULT_RTOL
@@ -145,10 +146,8 @@ class NumericRule:
         if sigfigs is not None:
             return cls(rtol=0.0, atol=DEFAULT_ATOL, sigfigs=int(sigfigs))  # type: ignore[arg-type]
         rtol, atol = get("rtol"), get("atol")
-        if rtol is None and atol is None:
-            return cls()
         return cls(
-            rtol=float(rtol) if rtol is not None else 0.0,  # type: ignore[arg-type]
+            rtol=float(rtol) if rtol is not None else DEFAULT_RTOL,  # type: ignore[arg-type]
             atol=float(atol) if atol is not None else DEFAULT_ATOL,  # type: ignore[arg-type]
         )
 
@@ -161,10 +160,11 @@ class NumericRule:
         """The rule in words, for a learner who wonders why 0.31 was not accepted."""
         if self.sigfigs is not None:
             return f"to {self.sigfigs} significant figure{'s' if self.sigfigs != 1 else ''}"
+        percent = f"{self.rtol * 100:.4g}%"
         if self.rtol and self.atol > DEFAULT_ATOL:
-            return f"within {self.atol:g} + {self.rtol:.0%} of the answer"
+            return f"within ±({self.atol:g} + {percent} of the answer)"
         if self.rtol:
-            return f"within {self.rtol:.2g} relative ({self.rtol * 100:g}%)"
+            return f"within {percent}"
         return f"within ±{self.atol:g}"
 
     def format_expected(self, expected: float) -> str:
