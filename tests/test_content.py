@@ -210,6 +210,7 @@ def test_safe_yaml_only(path: Path):
 
 def test_deck_header_fields():
     for name, deck in DECKS.items():
+        assert deck.get("version", 1) == 1, name
         assert isinstance(deck["title"], str) and deck["title"].strip(), name
         assert deck["language"] in {"en", "de"}, name
 
