@@ -329,6 +329,17 @@ def test_choice_answers_spread_over_positions():
     assert sum(multi_first) < len(multi_first)
 
 
+def test_explanations_do_not_point_at_option_positions():
+    # option order is the author's and may change; an explanation must name the option, not its place
+    import re
+
+    pattern = re.compile(r"\b(first|second|third|fourth|last|other) (two |three )?(option|answer|choice)s?\b|\boption [a-d1-6]\b",
+                         re.IGNORECASE)
+    for name, _, card in _all_cards():
+        if card["type"] in ("choice", "multi"):
+            assert not pattern.search(card["explanation"]), f"{name}:{card['id']}"
+
+
 def test_every_numeric_card_is_rederived():
     seen = set()
     for name, deck, card in _all_cards():
