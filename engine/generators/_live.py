@@ -2,7 +2,7 @@
 
 Every run is a pure function of its arguments (model size, task, steps, seeds), drawn by the
 caller from its own seeded stream, so a live question is as deterministic as any other. Runs are
-tiny (H ≤ 8, T ≤ 8, at most 30 updates) to keep a question under a few milliseconds; an
+tiny (H ≤ 8, T ≤ 8, at most 20 updates) to keep a question under a few milliseconds; an
 lru_cache keyed on the full arguments saves repeating a run and cannot change a result.
 """
 
@@ -51,7 +51,7 @@ def _trained(task: str, hidden: int, seq_len: int, steps: int, lr: float, seed: 
 
 def _run_text(task: str, hidden: int, steps: int, lr: float) -> str:
     return (
-        f"{steps} SGD updates (learning rate {num(lr)}) of training a tanh RNN with H = {hidden} hidden units "
+        f"{steps} SGD update{'s' if steps != 1 else ''} (learning rate {num(lr)}) of training a tanh RNN with H = {hidden} hidden units "
         f"on the {TASK_TEXT[task]} (a live run of this app's NumPy engine)"
     )
 
@@ -72,7 +72,7 @@ def sequence_losses(rng: np.random.Generator) -> LiveNumbers:
     """Per-step squared errors of one sine sequence after a short training run."""
     hidden = int(rng.choice([3, 4, 6, 8]))
     seq_len = int(rng.integers(4, 9))
-    steps = int(rng.integers(5, 31))
+    steps = int(rng.integers(5, 21))
     lr = float(rng.choice([0.05, 0.1, 0.2]))
     seed = _seed(rng)
     values = _sequence_losses(hidden, seq_len, steps, lr, seed)
@@ -99,7 +99,7 @@ def output_gradient(rng: np.random.Generator, min_len: int = 0) -> LiveNumbers:
     """∂L/∂W_hy and ∂L/∂b_y (flattened, O = 1) at one step of training on the sine task."""
     hidden = max(int(rng.choice([3, 4, 5])), min_len - 1)
     seq_len = int(rng.integers(5, 9))
-    steps = int(rng.integers(0, 21))
+    steps = int(rng.integers(1, 13))
     lr = float(rng.choice([0.05, 0.1, 0.2]))
     seed = _seed(rng)
     values = _output_gradient(hidden, seq_len, steps, lr, seed)
