@@ -39,10 +39,7 @@ def num(x: float | int) -> str:
     x = float(x) + 0.0
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
-    text = repr(x)
-    if "e" in text:
-        return text
-    return text
+    return repr(x)
 
 
 def approx(x: float, figures: int = 4) -> str:

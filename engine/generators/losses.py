@@ -9,7 +9,8 @@ from engine.generators._registry import Context, Param, Question, register
 
 SOURCE_DOC = (
     "where the numbers come from when not given: 'live' = a real training run of the engine "
-    "on a toy task (the prompt says which), 'random' = plain random draws"
+    "on a toy task (the prompt says which), 'random' = plain random draws; numbers given as params "
+    "are always used as given"
 )
 
 
@@ -110,7 +111,9 @@ def softmax_cross_entropy(ctx: Context) -> Question:
         answer = loss
         ask = f"What is the cross-entropy loss L_t = -log p_{target} (natural log)?"
         steps.append(f"L_t = -log p_{target} = -log {approx(probs[target], 6)} = {approx(loss, 6)}.")
-        steps.append(f"Equivalently L_t = log Σ_k exp(y_k) - y_{target} = {approx(lse, 6)} - {num(logits[target])}.")
+        steps.append(
+            f"Equivalently L_t = log Σ_k exp(y_k) - y_{target} = {approx(lse, 6)} - {num(logits[target])} = {approx(loss, 6)}."
+        )
     else:
         assert component is not None
         answer = probs[component] - (1.0 if component == target else 0.0)
