@@ -38,7 +38,7 @@ def bptt_scalar_gradient(ctx: Context) -> Question:
     steps = [f"Forward ({NOTATION}), starting from s_0 = {num(s0)}:"]
     for t in (1, 2, 3):
         steps.append(
-            f"  s_{t} = tanh({num(W_x)} × {paren(xs[t - 1])} + {num(W_s)} × {aparen(s[t - 1], 6)}) = {approx(s[t], 6)}"
+            f"  s_{t} = tanh({num(W_x)} × {paren(xs[t - 1])} + {paren(W_s)} × {aparen(s[t - 1], 6)}) = {approx(s[t], 6)}"
         )
     steps.append(f"  y_3 = W_y·s_3 = {approx(y3, 6)}, E_3 = (d_3 - y_3)² = {approx(E3, 6)}.")
     steps.append(
@@ -81,5 +81,5 @@ def bptt_scalar_gradient(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": max(2e-3 * scale, 1e-6)},
-        source="FACTS §1 (shared weights: the gradient sums the per-step contributions); GBC §10.2.2",
+        source="GBC §10.2.2; Pascanu et al. 2013 fig. 2 (shared weights: the gradient sums per-step terms)",
     )

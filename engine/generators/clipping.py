@@ -106,7 +106,7 @@ def clip_by_norm(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": 1e-8},
-        source="FACTS §3; PyTorch clip_grad_norm_; Pascanu et al. 2013",
+        source="PyTorch docs: clip_grad_norm_; Pascanu et al. 2013 §3.2",
     )
 
 
@@ -148,7 +148,7 @@ def clip_by_value(ctx: Context) -> Question:
         answer=value,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": 1e-8},
-        source="FACTS §3; PyTorch clip_grad_value_",
+        source="PyTorch docs: clip_grad_value_",
     )
 
 
@@ -213,5 +213,5 @@ def sgd_update(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": 1e-3},
-        source="FACTS §3; D2L §9.5 grad_clipping",
+        source="D2L §9.5 grad_clipping; PyTorch docs: clip_grad_norm_",
     )

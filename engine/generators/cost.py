@@ -43,7 +43,7 @@ def parameter_count(ctx: Context) -> Question:
         f"Total: {H * D} + {H * H} + {H} + {O * H} + {O} = {answer}. The same weights serve every time "
         "step, so the count does not depend on the sequence length T.",
     ]
-    return ctx.question(prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="FACTS §1, §5; GBC §10.2")
+    return ctx.question(prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="GBC §10.2")
 
 
 BPTT_QUANTITIES = ("forward_macs", "total_macs", "stored_values")
@@ -116,7 +116,7 @@ def bptt_cost(ctx: Context) -> Question:
             f"B·T·H = {B}·{T}·{H} = {answer}: memory grows linearly with T (FACTS §5).",
         ]
     prompt = f"{setup}\n{rule}\n{ask}"
-    return ctx.question(prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="FACTS §5; GBC §10.2")
+    return ctx.question(prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="GBC §10.2")
 
 
 TBPTT_QUANTITIES = ("updates", "backward_steps", "stored_values")
@@ -194,5 +194,5 @@ def truncated_bptt(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance=EXACT,
-        source="FACTS §5; Williams & Peng 1990; Sutskever 2013",
+        source="Williams & Peng 1990; Sutskever 2013 (PhD thesis)",
     )

@@ -37,7 +37,7 @@ def hidden_state_step(ctx: Context) -> Question:
         f"With W_x = {num(W_x)}, W_s = {num(W_s)}, x_t = {num(x)} and s_{{t-1}} = {num(s_prev)}, what is s_t?"
     )
     steps = [
-        f"Pre-activation: a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {num(W_s)} × {paren(s_prev)} "
+        f"Pre-activation: a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {paren(W_s)} × {paren(s_prev)} "
         f"= {approx(W_x * x, 6)} + {aparen(W_s * s_prev, 6)} = {approx(a, 6)}.",
         f"s_t = tanh({approx(a, 6)}) = {approx(s, 6)}.",
     ]
@@ -46,7 +46,7 @@ def hidden_state_step(ctx: Context) -> Question:
         answer=s,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": 1e-4},
-        source="FACTS §1 (lecture notation); GBC eq. 10.8",
+        source="GBC eq. 10.8 (in lecture notation s_t, W_x, W_s, W_y)",
     )
 
 
@@ -76,7 +76,7 @@ def output_and_error(ctx: Context) -> Question:
     y = W_y * s
     E = (d - y) ** 2
     steps = [
-        f"a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {num(W_s)} × {paren(s_prev)} = {approx(a, 6)}.",
+        f"a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {paren(W_s)} × {paren(s_prev)} = {approx(a, 6)}.",
         f"s_t = tanh(a_t) = {approx(s, 6)}.",
         f"y_t = W_y·s_t = {num(W_y)} × {aparen(s, 6)} = {approx(y, 6)}.",
     ]
@@ -95,5 +95,5 @@ def output_and_error(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": 1e-3},
-        source="FACTS §1 (lecture notation)",
+        source="GBC eq. 10.8 (in lecture notation s_t, W_x, W_s, W_y)",
     )

@@ -68,7 +68,7 @@ def total_sequence_loss(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-3, "atol": 1e-9},
-        source="FACTS §4; GBC §10.2 (sum), D2L §9.5 and PyTorch MSELoss/CrossEntropyLoss (mean)",
+        source="GBC §10.2 (sum); D2L §9.5 and PyTorch MSELoss/CrossEntropyLoss (mean)",
     )
 
 
@@ -131,7 +131,7 @@ def softmax_cross_entropy(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": 1e-3},
-        source="FACTS §1 (g_t = softmax(y_t) - onehot); PyTorch CrossEntropyLoss",
+        source="GBC eq. 10.18 (g_t = softmax(y_t) - onehot); PyTorch docs: CrossEntropyLoss",
     )
 
 

@@ -53,7 +53,7 @@ def gradient_decay(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-2, "atol": 0.0},
-        source="FACTS §2 (scalar case); Pascanu et al. 2013 §2.1",
+        source="Pascanu et al. 2013 §2.1 (scalar case)",
     )
 
 
@@ -118,7 +118,7 @@ def gradient_norm_bound(ctx: Context) -> Question:
         answer=answer,
         solution=steps,
         tolerance={"rtol": 1e-2 + 1e-3 * n, "atol": 0.0},
-        source="FACTS §2; Pascanu et al. 2013 §2.1",
+        source="Pascanu et al. 2013 §2.1",
     )
 
 
@@ -181,7 +181,7 @@ def vanishing_condition(ctx: Context) -> Question:
         kind="choice",
         options=[CONDITION_OPTIONS[k] for k in order],
         tolerance={"rtol": 0.0, "atol": 0.0},
-        source="FACTS §2; Pascanu et al. 2013 §2.1",
+        source="Pascanu et al. 2013 §2.1",
     )
 
 
@@ -246,5 +246,5 @@ def vanishing_or_exploding(ctx: Context) -> Question:
         kind="choice",
         options=list(TREND_OPTIONS),
         tolerance={"rtol": 0.0, "atol": 0.0},
-        source="FACTS §2; Pascanu et al. 2013",
+        source="Pascanu et al. 2013 §2.1; D2L §9.7",
     )
