@@ -108,3 +108,62 @@ def test_build_quiz_card_seeds_depend_on_quiz_seed_and_card() -> None:
 def test_build_quiz_refuses_a_negative_limit() -> None:
     with pytest.raises(ValueError):
         build_quiz(_deck(), limit=-1)
+
+
+# --- the real deck models ------------------------------------------------------------------
+
+
+def _typed_right_answer(p: Presented) -> str:
+    """What a learner who knows the answer types, built from the answer key."""
+    key = p.key
+    if p.kind == "choice":
+        return str(key.answer + 1)
+    if p.kind == "multi":
+        return ",".join(str(i + 1) for i in sorted(key.answers)) or "none"
+    if p.kind == "true_false":
+        return "true" if key.answer else "f"
+    if p.kind == "order":
+        return " ".join(str(n) for n in key.expected_numbers)
+    if p.kind == "numeric":
+        return key.expected  # as shown, unit included
+    if p.kind == "text":
+        return key.answers[0]
+    raise AssertionError(p.kind)
+
+
+def test_every_bundled_card_accepts_its_own_answer_as_shown() -> None:
+    from studyrnn.decks import load_decks
+    from studyrnn.settings import bundled_decks_dir
+
+    decks = load_decks([bundled_decks_dir()])
+    assert len(decks) >= 3
+    count = 0
+    for deck, card in decks.cards():
+        for seed in (0, 1):
+            p = present(card, seed)
+            assert p.prompt.strip(), card.id
+            if p.kind == "flashcard":
+                assert p.back
+                continue
+            verdict = p.grade_text(_typed_right_answer(p))
+            assert verdict.outcome is Outcome.CORRECT, (deck.id, card.id, seed, p.expected, verdict)
+            assert p.grade_text("").outcome is Outcome.REVEALED
+            count += 1
+    assert count > 50
+
+
+def test_present_a_loaded_deck_with_every_card_type() -> None:
+    from pathlib import Path
+
+    from studyrnn.decks import load_deck
+
+    deck = load_deck(Path(__file__).parent / "fixtures" / "quiz" / "every-type.yaml")
+    kinds = {item.card.type: item.presented.kind for item in build_quiz(deck, limit=None, seed=0)}
+    assert kinds == {"flashcard": "flashcard", "choice": "choice", "multi": "multi", "true_false": "true_false",
+                     "order": "order", "numeric": "numeric", "text": "text", "generated": "numeric"}
+    generated = present(deck.card("generated"), seed=4)
+    assert generated.prompt.startswith("A fresh variant:\n\n")
+    assert generated.question is not None and generated.question.seed == 4
+    assert generated.solution == list(generated.question.solution)
+    assert generated.grade(generated.question.answer).outcome is Outcome.CORRECT
+    assert present(deck.card("generated"), seed=4).prompt == generated.prompt

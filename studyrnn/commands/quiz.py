@@ -97,11 +97,10 @@ def resolve_deck(args: argparse.Namespace) -> Any:
         if not path.is_file():
             raise UsageError(f"no such deck file: {name}")
         return load_deck(path)
-    decks = list(load_decks(settings_from(args).deck_dirs))
-    for deck in decks:
-        if deck.id == name:
-            return deck
-    ids = [deck.id for deck in decks]
+    decks = load_decks(settings_from(args).deck_dirs)  # a Mapping: deck id -> Deck
+    if name in decks:
+        return decks[name]
+    ids = list(decks)
     import difflib
 
     close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
