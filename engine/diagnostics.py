@@ -1,6 +1,7 @@
 """Numbers that tell the vanishing/exploding story (FACTS §2) for the lab and the questions.
 
   dh_norms            ‖∂L/∂h_t‖ for every t (how much error reaches each step)
+  step_contributions  ‖r_t h_{t-1}ᵀ‖, each step's share of ∂L/∂W_hh (the copies share weights)
   jacobian_norms      ‖∂h_t/∂h_k‖₂ = ‖Π_{i=k+1..t} diag(f'(a_i)) W_hh‖₂ for t = k..T
   spectral_radius, largest_singular_value of W_hh (λ₁ < 1/γ is sufficient for vanishing)
   recurrent_summary   both, with γ for the activation and the vanishing bound
@@ -25,6 +26,7 @@ __all__ = [
     "largest_singular_value",
     "recurrent_summary",
     "spectral_radius",
+    "step_contributions",
 ]
 
 
@@ -44,6 +46,24 @@ def dh_norms(
     enters at T and shrinks (or grows) by roughly the same factor per step back.
     """
     return bptt(p, xs, targets, loss, reduction, truncate, h0, many_to_one).dh_norms
+
+
+def step_contributions(
+    p: RNNParams,
+    xs: np.ndarray,
+    targets: np.ndarray,
+    loss: str = "squared_error",
+    reduction: str = "mean",
+    truncate: int | None = None,
+    h0: np.ndarray | None = None,
+    many_to_one: bool = False,
+) -> np.ndarray:
+    """‖Σ_b r_t h_{t-1}ᵀ‖_F for t = 1..T, shape (T,): the size of each step's term in
+    ∂L/∂W_hh = Σ_t r_t h_{t-1}ᵀ (FACTS §1). Arguments as `loss_and_grads`. Far-back steps
+    contributing little is what vanishing gradients look like from the weights' side."""
+    res = bptt(p, xs, targets, loss, reduction, truncate, h0, many_to_one)
+    per_step = np.einsum("tbi,tbj->tij", res.da, res.trace.hs[:-1])  # (T, H, H)
+    return np.sqrt(np.einsum("tij,tij->t", per_step, per_step))
 
 
 def jacobian_norms(

@@ -15,6 +15,7 @@ with `h = h.detach()` before steps k, 2k, ...: weights still get every step's co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,6 +49,16 @@ class Trace:
         return self.hs[1:]
 
 
+class Backward(NamedTuple):
+    """What `backward` returns: grads (RNNParams); dh (T, B, H), dh[t-1] = ∂L/∂h_t; dh0 (B, H)
+    = ∂L/∂h_0; da (T, B, H), da[t-1] = ∂L/∂a_t (the pre-activation gradient, r_t in FACTS §1)."""
+
+    grads: RNNParams
+    dh: np.ndarray
+    dh0: np.ndarray
+    da: np.ndarray
+
+
 @dataclass(frozen=True, eq=False)
 class BPTTResult:
     """Everything one backward pass through time produces.
@@ -55,7 +66,7 @@ class BPTTResult:
     loss (float); grads (RNNParams, shapes as the params); dh (T, B, H) with dh[t-1] = ∂L/∂h_t,
     the total gradient reaching h_t (from its own output and, within a truncation chunk, from
     later steps); dh0 (B, H) = ∂L/∂h_0 (the first truncation chunk always reaches h_0);
-    trace (the forward Trace).
+    trace (the forward Trace); da (T, B, H) with da[t-1] = ∂L/∂a_t = δ_t ⊙ f'(a_t).
     """
 
     loss: float
@@ -63,6 +74,7 @@ class BPTTResult:
     dh: np.ndarray
     dh0: np.ndarray
     trace: Trace
+    da: np.ndarray
 
     @property
     def dh_norms(self) -> np.ndarray:
@@ -167,12 +179,12 @@ def forward(p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None, last_onl
 
 def backward(
     p: RNNParams, trace: Trace, dys: np.ndarray, truncate: int | None = None
-) -> tuple[RNNParams, np.ndarray, np.ndarray]:
+) -> Backward:
     """BPTT from output gradients dys (S, B, O) = ∂L/∂y for the last S steps of the trace.
 
     S = T is many-to-many, S = 1 many-to-one. truncate=k stops δ from crossing from step
-    k+1 to step k, 2k+1 to 2k, ... (the detach points). Returns (grads RNNParams,
-    dh (T, B, H) with dh[t-1] = ∂L/∂h_t, dh0 (B, H) = ∂L/∂h_0).
+    k+1 to step k, 2k+1 to 2k, ... (the detach points). Returns a `Backward`
+    (grads, dh, dh0, da), which unpacks like a tuple.
     """
     xs, hs = trace.xs, trace.hs
     T, B, D = xs.shape
@@ -218,7 +230,7 @@ def backward(
     dW_xh = da2.T @ xs.reshape(T * B, D)
     db_h = da2.sum(axis=0)
     grads = RNNParams._unchecked(dW_xh, dW_hh, db_h, dW_hy, db_y, p.activation)
-    return grads, dh, dh0
+    return Backward(grads, dh, dh0, da)
 
 
 def _prepare(p: RNNParams, xs, targets, loss: str, reduction: str, truncate, many_to_one: bool):
@@ -262,8 +274,8 @@ def bptt(
     O = trace.ys.shape[2]
     rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
     value, dY = LOSSES[loss](trace.ys.reshape(S * B, O), rows, reduction)
-    grads, dh, dh0 = backward(p, trace, dY.reshape(S, B, O), truncate)
-    return BPTTResult(value, grads, dh, dh0, trace)
+    grads, dh, dh0, da = backward(p, trace, dY.reshape(S, B, O), truncate)
+    return BPTTResult(value, grads, dh, dh0, trace, da)
 
 
 def loss_and_grads(

@@ -185,7 +185,7 @@ def _train_tbptt(params, draw, steps, k1, k2, reduction, record_dh, should_stop,
             tgt = batch.targets[end - n_loss : end]
             rows = tgt.reshape(n_loss * B, O) if batch.loss == "squared_error" else tgt.reshape(n_loss * B)
             loss, dY = loss_fn(ys.reshape(n_loss * B, O), rows, reduction)
-            grads, dh, _ = backward(params, trace, dY.reshape(n_loss, B, O))
+            grads, dh, _, _ = backward(params, trace, dY.reshape(n_loss, B, O))
             if not update(step, loss, grads, dh if record_dh else None, batch_index):
                 return
             step += 1

@@ -175,3 +175,14 @@ def test_large_block_gradients_match_torch():
     _, grads = engine.loss_and_grads(p, xs, targets)
     for g, w in zip(grads.arrays(), W):
         np.testing.assert_allclose(g, w.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_step_contributions_sum_to_the_recurrent_gradient():
+    rng = np.random.default_rng(4)
+    p = engine.init_rnn(2, 3, 1, init="normal", scale=0.5, seed=1)
+    xs, targets = rng.normal(size=(5, 2, 2)), rng.normal(size=(5, 2, 1))
+    res = engine.bptt(p, xs, targets)
+    terms = [sum(np.outer(res.da[t, b], res.trace.hs[t, b]) for b in range(2)) for t in range(5)]
+    np.testing.assert_allclose(sum(terms), res.grads.W_hh, rtol=1e-12)
+    np.testing.assert_allclose(diagnostics.step_contributions(p, xs, targets),
+                               [np.linalg.norm(m) for m in terms], rtol=1e-12)
