@@ -10,6 +10,11 @@ The pinned contract (shared/DESIGN.md):
                                  truncate=None, h0=None)             # xs (T, B, D)
     clipped, total_norm = clip_grad_norm(grads, max_norm)
     clipped = clip_grad_value(grads, clip_value)
+
+Beyond the contract: `loss_and_grads(..., many_to_one=True)` puts the loss on the last step
+only (targets (B, O) or (B,)); `bptt(...)` returns a BPTTResult with ∂L/∂h_t for every step
+(`dh`, (T, B, H)); `forward`/`backward` are the two halves; `train(params, task, steps, ...)`
+runs a seeded loop with clipping, truncate=k or tbptt=(k1, k2), `on_step` and `should_stop`.
 """
 
 from . import diagnostics, gradcheck, tasks
