@@ -8,6 +8,7 @@ load a deck without generated cards), and tests can inject their own with ``use_
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Registry:
 
 
 _override: Registry | None = None
+_PARAM_NAME = re.compile(r"param '([^']+)'")
 
 
 def known_generators() -> Registry | None:
@@ -54,11 +56,12 @@ def use_registry(registry: Registry | None) -> Iterator[None]:
         _override = previous
 
 
-def generator_problem(name: str, params: dict[str, Any]) -> tuple[str, str] | None:
-    """``(field, message)`` when ``name`` or ``params`` is unacceptable, else None.
+def generator_problem(name: str, params: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """``(where, message)`` when ``name`` or ``params`` is unacceptable, else None.
 
-    ``field`` is ``"generator"`` or ``"params"``: where in the card the problem is.
-    Without a registry every name is accepted (nothing to check against).
+    ``where`` is the path in the card: ``("generator",)``, ``("params",)`` or, when the message
+    names one of the card's params, ``("params", that_param)``. Without a registry every name is
+    accepted (nothing to check against).
     """
     registry = known_generators()
     if registry is None:
@@ -66,7 +69,7 @@ def generator_problem(name: str, params: dict[str, Any]) -> tuple[str, str] | No
     if name not in registry.names:
         close = difflib.get_close_matches(name, list(registry.names), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(registry.names))})"
-        return "generator", f"unknown generator '{name}'{hint}"
+        return ("generator",), f"unknown generator '{name}'{hint}"
     if registry.validate is not None:
         try:
             registry.validate(name, dict(params))
@@ -75,7 +78,9 @@ def generator_problem(name: str, params: dict[str, Any]) -> tuple[str, str] | No
             prefix = f"{name}: "
             if message.startswith(prefix):
                 message = message[len(prefix):]
-            return "params", f"bad params for generator '{name}': {message}"
+            named = _PARAM_NAME.search(message)
+            where = ("params", named.group(1)) if named and named.group(1) in params else ("params",)
+            return where, f"bad params for generator '{name}': {message}"
     return None
 
 

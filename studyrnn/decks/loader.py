@@ -184,6 +184,8 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
     elif kind == "union_tag_not_found":
         line, col = _position(parsed, where)
         message = f"missing required key 'type' (one of: {', '.join(CARD_TYPES)})"
+    elif message and "unknown param" in message:  # the key is what is wrong
+        line, col = parsed.key_at.get(where) or _position(parsed, where)
     else:
         line, col = _position(parsed, where)
         message = message or _wording(kind, field, value, ctx, where, error.get("msg", "invalid value"))

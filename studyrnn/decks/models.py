@@ -255,8 +255,8 @@ class GeneratedCard(_CardBase):
 
         found = generator_problem(self.generator, self.params)
         if found is not None:
-            field, message = found
-            raise problem(message, field)
+            where, message = found
+            raise problem(message, *where)
         return self
 
 
