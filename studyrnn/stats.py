@@ -4,15 +4,19 @@ Definitions (days are UTC days, as for the daily limits):
 
 * **reviews per day**: every logged answer (review, quiz and flashcard modes) per day: the heatmap.
 * **true retention** (Anki's): of the answers in review mode to cards that were in the Review
-  state (not learning or relearning), the fraction not rated Again, over a window of days.
+  state (not learning or relearning), the fraction not rated Again, over the last N UTC days
+  (today included).
 * **due forecast**: learning and review cards falling due on each of the next N days; cards
   already overdue count for today. New cards are not forecast.
 * **mastery of a deck**: the fraction of its cards (those still in the deck) in the Review state
   with a stability of at least 21 days — FSRS expects them to be recalled with the desired
   retention three weeks after the last review (Anki calls such cards *mature*).
 * **hardest cards**: the most lapses (a Review card forgotten), ties broken by FSRS difficulty.
-* **accuracy per tag**: of the answers (all modes) to cards carrying the tag, the fraction not
-  rated Again, over a window of days (default 90; ``None``: all time).
+* **accuracy per tag**: of all the answers (all modes, all time) to cards carrying the tag, the
+  fraction not rated Again.
+
+Answer counts come from running totals the store keeps with every answer (``review_days`` per
+learner and day, ``answers``/``correct`` per card), so no statistic scans the review log.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import BigInteger, case, func, select, type_coerce
 
 from studyrnn.store import Learner, Store, day_start
-from studyrnn.store.domain import AGAIN, QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW, REVIEW
-from studyrnn.store.models import US_PER_DAY, CardRow, ReviewLogRow, from_epoch_us, to_epoch_us, to_utc
+from studyrnn.store.repository import day_number, deck_list
+from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW, REVIEW
+from studyrnn.store.models import US_PER_DAY, CardRow, ReviewDayRow, from_epoch_us, to_epoch_us, to_utc
 
 MATURE_DAYS = 21.0
 
@@ -103,41 +108,27 @@ def due_now(store: Store, learner: Learner, now: datetime | None = None) -> int:
         ).scalar_one()
 
 
+def _days(store: Store, learner: Learner, first: int, last: int) -> list[tuple]:
+    """(day, answers, review_cards, review_passed) rows of the day totals, days first..last."""
+    with store.reading() as conn:
+        return conn.execute(
+            select(ReviewDayRow.day, ReviewDayRow.answers, ReviewDayRow.review_cards, ReviewDayRow.review_passed)
+            .where(ReviewDayRow.learner_id == learner.id, ReviewDayRow.day >= first, ReviewDayRow.day <= last)
+            .order_by(ReviewDayRow.day)
+        ).all()
+
+
 def reviews_per_day(store: Store, learner: Learner, days: int = 365, now: datetime | None = None) -> dict[date, int]:
     """date → answers logged that UTC day, for the last ``days`` days (today included); days without answers are left out."""
-    now = _now(now)
-    start = to_epoch_us(day_start(now) - timedelta(days=days - 1))
-    day = _micros(ReviewLogRow.reviewed_at) // US_PER_DAY
-    with store.reading() as conn:
-        rows = conn.execute(
-            select(day.label("day"), func.count())
-            .where(
-                ReviewLogRow.learner_id == learner.id,
-                _micros(ReviewLogRow.reviewed_at) >= start,
-                _micros(ReviewLogRow.reviewed_at) <= to_epoch_us(now),
-            )
-            .group_by(day)
-            .order_by(day)
-        ).all()
-    return {_day(int(d)): n for d, n in rows}
+    today = day_number(_now(now))
+    return {_day(d): n for d, n, _, _ in _days(store, learner, today - days + 1, today) if n}
 
 
 def true_retention(store: Store, learner: Learner, days: int = 30, now: datetime | None = None) -> Retention:
-    """Answers to Review-state cards in the last ``days`` days (rolling, from ``now``) not rated Again."""
-    now = _now(now)
-    since = now - timedelta(days=days)
-    with store.reading() as conn:
-        total, passed = conn.execute(
-            select(func.count(), func.coalesce(func.sum(case((ReviewLogRow.rating > AGAIN, 1), else_=0)), 0))
-            .where(
-                ReviewLogRow.learner_id == learner.id,
-                ReviewLogRow.reviewed_at > since,
-                ReviewLogRow.reviewed_at <= now,
-                ReviewLogRow.mode == "review",
-                ReviewLogRow.prev_state == REVIEW,
-            )
-        ).one()
-    return Retention(passed=int(passed), total=int(total), days=days)
+    """Answers to Review-state cards in the last ``days`` UTC days (today included) not rated Again."""
+    today = day_number(_now(now))
+    rows = _days(store, learner, today - days + 1, today)
+    return Retention(passed=sum(r[3] for r in rows), total=sum(r[2] for r in rows), days=days)
 
 
 def due_forecast(store: Store, learner: Learner, days: int = 30, now: datetime | None = None) -> list[tuple[date, int]]:
@@ -193,34 +184,28 @@ def accuracy_by_tag(
     store: Store,
     learner: Learner,
     tags: Mapping[tuple[str, str], Iterable[str]],
-    days: int | None = 90,
-    now: datetime | None = None,
 ) -> dict[str, TagAccuracy]:
-    """tag → answers and correct answers (not Again) to its cards; ``tags`` maps (deck id, card id) → tags."""
-    now = _now(now)
-    query = (
-        select(
-            ReviewLogRow.deck_id, ReviewLogRow.card_id, func.count(),
-            func.sum(case((ReviewLogRow.rating > AGAIN, 1), else_=0)),
-        )
-        .where(ReviewLogRow.learner_id == learner.id, ReviewLogRow.reviewed_at <= now)
-        .group_by(ReviewLogRow.deck_id, ReviewLogRow.card_id)
-    )
-    if days is not None:
-        query = query.where(ReviewLogRow.reviewed_at > now - timedelta(days=days))
+    """tag → answers (all modes, all time) to its cards and how many were not rated Again.
+
+    ``tags`` maps (deck id, card id) → tags (``tags_of(decks)``).
+    """
     answers: dict[str, list[int]] = {}
     with store.reading() as conn:
-        for deck_id, card_id, n, correct in conn.execute(query):
+        rows = conn.execute(
+            select(CardRow.deck_id, CardRow.card_id, CardRow.answers, CardRow.correct)
+            .where(CardRow.learner_id == learner.id, CardRow.answers > 0)
+        )
+        for deck_id, card_id, n, correct in rows:
             for tag in tags.get((deck_id, card_id), ()):
                 tally = answers.setdefault(tag, [0, 0])
                 tally[0] += n
-                tally[1] += int(correct or 0)
+                tally[1] += correct
     return {tag: TagAccuracy(tag, n, c) for tag, (n, c) in sorted(answers.items())}
 
 
 def tags_of(decks: Iterable) -> dict[tuple[str, str], tuple[str, ...]]:
     """(deck id, card id) → the card's tags, for ``accuracy_by_tag``."""
-    return {(deck.id, card.id): tuple(getattr(card, "tags", ()) or ()) for deck in decks for card in deck.cards}
+    return {(deck.id, card.id): tuple(getattr(card, "tags", ()) or ()) for deck in deck_list(decks) for card in deck.cards}
 
 
 def summary(
@@ -252,6 +237,6 @@ def summary(
         "hardest": [asdict(c) for c in hardest_cards(store, learner)],
         "accuracy_by_tag": {
             t: {"answers": a.answers, "correct": a.correct, "rate": a.rate}
-            for t, a in accuracy_by_tag(store, learner, tags or {}, now=now).items()
+            for t, a in accuracy_by_tag(store, learner, tags or {}).items()
         },
     }

@@ -51,7 +51,7 @@ def _deck_tags(deck_dirs) -> dict:
         from studyrnn.decks import load_decks
     except ImportError:  # pragma: no cover - the deck package is part of studyrnn
         return {}
-    return stats.tags_of(load_decks(deck_dirs))
+    return stats.tags_of(load_decks(deck_dirs, strict=False))  # a broken deck file only loses its tags
 
 
 def _percent(rate: float | None) -> str:

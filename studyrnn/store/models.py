@@ -103,6 +103,8 @@ class CardRow(Base):
         Index("ix_cards_learner_deck_queue_due", "learner_id", "deck_id", "queue", "due"),
         # new cards in deck order
         Index("ix_cards_learner_queue_deck_position", "learner_id", "queue", "deck_id", "position"),
+        # the hardest cards (0003)
+        Index("ix_cards_learner_lapses", "learner_id", "lapses"),
     )
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
@@ -120,6 +122,9 @@ class CardRow(Base):
     reps: Mapped[int] = mapped_column(Integer)
     lapses: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # statistics counters over every logged answer, all modes (0003): accuracy per tag
+    answers: Mapped[int] = mapped_column(Integer, server_default="0")
+    correct: Mapped[int] = mapped_column(Integer, server_default="0")  # not rated Again
 
 
 class StudySessionRow(Base):
@@ -173,3 +178,21 @@ class ReviewLogRow(Base):
     prev_last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
     prev_reps: Mapped[int] = mapped_column(Integer)
     prev_lapses: Mapped[int] = mapped_column(Integer)
+
+
+class ReviewDayRow(Base):
+    """Per learner and UTC day, running totals of the review log (0003).
+
+    Kept in the same transaction as every answer and every undo, so statistics and the daily
+    limits read a few hundred rows instead of scanning a million-row log. ``day`` is the UTC day
+    number (``reviewed_at // US_PER_DAY``). ``Store.rebuild_statistics`` recomputes it from the log.
+    """
+
+    __tablename__ = "review_days"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)  # every mode
+    new_cards: Mapped[int] = mapped_column(Integer)  # review mode, first answer to a card
+    review_cards: Mapped[int] = mapped_column(Integer)  # review mode, card in the Review state
+    review_passed: Mapped[int] = mapped_column(Integer)  # ... and not rated Again

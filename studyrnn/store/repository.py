@@ -4,24 +4,34 @@ All methods take and return plain values and frozen dataclasses (``domain``). Ea
 transaction; on SQLite it begins with ``BEGIN IMMEDIATE`` (see ``engine``). Times are aware UTC;
 ``now=None`` means the current time.
 
-The learner's *day* is the UTC day: the new-card and review limits count reviews since 00:00 UTC.
-Limits are per learner, across decks. Only ``mode="review"`` answers move the schedule; quiz and
-flashcard answers are logged (statistics see them) and leave the card's state alone.
+Rules:
+
+* The learner's *day* is the UTC day: the new-card and review limits count answers since 00:00 UTC.
+  Limits are per learner, across decks.
+* Only ``mode="review"`` answers move the schedule; quiz and flashcard answers are logged
+  (statistics see them) and leave the card's state alone.
+* A *lapse* is a card in the Review state answered Again.
+* Every answer also updates running totals (``review_days``, ``cards.answers/correct``) in the
+  same transaction, and undo takes them back: statistics never scan the whole log.
+
+The hot statements are built once at import (plain SQL expressions, no engine) with bound
+parameters: building SQLAlchemy expressions per call would cost more than running them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from studyrnn.errors import StoreError
 from studyrnn.store import scheduling
 from studyrnn.store.domain import (
+    AGAIN,
     LEARNING,
     MODES,
     QUEUE_LEARNING,
@@ -40,23 +50,112 @@ from studyrnn.store.domain import (
     natural_queue,
 )
 from studyrnn.store.engine import WRITE, explain
-from studyrnn.store.models import CardRow, LearnerRow, ReviewLogRow, StudySessionRow, to_utc
-
-CARD_COLUMNS = (
-    CardRow.deck_id,
-    CardRow.card_id,
-    CardRow.card_type,
-    CardRow.queue,
-    CardRow.state,
-    CardRow.step,
-    CardRow.stability,
-    CardRow.difficulty,
-    CardRow.due,
-    CardRow.last_review,
-    CardRow.reps,
-    CardRow.lapses,
+from studyrnn.store.models import (
+    US_PER_DAY,
+    CardRow,
+    LearnerRow,
+    ReviewDayRow,
+    ReviewLogRow,
+    StudySessionRow,
+    to_epoch_us,
+    to_utc,
 )
+
+NO_CAP = 2**31 - 1
 STATE_FIELDS = ("queue", "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+CARD_COLUMNS = (CardRow.deck_id, CardRow.card_id, CardRow.card_type, *(getattr(CardRow, f) for f in STATE_FIELDS))
+
+# -- statements, built once ----------------------------------------------------------------------------
+
+_LEARNER = CardRow.learner_id == bindparam("k_learner")
+_DECK = CardRow.deck_id == bindparam("k_deck")
+_KEY = and_(_LEARNER, _DECK, CardRow.card_id == bindparam("k_card"))
+_DUE = CardRow.due <= bindparam("k_now")
+
+
+def _queue_head(queue: int, deck: bool):
+    query = select(*CARD_COLUMNS).where(_LEARNER, CardRow.queue == queue)
+    if deck:
+        query = query.where(_DECK)
+    if queue == QUEUE_NEW:
+        return query.order_by(CardRow.deck_id, CardRow.position).limit(1)
+    return query.where(_DUE).order_by(CardRow.due).limit(1)
+
+
+def _queue_count(queue: int, deck: bool):
+    """How many cards wait in ``queue``, counting at most :cap (a LIMIT keeps big backlogs cheap)."""
+    query = select(CardRow.card_id).where(_LEARNER, CardRow.queue == queue)
+    if deck:
+        query = query.where(_DECK)
+    if queue != QUEUE_NEW:
+        query = query.where(_DUE)
+    return select(func.count()).select_from(query.limit(bindparam("cap")).subquery())
+
+
+Q_HEAD = {(q, deck): _queue_head(q, deck) for q in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW) for deck in (False, True)}
+Q_COUNT = {(q, deck): _queue_count(q, deck) for q in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW) for deck in (False, True)}
+Q_CARD = select(*CARD_COLUMNS).where(_KEY)
+Q_CARD_LOCKED = Q_CARD.with_for_update()
+Q_SETTINGS = select(
+    LearnerRow.desired_retention, LearnerRow.learning_steps, LearnerRow.relearning_steps,
+    LearnerRow.new_per_day, LearnerRow.max_reviews_per_day,
+).where(LearnerRow.id == bindparam("k_learner"))
+# in a write: also serialises one learner's answers on PostgreSQL (the day totals are per learner)
+Q_SETTINGS_LOCKED = Q_SETTINGS.with_for_update()
+Q_DAY = select(ReviewDayRow.new_cards, ReviewDayRow.review_cards).where(
+    ReviewDayRow.learner_id == bindparam("k_learner"), ReviewDayRow.day == bindparam("k_day")
+)
+U_CARD_STATE = (
+    update(CardRow)
+    .where(_KEY)
+    .values(
+        **{f: bindparam(f"v_{f}") for f in STATE_FIELDS},
+        answers=CardRow.answers + 1,
+        correct=CardRow.correct + bindparam("v_correct"),
+    )
+)
+U_CARD_COUNTERS = (
+    update(CardRow)
+    .where(_KEY)
+    .values(answers=CardRow.answers + bindparam("d_answers"), correct=CardRow.correct + bindparam("d_correct"))
+)
+U_CARD_RESTORE = (
+    update(CardRow)
+    .where(_KEY)
+    .values(
+        **{f: bindparam(f"v_{f}") for f in STATE_FIELDS},
+        answers=CardRow.answers - 1,
+        correct=CardRow.correct - bindparam("v_correct"),
+    )
+)
+_DAY_KEY = and_(ReviewDayRow.learner_id == bindparam("k_learner"), ReviewDayRow.day == bindparam("k_day"))
+U_DAY = (
+    update(ReviewDayRow)
+    .where(_DAY_KEY)
+    .values(
+        answers=ReviewDayRow.answers + bindparam("d_answers"),
+        new_cards=ReviewDayRow.new_cards + bindparam("d_new"),
+        review_cards=ReviewDayRow.review_cards + bindparam("d_review"),
+        review_passed=ReviewDayRow.review_passed + bindparam("d_passed"),
+    )
+)
+I_DAY = insert(ReviewDayRow).values(
+    learner_id=bindparam("k_learner"), day=bindparam("k_day"), answers=bindparam("d_answers"),
+    new_cards=bindparam("d_new"), review_cards=bindparam("d_review"), review_passed=bindparam("d_passed"),
+)
+I_LOG = insert(ReviewLogRow).returning(ReviewLogRow.id)
+Q_LAST_LOG = (
+    select(*ReviewLogRow.__table__.columns)
+    .where(ReviewLogRow.learner_id == bindparam("k_learner"))
+    .order_by(ReviewLogRow.reviewed_at.desc(), ReviewLogRow.id.desc())
+    .limit(1)
+)
+D_LOG = delete(ReviewLogRow).where(ReviewLogRow.id == bindparam("k_review"))
+
+
+def deck_list(decks: Iterable) -> list:
+    """The decks of a ``DeckSet`` (a mapping id → deck) or of any iterable of decks."""
+    return list(decks.values()) if isinstance(decks, Mapping) else list(decks)
 
 
 def utc_now() -> datetime:
@@ -69,8 +168,24 @@ def day_start(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _card(row) -> CardState:
-    return CardState(*row)
+def day_number(moment: datetime) -> int:
+    """The UTC day of ``moment`` as days since 1970-01-01 (``review_days.day``)."""
+    return to_epoch_us(moment) // US_PER_DAY
+
+
+def _moment(now: datetime | None) -> datetime:
+    return utc_now() if now is None else to_utc(now)
+
+
+def _day_deltas(mode: str, rating: int, before: CardState, sign: int = 1) -> dict[str, int]:
+    in_review = mode == "review"
+    was_review = in_review and before.state == REVIEW
+    return {
+        "d_answers": sign,
+        "d_new": sign * int(in_review and before.reps == 0),
+        "d_review": sign * int(was_review),
+        "d_passed": sign * int(was_review and rating > AGAIN),
+    }
 
 
 class Store:
@@ -151,22 +266,11 @@ class Store:
             rows = conn.execute(select(LearnerRow.id, LearnerRow.name).order_by(LearnerRow.name)).all()
         return [Learner(row.id, row.name) for row in rows]
 
-    def _settings(self, conn: Connection, learner: Learner) -> SchedulerSettings:
-        row = conn.execute(
-            select(
-                LearnerRow.desired_retention, LearnerRow.learning_steps, LearnerRow.relearning_steps,
-                LearnerRow.new_per_day, LearnerRow.max_reviews_per_day,
-            ).where(LearnerRow.id == learner.id)
-        ).first()
+    def _settings(self, conn: Connection, learner: Learner, lock: bool = False) -> SchedulerSettings:
+        row = conn.execute(Q_SETTINGS_LOCKED if lock else Q_SETTINGS, {"k_learner": learner.id}).first()
         if row is None:
             raise StoreError(f"no learner {learner.name!r} in {self.where}")
-        return SchedulerSettings(
-            desired_retention=row.desired_retention,
-            learning_steps=scheduling.parse_steps(row.learning_steps),
-            relearning_steps=scheduling.parse_steps(row.relearning_steps),
-            new_per_day=row.new_per_day,
-            max_reviews_per_day=row.max_reviews_per_day,
-        )
+        return _settings_from_row(tuple(row))
 
     def settings(self, learner: Learner) -> SchedulerSettings:
         with self.reading() as conn:
@@ -179,12 +283,8 @@ class Store:
         if unknown:
             raise StoreError(f"unknown setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
         with self.writing() as conn:
-            new = replace(self._settings(conn, learner), **changes)
-            new = replace(
-                new,
-                learning_steps=tuple(new.learning_steps),
-                relearning_steps=tuple(new.relearning_steps),
-            )
+            new = replace(self._settings(conn, learner, lock=True), **changes)
+            new = replace(new, learning_steps=tuple(new.learning_steps), relearning_steps=tuple(new.relearning_steps))
             _check_settings(new)
             conn.execute(
                 update(LearnerRow)
@@ -204,16 +304,23 @@ class Store:
     def sync_cards(self, learner: Learner, decks: Iterable, now: datetime | None = None) -> SyncResult:
         """Register the cards of ``decks`` (objects with ``.id`` and ``.cards``; cards with ``.id``, ``.type``).
 
-        ``decks`` is everything currently loaded. New cards are added; cards no longer in any of
+        ``decks`` is everything currently loaded (a ``DeckSet``, or any iterable of decks). New cards are added; cards no longer in any of
         them are *retired* (kept with their state and history, not served); retired cards that are
         back return to their queue as they were. Nothing is ever deleted.
         """
-        now = to_utc(now) if now is not None else utc_now()
+        now = _moment(now)
         wanted: dict[tuple[str, str], tuple[str, int]] = {}
-        for deck in decks:
+        for deck in deck_list(decks):
             for position, card in enumerate(deck.cards):
                 wanted[(str(deck.id), str(card.id))] = (str(card.type), position)
+        try:
+            return self._sync(learner, wanted, now)
+        except IntegrityError:  # PostgreSQL: another process registered the same cards at once
+            return self._sync(learner, wanted, now)
+
+    def _sync(self, learner: Learner, wanted: dict[tuple[str, str], tuple[str, int]], now: datetime) -> SyncResult:
         with self.writing() as conn:
+            self._settings(conn, learner, lock=True)
             existing = {
                 (row.deck_id, row.card_id): row
                 for row in conn.execute(
@@ -228,6 +335,7 @@ class Store:
                     learner_id=learner.id, deck_id=deck_id, card_id=card_id, card_type=card_type,
                     position=position, queue=QUEUE_NEW, state=LEARNING, step=0, stability=None,
                     difficulty=None, due=now, last_review=None, reps=0, lapses=0, added_at=now,
+                    answers=0, correct=0,
                 )
                 for (deck_id, card_id), (card_type, position) in wanted.items()
                 if (deck_id, card_id) not in existing
@@ -243,38 +351,24 @@ class Store:
                     card_type, position, queue = row.card_type, row.position, QUEUE_RETIRED
                     retired += row.queue != QUEUE_RETIRED
                 if (card_type, position, queue) != (row.card_type, row.position, row.queue):
-                    changes.append(
-                        dict(b_deck=key[0], b_card=key[1], card_type=card_type, position=position, queue=queue)
-                    )
+                    changes.append(dict(k_learner=learner.id, k_deck=key[0], k_card=key[1],
+                                        v_card_type=card_type, v_position=position, v_queue=queue))
             if added:
                 conn.execute(insert(CardRow), added)
             if changes:
-                from sqlalchemy import bindparam
-
                 conn.execute(
-                    update(CardRow)
-                    .where(
-                        CardRow.learner_id == learner.id,
-                        CardRow.deck_id == bindparam("b_deck"),
-                        CardRow.card_id == bindparam("b_card"),
-                    )
-                    .values(card_type=bindparam("card_type"), position=bindparam("position"), queue=bindparam("queue")),
+                    update(CardRow).where(_KEY).values(
+                        card_type=bindparam("v_card_type"), position=bindparam("v_position"),
+                        queue=bindparam("v_queue"),
+                    ),
                     changes,
                 )
         return SyncResult(added=len(added), retired=retired, restored=restored)
 
     def card_state(self, learner: Learner, deck_id: str, card_id: str) -> CardState | None:
         with self.reading() as conn:
-            return self._card_state(conn, learner, deck_id, card_id)
-
-    def _card_state(self, conn: Connection, learner: Learner, deck_id: str, card_id: str, lock: bool = False):
-        query = select(*CARD_COLUMNS).where(
-            CardRow.learner_id == learner.id, CardRow.deck_id == deck_id, CardRow.card_id == card_id
-        )
-        if lock:
-            query = query.with_for_update()
-        row = conn.execute(query).first()
-        return None if row is None else _card(row)
+            row = conn.execute(Q_CARD, {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}).first()
+        return None if row is None else CardState(*row)
 
     def cards(self, learner: Learner, deck_id: str | None = None, include_retired: bool = False) -> list[CardState]:
         query = select(*CARD_COLUMNS).where(CardRow.learner_id == learner.id)
@@ -283,82 +377,55 @@ class Store:
         if not include_retired:
             query = query.where(CardRow.queue != QUEUE_RETIRED)
         with self.reading() as conn:
-            return [_card(row) for row in conn.execute(query.order_by(CardRow.deck_id, CardRow.position))]
+            return [CardState(*row) for row in conn.execute(query.order_by(CardRow.deck_id, CardRow.position))]
 
     # -- the queue --------------------------------------------------------------------------------
 
     def _done_today(self, conn: Connection, learner: Learner, now: datetime) -> tuple[int, int]:
-        """(new cards introduced, Review-state cards reviewed) since the start of the learner's day."""
-        start = day_start(now)
-        base = (ReviewLogRow.learner_id == learner.id, ReviewLogRow.reviewed_at >= start,
-                ReviewLogRow.mode == "review")
-        introduced = conn.execute(
-            select(func.count()).select_from(ReviewLogRow).where(*base, ReviewLogRow.prev_reps == 0)
-        ).scalar_one()
-        reviewed = conn.execute(
-            select(func.count()).select_from(ReviewLogRow).where(*base, ReviewLogRow.prev_queue == QUEUE_REVIEW)
-        ).scalar_one()
-        return introduced, reviewed
-
-    @staticmethod
-    def _in_queue(learner: Learner, queue: int, deck_id: str | None):
-        query = select(*CARD_COLUMNS).where(CardRow.learner_id == learner.id, CardRow.queue == queue)
-        if deck_id is not None:
-            query = query.where(CardRow.deck_id == deck_id)
-        return query
+        """(new cards introduced, Review-state cards answered) in review mode since 00:00 UTC."""
+        row = conn.execute(Q_DAY, {"k_learner": learner.id, "k_day": day_number(now)}).first()
+        return (0, 0) if row is None else (row[0], row[1])
 
     def next_card(self, learner: Learner, deck_id: str | None = None, now: datetime | None = None) -> CardState | None:
         """The card to study now: learning cards due, then reviews due, then new cards, within today's limits."""
-        now = to_utc(now) if now is not None else utc_now()
+        now = _moment(now)
+        deck = deck_id is not None
+        params = {"k_learner": learner.id, "k_deck": deck_id, "k_now": now}
         with self.reading() as conn:
-            row = conn.execute(
-                self._in_queue(learner, QUEUE_LEARNING, deck_id)
-                .where(CardRow.due <= now).order_by(CardRow.due).limit(1)
-            ).first()
+            row = conn.execute(Q_HEAD[QUEUE_LEARNING, deck], params).first()
             if row is not None:
-                return _card(row)
+                return CardState(*row)
             settings = self._settings(conn, learner)
             introduced, reviewed = self._done_today(conn, learner, now)
             if reviewed < settings.max_reviews_per_day:
-                row = conn.execute(
-                    self._in_queue(learner, QUEUE_REVIEW, deck_id)
-                    .where(CardRow.due <= now).order_by(CardRow.due).limit(1)
-                ).first()
+                row = conn.execute(Q_HEAD[QUEUE_REVIEW, deck], params).first()
                 if row is not None:
-                    return _card(row)
+                    return CardState(*row)
             if introduced < settings.new_per_day:
-                row = conn.execute(
-                    self._in_queue(learner, QUEUE_NEW, deck_id)
-                    .order_by(CardRow.deck_id, CardRow.position).limit(1)
-                ).first()
+                row = conn.execute(Q_HEAD[QUEUE_NEW, deck], params).first()
                 if row is not None:
-                    return _card(row)
+                    return CardState(*row)
         return None
-
-    def _count(self, conn: Connection, query, cap: int | None = None) -> int:
-        if cap is not None:
-            if cap <= 0:
-                return 0
-            query = query.limit(cap)
-        return conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
     def queue_counts(self, learner: Learner, deck_id: str | None = None, now: datetime | None = None) -> QueueCounts:
         """How many cards ``next_card`` would serve now, by queue (reviews and new capped by today's limits)."""
-        now = to_utc(now) if now is not None else utc_now()
+        now = _moment(now)
+        deck = deck_id is not None
+        params = {"k_learner": learner.id, "k_deck": deck_id, "k_now": now}
         with self.reading() as conn:
             settings = self._settings(conn, learner)
             introduced, reviewed = self._done_today(conn, learner, now)
 
-            def waiting(queue: int):
-                query = select(CardRow.card_id).where(CardRow.learner_id == learner.id, CardRow.queue == queue)
-                return query if deck_id is None else query.where(CardRow.deck_id == deck_id)
+            def count(queue: int, cap: int | None) -> int:
+                if cap is not None and cap <= 0:
+                    return 0
+                return conn.execute(Q_COUNT[queue, deck], {**params, "cap": NO_CAP if cap is None else cap}).scalar_one()
 
-            learning = self._count(conn, waiting(QUEUE_LEARNING).where(CardRow.due <= now))
-            review = self._count(
-                conn, waiting(QUEUE_REVIEW).where(CardRow.due <= now), settings.max_reviews_per_day - reviewed
+            return QueueCounts(
+                new=count(QUEUE_NEW, settings.new_per_day - introduced),
+                learning=count(QUEUE_LEARNING, None),
+                review=count(QUEUE_REVIEW, settings.max_reviews_per_day - reviewed),
             )
-            new = self._count(conn, waiting(QUEUE_NEW), settings.new_per_day - introduced)
-        return QueueCounts(new=new, learning=learning, review=review)
 
     def next_due(self, learner: Learner, deck_id: str | None = None) -> datetime | None:
         """When the next learning or review card falls due (new cards are always available)."""
@@ -372,18 +439,19 @@ class Store:
 
     # -- reviewing --------------------------------------------------------------------------------
 
+    def _require(self, conn: Connection, learner: Learner, deck_id: str, card_id: str, lock: bool = False) -> CardState:
+        row = conn.execute(Q_CARD_LOCKED if lock else Q_CARD,
+                           {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}).first()
+        if row is None:
+            raise StoreError(f"card {deck_id}/{card_id} is not registered for {learner.name!r}; sync the decks first")
+        return CardState(*row)
+
     def preview(self, learner: Learner, deck_id: str, card_id: str, now: datetime | None = None) -> dict[int, timedelta]:
         """rating (1-4) → the interval the card gets if answered with it now: exactly what recording gives."""
-        now = to_utc(now) if now is not None else utc_now()
+        now = _moment(now)
         with self.reading() as conn:
             card = self._require(conn, learner, deck_id, card_id)
             return scheduling.preview(card, self._settings(conn, learner), now)
-
-    def _require(self, conn: Connection, learner: Learner, deck_id: str, card_id: str, lock: bool = False) -> CardState:
-        card = self._card_state(conn, learner, deck_id, card_id, lock=lock)
-        if card is None:
-            raise StoreError(f"card {deck_id}/{card_id} is not registered for {learner.name!r}; sync the decks first")
-        return card
 
     def record_review(
         self,
@@ -408,57 +476,58 @@ class Store:
         rating = scheduling.check_rating(rating)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        now = to_utc(now) if now is not None else utc_now()
+        now = _moment(now)
         outcome = _outcome_name(verdict)
+        key = {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}
+        correct = int(rating > AGAIN)
         with self.writing() as conn:
+            settings = self._settings(conn, learner, lock=True)
             before = self._require(conn, learner, deck_id, card_id, lock=True)
             if mode == "review":
-                after = scheduling.review(before, rating, self._settings(conn, learner), now)
-                conn.execute(
-                    update(CardRow)
-                    .where(CardRow.learner_id == learner.id, CardRow.deck_id == deck_id, CardRow.card_id == card_id)
-                    .values(**{name: getattr(after, name) for name in STATE_FIELDS})
-                )
+                after = scheduling.review(before, rating, settings, now)
+                conn.execute(U_CARD_STATE, {**key, **{f"v_{f}": getattr(after, f) for f in STATE_FIELDS},
+                                            "v_correct": correct})
             else:
                 after = before
+                conn.execute(U_CARD_COUNTERS, {**key, "d_answers": 1, "d_correct": correct})
+            self._add_to_day(conn, learner, now, _day_deltas(mode, rating, before))
             review_id = conn.execute(
-                insert(ReviewLogRow)
-                .values(
-                    learner_id=learner.id, deck_id=deck_id, card_id=card_id, session_id=session_id,
-                    reviewed_at=now, mode=mode, rating=rating, outcome=outcome, answer=answer,
-                    duration_ms=None if duration_ms is None else int(duration_ms),
-                    seed=None if seed is None else int(seed),
-                    **{f"prev_{name}": getattr(before, name) for name in STATE_FIELDS},
-                )
-                .returning(ReviewLogRow.id)
+                I_LOG,
+                {
+                    "learner_id": learner.id, "deck_id": deck_id, "card_id": card_id, "session_id": session_id,
+                    "reviewed_at": now, "mode": mode, "rating": rating,
+                    "outcome": outcome, "answer": answer,
+                    "duration_ms": None if duration_ms is None else int(duration_ms),
+                    "seed": None if seed is None else int(seed),
+                    **{f"prev_{f}": getattr(before, f) for f in STATE_FIELDS},
+                },
             ).scalar_one()
         return ReviewResult(review_id=review_id, next_due=after.due, interval=after.due - now, state=after)
+
+    @staticmethod
+    def _add_to_day(conn: Connection, learner: Learner, moment: datetime, deltas: dict[str, int]) -> None:
+        params = {"k_learner": learner.id, "k_day": day_number(moment), **deltas}
+        if conn.execute(U_DAY, params).rowcount == 0:
+            conn.execute(I_DAY, params)
 
     def undo_last(self, learner: Learner) -> UndoResult | None:
         """Take back the learner's most recent answer: its card returns to the exact state before it."""
         with self.writing() as conn:
-            log = conn.execute(
-                select(*ReviewLogRow.__table__.columns)
-                .where(ReviewLogRow.learner_id == learner.id)
-                .order_by(ReviewLogRow.reviewed_at.desc(), ReviewLogRow.id.desc())
-                .limit(1)
-            ).first()
+            self._settings(conn, learner, lock=True)
+            log = conn.execute(Q_LAST_LOG, {"k_learner": learner.id}).first()
             if log is None:
                 return None
             current = self._require(conn, learner, log.deck_id, log.card_id, lock=True)
-            restored = replace(current, **{name: getattr(log, f"prev_{name}") for name in STATE_FIELDS})
+            before = replace(current, **{f: getattr(log, f"prev_{f}") for f in STATE_FIELDS})
             if current.queue == QUEUE_RETIRED:
-                restored = replace(restored, queue=QUEUE_RETIRED)  # it left its deck since
-            conn.execute(
-                update(CardRow)
-                .where(CardRow.learner_id == learner.id, CardRow.deck_id == log.deck_id, CardRow.card_id == log.card_id)
-                .values(**{name: getattr(restored, name) for name in STATE_FIELDS})
-            )
-            conn.execute(delete(ReviewLogRow).where(ReviewLogRow.id == log.id))
-        return UndoResult(
-            review_id=log.id, deck_id=log.deck_id, card_id=log.card_id, rating=log.rating, mode=log.mode,
-            state=restored,
-        )
+                before = replace(before, queue=QUEUE_RETIRED)  # it left its deck since
+            key = {"k_learner": learner.id, "k_deck": log.deck_id, "k_card": log.card_id}
+            conn.execute(U_CARD_RESTORE, {**key, **{f"v_{f}": getattr(before, f) for f in STATE_FIELDS},
+                                          "v_correct": int(log.rating > AGAIN)})
+            self._add_to_day(conn, learner, log.reviewed_at, _day_deltas(log.mode, log.rating, before, sign=-1))
+            conn.execute(D_LOG, {"k_review": log.id})
+        return UndoResult(review_id=log.id, deck_id=log.deck_id, card_id=log.card_id, rating=log.rating,
+                          mode=log.mode, state=before)
 
     def reviews(self, learner: Learner, deck_id: str | None = None, card_id: str | None = None,
                 limit: int | None = None) -> list[ReviewRecord]:
@@ -479,10 +548,20 @@ class Store:
             return [ReviewRecord(*row) for row in conn.execute(query)]
 
     def review_count(self, learner: Learner) -> int:
+        """Answers recorded by the learner, all modes (from the day totals)."""
         with self.reading() as conn:
             return conn.execute(
-                select(func.count()).select_from(ReviewLogRow).where(ReviewLogRow.learner_id == learner.id)
+                select(func.coalesce(func.sum(ReviewDayRow.answers), 0)).where(ReviewDayRow.learner_id == learner.id)
             ).scalar_one()
+
+    def rebuild_statistics(self) -> None:
+        """Recompute the running totals from the review log (after a bulk import, or to repair them)."""
+        from studyrnn.store.totals import BACKFILL_CARDS, BACKFILL_DAYS
+
+        with self.writing() as conn:
+            conn.execute(delete(ReviewDayRow))
+            conn.execute(text(BACKFILL_DAYS))
+            conn.execute(text(BACKFILL_CARDS))
 
     # -- study sessions ---------------------------------------------------------------------------
 
@@ -490,18 +569,27 @@ class Store:
                       now: datetime | None = None) -> int:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        now = to_utc(now) if now is not None else utc_now()
         with self.writing() as conn:
             return conn.execute(
                 insert(StudySessionRow)
-                .values(learner_id=learner.id, mode=mode, deck_id=deck_id, started_at=now)
+                .values(learner_id=learner.id, mode=mode, deck_id=deck_id, started_at=_moment(now))
                 .returning(StudySessionRow.id)
             ).scalar_one()
 
     def end_session(self, session_id: int, now: datetime | None = None) -> None:
-        now = to_utc(now) if now is not None else utc_now()
         with self.writing() as conn:
-            conn.execute(update(StudySessionRow).where(StudySessionRow.id == session_id).values(ended_at=now))
+            conn.execute(update(StudySessionRow).where(StudySessionRow.id == session_id).values(ended_at=_moment(now)))
+
+
+def _settings_from_row(row: tuple) -> SchedulerSettings:
+    retention, learning, relearning, new_per_day, max_reviews = row
+    return SchedulerSettings(
+        desired_retention=retention,
+        learning_steps=scheduling.parse_steps(learning),
+        relearning_steps=scheduling.parse_steps(relearning),
+        new_per_day=new_per_day,
+        max_reviews_per_day=max_reviews,
+    )
 
 
 def _outcome_name(verdict: object) -> str | None:
