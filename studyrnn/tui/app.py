@@ -58,7 +58,7 @@ class StudyApp(App[None]):
         self.start = start
         self.learner = store.learner(settings.learner) if store is not None else None
         if store is not None:
-            store.sync_cards(self.learner, decks)
+            store.sync_cards(self.learner, self.deck_list())
 
     # -- dependencies, in one place -------------------------------------------------------
 
@@ -70,7 +70,10 @@ class StudyApp(App[None]):
         return self.rng.randrange(2**31)
 
     def deck_list(self) -> list[Any]:
-        return list(self.decks) if self.decks is not None else []
+        """The decks, ordered by id (a DeckSet maps ids to decks; a plain list is accepted too)."""
+        if self.decks is None:
+            return []
+        return list(self.decks.decks) if hasattr(self.decks, "decks") else list(self.decks)
 
     def deck(self, deck_id: str) -> Any:
         for deck in self.deck_list():

@@ -38,16 +38,10 @@ def deck_rows(app: StudyApp) -> list[DeckRow]:
 
 
 def deck_mastery(app: StudyApp) -> dict[str, tuple[int, float | None]]:
-    """deck id -> (cards learned, mastery in [0, 1])."""
-    try:
-        from studyrnn import stats
-    except ImportError:  # TODO: remove once studyrnn.stats lands
-        return {}
+    """deck id -> (cards studied at least once, mastery: the fraction of cards mastered)."""
+    from studyrnn import stats
 
-    result = {}
-    for m in stats.mastery_per_deck(app.store, app.learner, now=app.now()):
-        result[m.deck_id] = (m.learned, m.mastery)
-    return result
+    return {deck_id: (m.studied, m.fraction) for deck_id, m in stats.mastery(app.store, app.learner).items()}
 
 
 def queue_line(app: StudyApp, deck_id: str | None) -> str:
@@ -82,17 +76,15 @@ def load_stats(app: StudyApp) -> StatsView:
 
     store, learner, now = app.store, app.learner, app.now()
     today = now.date()
-    per_day = dict(stats.reviews_per_day(store, learner, now=now))
+    per_day = dict(stats.reviews_per_day(store, learner, days=7 * 26, now=now))
     forecast = list(stats.due_forecast(store, learner, days=14, now=now))
     titles = {deck.id: deck.title for deck in app.deck_list()}
-    mastery = [(titles.get(m.deck_id, m.deck_id), m.mastery or 0.0)
-               for m in stats.mastery_per_deck(store, learner, now=now) if m.deck_id in titles]
-    counts = store.queue_counts(learner, None, now=now)
+    mastery = [(titles[deck_id], m.fraction) for deck_id, m in stats.mastery(store, learner).items() if deck_id in titles]
     return StatsView(
-        total_reviews=store.review_count(learner),
+        total_reviews=stats.total_reviews(store, learner),
         today=per_day.get(today, 0),
-        due_now=counts.learning + counts.review,
-        retention=stats.true_retention(store, learner, now=now),
+        due_now=stats.due_now(store, learner, now=now),
+        retention=stats.true_retention(store, learner, now=now).rate,
         per_day=per_day,
         forecast=forecast,
         mastery=mastery,

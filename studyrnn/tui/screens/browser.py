@@ -118,7 +118,7 @@ class BrowserScreen(StudyScreen):
             self.show_errors(err.diagnostics)
             return
         self.reloads += 1
-        self.show_decks(list(decks))
+        self.show_decks(list(decks.decks))
 
     def show_errors(self, diagnostics: list[Any]) -> None:
         self.diagnostics = list(diagnostics)
@@ -194,7 +194,7 @@ class BrowserScreen(StudyScreen):
         for old in self.query(CardView):
             old.remove()
         self.query_one("#browser-verdict", VerdictPanel).hide()
-        self.query_one("#browser-card").mount(CardView(p, autofocus=False, id="browser-cardview"), after="#browser-meta")
+        self.query_one("#browser-card").mount(CardView(p, autofocus=False), after="#browser-meta")
 
     def action_new_variant(self) -> None:
         if self.selected is not None:
@@ -215,6 +215,6 @@ class BrowserScreen(StudyScreen):
         if outcome_name(verdict) == "INVALID":
             message.view.show_invalid(verdict.message)
             return
-        message.view.lock()
+        message.view.freeze()
         self.query_one("#browser-verdict", VerdictPanel).show(verdict, p)
         self.query_one(Tree).focus()

@@ -80,6 +80,7 @@ class QuizScreen(StudyScreen):
         self.retried = False
         self.suggested = 3
         self.loading_text = "Preparing questions…"
+        self._view: CardView | None = None
 
     # -- the three ways in ------------------------------------------------------------------------
 
@@ -152,7 +153,8 @@ class QuizScreen(StudyScreen):
 
     @property
     def card_view(self) -> CardView:
-        return self.query_one(CardView)
+        assert self._view is not None
+        return self._view
 
     def show_question(self, index: int) -> None:
         self.index = index
@@ -166,8 +168,8 @@ class QuizScreen(StudyScreen):
         self.query_one(RatingBar).hide()
         self.query_one("#rate-hint", Static).update("")
         self.update_progress()
-        view = CardView(self.current.presented, id="card")
-        self.query_one("#quiz-body").mount(view, after="#progress")
+        self._view = CardView(self.current.presented)
+        self.query_one("#quiz-body").mount(self._view, after="#progress")
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
 
@@ -193,7 +195,7 @@ class QuizScreen(StudyScreen):
             return
         self.verdict = verdict
         self.answer_text = message.text
-        self.card_view.lock()
+        self.card_view.freeze()
         self.show_graded(getattr(verdict, "rating", None))
 
     def show_graded(self, suggested: int | None) -> None:

@@ -217,7 +217,7 @@ class CardView(Vertical):
         self.add_class("invalid")
         self.focus_input()
 
-    def lock(self) -> None:
+    def freeze(self) -> None:
         """Graded: the input stays visible with the learner's answer but takes no more keys."""
         self.locked = True
         self.remove_class("invalid")
