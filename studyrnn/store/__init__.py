@@ -24,6 +24,7 @@ from studyrnn.store.domain import (
     QUEUE_NEW,
     QUEUE_RETIRED,
     QUEUE_REVIEW,
+    RATING_NAMES,
     CardState,
     DueCard,
     Learner,
@@ -54,7 +55,7 @@ def open_store(url: str | None = None) -> Store:
 
 __all__ = [
     "AGAIN", "HARD", "GOOD", "EASY",
-    "QUEUE_NEW", "QUEUE_LEARNING", "QUEUE_REVIEW", "QUEUE_RETIRED",
+    "QUEUE_NEW", "QUEUE_LEARNING", "QUEUE_REVIEW", "QUEUE_RETIRED", "RATING_NAMES",
     "CardState", "DueCard", "Learner", "QueueCounts", "ReviewRecord", "ReviewResult",
     "SchedulerSettings", "Store", "StoreError", "SyncResult", "UndoResult",
     "day_start", "format_interval", "open_store",

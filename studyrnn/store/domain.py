@@ -135,20 +135,28 @@ class ReviewRecord:
     session_id: int | None
 
 
+def _number(value: float) -> str:
+    """One decimal below 10 unless whole ('5.5', '2'), whole numbers above ('12')."""
+    if value < 9.95 and abs(value - round(value)) >= 0.05:
+        return f"{value:.1f}"
+    return f"{round(value)}"
+
+
 def format_interval(interval: timedelta) -> str:
-    """Human wording of an interval: '45 s', '10 min', '3 h', '1 day', '12 days', '2.3 months'."""
-    seconds = interval.total_seconds()
-    if seconds < 60:
-        return f"{max(0, round(seconds))} s"
-    if seconds < 3600:
-        return f"{round(seconds / 60)} min"
-    if seconds < 86400:
-        hours = seconds / 3600
-        return f"{hours:.0f} h" if hours >= 10 or hours == int(hours) else f"{hours:.1f} h"
+    """Human wording of an interval: '45 s', '5.5 min', '3 h', '1 day', '12 days', '2.3 months', '1.5 years'."""
+    seconds = max(0.0, interval.total_seconds())
+    if seconds < 59.5:
+        return f"{round(seconds)} s"
+    if seconds < 59.95 * 60:
+        return f"{_number(seconds / 60)} min"
+    if seconds < 23.95 * 3600:
+        return f"{_number(seconds / 3600)} h"
     days = seconds / 86400
-    if days < 31:
-        n = round(days)
-        return "1 day" if n == 1 else f"{n} days"
+    if days < 30.5:
+        n = round(days) if days >= 9.95 or abs(days - round(days)) < 0.05 else None
+        if n == 1:
+            return "1 day"
+        return f"{n} days" if n is not None else f"{days:.1f} days"
     if days < 365:
         return f"{days / 30.44:.1f} months"
     return f"{days / 365.25:.1f} years"
