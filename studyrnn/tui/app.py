@@ -58,7 +58,7 @@ class StudyApp(App[None]):
         self.start = start
         self.learner = store.learner(settings.learner) if store is not None else None
         if store is not None:
-            store.sync_cards(self.learner, self.deck_list())
+            store.sync_cards(self.learner, self.deck_list(), now=self.now())
 
     # -- dependencies, in one place -------------------------------------------------------
 
