@@ -15,6 +15,7 @@ from sqlalchemy import insert, update
 from studyrnn import stats
 from studyrnn.store import open_store
 from studyrnn.store.models import CardRow, ReviewLogRow
+from test_store import db_url  # noqa: F401  (the fixture: SQLite, and PostgreSQL when CI has one)
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)  # 2026: February has 28 days
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
@@ -80,8 +81,8 @@ def build(url: str, t0: datetime = T0):
 
 
 @pytest.fixture
-def fixture(tmp_path: Path):
-    store, ada = build(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+def fixture(db_url: str):
+    store, ada = build(db_url)
     yield store, ada
     store.close()
 

@@ -15,13 +15,14 @@ from alembic.runtime.migration import MigrationContext
 from studyrnn.store import open_store
 from studyrnn.store.engine import MIGRATIONS_DIR
 from studyrnn.store.models import Base, to_epoch_us
+from test_store import db_url  # noqa: F401  (the fixture: SQLite, and PostgreSQL when CI has one)
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
 
-def build_at(path: Path, revision: str) -> None:
+def build_at(path: Path | str, revision: str) -> None:
     """A database made by an older studyrnn: the migrations up to ``revision`` only."""
-    engine = sa.create_engine(f"sqlite:///{path}")
+    engine = sa.create_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
@@ -124,3 +125,36 @@ def test_a_fresh_database_is_stamped_at_head_and_matches_the_migrated_one(tmp_pa
         return out
 
     assert schema(fresh) == schema(migrated)
+
+
+def test_every_migration_step_runs_and_ends_at_the_models_schema(db_url: str) -> None:
+    """0001 → 0002 → 0003 one at a time with rows in place, on SQLite and PostgreSQL alike."""
+    build_at(db_url, "0001")
+    engine = sa.create_engine(db_url)
+    t = to_epoch_us(T0)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO learners (id, name, created_at, desired_retention, learning_steps, relearning_steps, "
+            f"new_per_day, max_reviews_per_day) VALUES (7, 'ada', {t}, 0.9, '60,600', '600', 20, 200)")
+        conn.exec_driver_sql(
+            "INSERT INTO cards VALUES (7, 'd', 'a', 'choice', 0, 2, 2, NULL, 12.5, 4.25, "
+            f"{t}, {t}, 3, 1, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO review_log VALUES (1, 7, 'd', 'a', {t}, 'review', 1, 'incorrect', 'x', 900, NULL, "
+            f"2, 2, NULL, 12.5, 4.25, {t}, {t}, 2, 0)")
+    engine.dispose()
+    for revision in ("0002", "0003"):
+        build_at(db_url, revision)
+    with open_store(db_url) as store:
+        ada = store.learner("ada")
+        assert ada.id == 7
+        assert store.review_count(ada) == 1
+        assert store.card_state(ada, "d", "a").lapses == 1
+        from studyrnn import stats
+
+        assert stats.true_retention(store, ada, days=1, now=T0).total == 1
+
+    def nothing(conn) -> None:
+        pass
+
+    assert _diff(db_url, nothing) == []
