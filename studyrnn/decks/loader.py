@@ -9,6 +9,7 @@ misspelt key, card type or option. They raise nothing else.
 from __future__ import annotations
 
 import difflib
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,10 @@ def _too_big(size: int) -> str:
 
 
 def _load(text: str, path: str, file_path: Path | None) -> Deck:
+    # Parsing makes ~10 objects per card and no reference cycles; the cyclic GC would rescan
+    # them over and over (a third of the time for a big deck), so it waits until we are done.
+    paused = gc.isenabled()
+    gc.disable()
     try:
         return _load_unguarded(text, path, file_path)
     except DeckError:
@@ -74,6 +79,9 @@ def _load(text: str, path: str, file_path: Path | None) -> Deck:
     except Exception as exc:  # noqa: BLE001 - a bug here must still reach the user as one line
         message = f"could not read this deck (internal error {type(exc).__name__}: {exc})"
         raise DeckError([Diagnostic(path, 1, 1, message)]) from exc
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _load_unguarded(text: str, path: str, file_path: Path | None) -> Deck:
@@ -88,7 +96,7 @@ def _load_unguarded(text: str, path: str, file_path: Path | None) -> Deck:
         if parsed.empty or data is None:
             found[(1, 1, "the file is empty; a deck needs at least id, title and cards")] = None
         elif not isinstance(data, dict):
-            line, col = parsed.value_at.get((), (1, 1))
+            line, col = parsed.positions.root or (1, 1)
             what = _describe(data)
             found[(line, col, f"a deck is a mapping (id: ..., title: ..., cards: ...), not {what}")] = None
         else:
@@ -108,7 +116,7 @@ def _load_unguarded(text: str, path: str, file_path: Path | None) -> Deck:
         diagnostics.sort(key=lambda d: (d.line, d.col))
         raise DeckError(diagnostics)
     deck._path = file_path
-    deck._positions = parsed.value_at
+    deck._positions = parsed.positions
     return deck
 
 
@@ -165,7 +173,7 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
     field = _label(where)
     value = error.get("input")
     if kind == "extra_forbidden":
-        line, col = parsed.key_at.get(where) or _position(parsed, where)
+        line, col = parsed.positions.key(where) or _position(parsed, where)
         message = _unknown_key(str(where[-1]), _model_at(where[:-1], card))
     elif kind == "missing":
         line, col = _position(parsed, where[:-1])
@@ -185,7 +193,7 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
         line, col = _position(parsed, where)
         message = f"missing required key 'type' (one of: {', '.join(CARD_TYPES)})"
     elif message and "unknown param" in message:  # the key is what is wrong
-        line, col = parsed.key_at.get(where) or _position(parsed, where)
+        line, col = parsed.positions.key(where) or _position(parsed, where)
     else:
         line, col = _position(parsed, where)
         message = message or _wording(kind, field, value, ctx, where, error.get("msg", "invalid value"))
@@ -194,11 +202,7 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
 
 def _position(parsed: Parsed, where: tuple[Any, ...]) -> tuple[int, int]:
     """Where ``where`` starts, or the nearest enclosing value that the file has."""
-    for n in range(len(where), -1, -1):
-        pos = parsed.value_at.get(where[:n])
-        if pos is not None:
-            return pos
-    return 1, 1
+    return parsed.positions.nearest(where)
 
 
 def _label(where: tuple[Any, ...]) -> str:

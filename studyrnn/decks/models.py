@@ -302,7 +302,7 @@ class Deck(_Model):
     cards: list[Card] = Field(min_length=1, description="The cards; ids unique in the deck.")
 
     _path: Path | None = PrivateAttr(default=None)
-    _positions: dict[tuple[Any, ...], tuple[int, int]] = PrivateAttr(default_factory=dict)
+    _positions: Any = PrivateAttr(default=None)  # yamlsafe.Positions, when loaded from YAML
     _index: dict[str, Any] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -335,7 +335,7 @@ class Deck(_Model):
     def location(self, *where: str | int) -> tuple[int, int] | None:
         """``(line, col)`` (1-based) where a value starts in the deck's YAML, e.g.
         ``deck.location("cards", 3, "answer")``; None when unknown (a deck built in code)."""
-        return self._positions.get(tuple(where))
+        return self._positions.value(tuple(where)) if self._positions is not None else None
 
     def card_location(self, card_id: str) -> tuple[int, int] | None:
         """``(line, col)`` (1-based) where the card starts in its file, when loaded from YAML."""

@@ -11,8 +11,8 @@ can come out. On the way it
 - reports duplicate mapping keys and non-scalar keys;
 - resolves plain scalars by the YAML 1.2 core schema: only ``true``/``false`` are booleans
   (``no`` stays the text "no"), ``1e-3`` is a number, dates stay text;
-- records where every value (and every mapping key) starts, keyed by its path from the root,
-  e.g. ``("cards", 3, "answer")``, as 1-based ``(line, col)``.
+- records where every value (and every mapping key) starts, as 1-based ``(line, col)``,
+  found by its path from the root, e.g. ``("cards", 3, "answer")`` (see ``Positions``).
 
 Problems come back as ``(line, col, message)``; nothing here raises.
 """
@@ -31,7 +31,7 @@ MAX_ALIAS_NODES = 10_000
 
 _Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
-Path_ = tuple[Any, ...]
+Path_ = tuple[Any, ...]  # e.g. ("cards", 3, "answer")
 Pos = tuple[int, int]
 
 
@@ -56,6 +56,7 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_MAYBE_NOT_TEXT = frozenset("~nNtTfF+-.0123456789")  # first characters of non-text plain scalars
 
 
 def resolve_plain(text: str) -> Any:
@@ -98,13 +99,74 @@ def show_tag(tag: str) -> str:
     return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
+class Positions:
+    """Where each value (and each mapping key) of a parsed document starts.
+
+    Positions are kept beside the containers they describe (by ``id``), so recording them costs
+    one store per node and no path is built while parsing; ``value(path)`` walks the data.
+    A value reached through an alias reports where the alias is; the values inside it, where
+    the anchored original is (that is the text to edit).
+    """
+
+    __slots__ = ("data", "root", "_meta")
+
+    def __init__(self) -> None:
+        self.data: Any = None
+        self.root: Pos | None = None
+        # id(container) -> (positions of its values, positions of its keys or None)
+        self._meta: dict[int, tuple[Any, dict[str, Pos] | None]] = {}
+
+    def _container(self, path: Path_) -> Any:
+        node = self.data
+        for step in path:
+            if isinstance(node, dict) and isinstance(step, str) and step in node:
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                return None
+        return node
+
+    def value(self, path: Path_) -> Pos | None:
+        """``(line, col)`` where the value at ``path`` starts, or None."""
+        if not path:
+            return self.root
+        parent = self._container(path[:-1])
+        meta = self._meta.get(id(parent)) if isinstance(parent, (dict, list)) else None
+        if meta is None:
+            return None
+        step = path[-1]
+        if isinstance(parent, dict):
+            return meta[0].get(step) if isinstance(step, str) else None
+        if isinstance(step, int) and 0 <= step < len(meta[0]):
+            return meta[0][step]
+        return None
+
+    def key(self, path: Path_) -> Pos | None:
+        """``(line, col)`` of the mapping key that ends ``path``, or None."""
+        if not path:
+            return None
+        parent = self._container(path[:-1])
+        meta = self._meta.get(id(parent)) if isinstance(parent, dict) else None
+        if meta is None or meta[1] is None or not isinstance(path[-1], str):
+            return None
+        return meta[1].get(path[-1])
+
+    def nearest(self, path: Path_) -> Pos:
+        """Where ``path`` starts, or else the nearest enclosing value the file has."""
+        for n in range(len(path), -1, -1):
+            pos = self.value(path[:n])
+            if pos is not None:
+                return pos
+        return 1, 1
+
+
 @dataclass
 class Parsed:
     """A parsed document: its data, where each value and key starts, and the problems found."""
 
     data: Any = None
-    value_at: dict[Path_, Pos] = field(default_factory=dict)
-    key_at: dict[Path_, Pos] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions)
     problems: list[tuple[int, int, str]] = field(default_factory=list)
     empty: bool = True
     complete: bool = True  # False after a syntax error or a refused file: data is partial
@@ -117,184 +179,144 @@ class _Stop(Exception):
 _NOKEY = object()  # a mapping waiting for its next key
 _DROP = object()  # the value of a bad or duplicate key: parsed, then dropped
 
+_TAGS_REFUSED = (
+    "YAML tags aren't allowed (found '{tag}'): a deck holds only plain text, numbers, true/false, "
+    "lists and mappings"
+)
+
 
 class _Frame:
-    __slots__ = ("kind", "value", "path", "key", "key_line", "anchor", "log_start", "nodes", "pos")
+    """One open mapping or sequence."""
 
-    def __init__(self, kind: str, value: Any, path: Path_ | None, anchor: str | None, log_start: int, pos: Pos):
-        self.pos = pos
-        self.kind = kind
-        self.value = value
-        self.path = path
+    __slots__ = ("is_map", "value", "key", "anchor", "nodes", "pos", "vpos", "kpos")
+
+    def __init__(self, is_map: bool, anchor: str | None, pos: Pos, meta: dict[int, Any]):
+        self.is_map = is_map
+        self.value: Any = {} if is_map else []
         self.key: Any = _NOKEY
-        self.key_line: dict[str, int] = {}
         self.anchor = anchor
-        self.log_start = log_start
         self.nodes = 1
-
-
-@dataclass
-class _Anchor:
-    value: Any
-    path: Path_ | None
-    entries: list[tuple[Path_, Pos, bool]]
-    nodes: int
-
-
-class _Builder:
-    def __init__(self) -> None:
-        self.out = Parsed()
-        self.stack: list[_Frame] = []
-        self.root: Any = None
-        self.anchors: dict[str, _Anchor] = {}
-        self.alias_nodes = 0
-        self.log: list[tuple[Path_, Pos, bool]] = []
-
-    # -- positions ---------------------------------------------------------------------------
-    def _record(self, path: Path_ | None, pos: Pos, is_key: bool = False) -> None:
-        if path is None:
-            return
-        (self.out.key_at if is_key else self.out.value_at)[path] = pos
-        self.log.append((path, pos, is_key))
-
-    def _problem(self, pos: Pos, message: str) -> None:
-        self.out.problems.append((pos[0], pos[1], message))
-
-    # -- where the next value goes -------------------------------------------------------------
-    def _child_path(self) -> Path_ | None:
-        """The path of the value about to start, or None when it will not be kept."""
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if top.path is None:
-            return None
-        if top.kind == "seq":
-            return (*top.path, len(top.value))
-        if top.key is _NOKEY or top.key is _DROP:
-            return None  # a key (recorded separately) or a dropped value
-        return (*top.path, top.key)
-
-    def _place(self, value: Any, nodes: int, pos: Pos, raw_key: str | None) -> None:
-        """Put a finished value into its parent (``raw_key``: a scalar's text, None otherwise)."""
-        if not self.stack:
-            self.root = value
-            return
-        top = self.stack[-1]
-        top.nodes += nodes
-        if top.kind == "seq":
-            top.value.append(value)
-            return
-        if top.key is _NOKEY:  # this value is a key
-            if raw_key is None:
-                self._problem(pos, "a mapping key must be plain text, not a list or mapping")
-                top.key = _DROP
-                return
-            if raw_key in top.key_line:
-                self._problem(pos, f"duplicate key '{raw_key}' (first given on line {top.key_line[raw_key]})")
-                top.key = _DROP
-                return
-            top.key_line[raw_key] = pos[0]
-            top.key = raw_key
-            if top.path is not None:
-                self._record((*top.path, raw_key), pos, is_key=True)
-            return
-        if top.key is not _DROP:
-            top.value[top.key] = value
-        top.key = _NOKEY
-
-    def _check_tag(self, event: Any, pos: Pos) -> None:
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            self._problem(
-                pos,
-                f"YAML tags aren't allowed (found '{show_tag(tag)}'): a deck holds only plain text, "
-                "numbers, true/false, lists and mappings",
-            )
-
-    def _depth_check(self, pos: Pos) -> None:
-        if len(self.stack) >= MAX_DEPTH:
-            self._problem(pos, f"nested more than {MAX_DEPTH} levels deep; a deck never needs that")
-            raise _Stop
-
-    # -- events ------------------------------------------------------------------------------
-    def scalar(self, event: Any, pos: Pos) -> None:
-        self._check_tag(event, pos)
-        text = event.value
-        value = resolve_plain(text) if event.implicit[0] and event.tag is None else text
-        path = self._child_path()
-        self._record(path, pos)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(value, path, [], 1)
-        self._place(value, 1, pos, text)
-
-    def start(self, event: Any, pos: Pos, kind: str) -> None:
-        self._check_tag(event, pos)
-        self._depth_check(pos)
-        path = self._child_path()
-        self._record(path, pos)
-        container: Any = {} if kind == "map" else []
-        self.stack.append(_Frame(kind, container, path, event.anchor, len(self.log), pos))
-
-    def end(self) -> None:
-        frame = self.stack.pop()
-        if frame.anchor is not None:
-            entries = self.log[frame.log_start:] if frame.path is not None else []
-            self.anchors[frame.anchor] = _Anchor(frame.value, frame.path, entries, frame.nodes)
-        self._place(frame.value, frame.nodes, frame.pos, None)
-
-    def alias(self, event: Any, pos: Pos) -> None:
-        name = event.anchor
-        anchor = self.anchors.get(name)
-        if anchor is None:
-            if any(f.anchor == name for f in self.stack):
-                self._problem(pos, f"alias '*{name}' refers to a collection that contains it")
-            else:
-                self._problem(pos, f"unknown alias '*{name}' (define it first with '&{name}')")
-            self._place(None, 1, pos, None)
-            return
-        self.alias_nodes += anchor.nodes
-        if self.alias_nodes > MAX_ALIAS_NODES:
-            self._problem(
-                pos,
-                f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing the file "
-                "(alias expansion is bounded to stop 'billion laughs' files)",
-            )
-            raise _Stop
-        path = self._child_path()
-        self._record(path, pos)
-        if path is not None and anchor.path is not None:
-            cut = len(anchor.path)
-            for sub, sub_pos, is_key in anchor.entries:
-                self._record((*path, *sub[cut:]), sub_pos, is_key)
-        raw = anchor.value if isinstance(anchor.value, str) else None
-        self._place(anchor.value, anchor.nodes, pos, raw)
+        self.pos = pos
+        self.vpos: Any = {} if is_map else []
+        self.kpos: dict[str, Pos] | None = {} if is_map else None
+        meta[id(self.value)] = (self.vpos, self.kpos)
 
 
 def parse_yaml(text: str) -> Parsed:
     """Parse one YAML document safely (see the module docstring); never raises."""
-    builder = _Builder()
-    out = builder.out
-    loader = _Loader(text)
+    out = Parsed()
+    problems = out.problems
+    positions = out.positions
+    meta = positions._meta
+    anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, nodes it expands to)
+    stack: list[_Frame] = []
+    top: _Frame | None = None
+    alias_nodes = 0
     documents = 0
+
+    ScalarEvent = yaml.ScalarEvent
+    MappingStartEvent = yaml.MappingStartEvent
+    SequenceStartEvent = yaml.SequenceStartEvent
+    MappingEndEvent = yaml.MappingEndEvent
+    SequenceEndEvent = yaml.SequenceEndEvent
+    AliasEvent = yaml.AliasEvent
+    DocumentStartEvent = yaml.DocumentStartEvent
+
+    def place(value: Any, nodes: int, pos: Pos, raw_key: str | None) -> None:
+        """Put a finished value into the open container (``raw_key``: a scalar's text)."""
+        if top is None:
+            out.data = value
+            positions.root = pos
+            return
+        top.nodes += nodes
+        if not top.is_map:
+            top.value.append(value)
+            top.vpos.append(pos)
+            return
+        key = top.key
+        if key is _NOKEY:  # this value is a key
+            if raw_key is None:
+                problems.append((*pos, "a mapping key must be plain text, not a list or mapping"))
+                top.key = _DROP
+                return
+            kpos = top.kpos
+            if raw_key in kpos:
+                problems.append((*pos, f"duplicate key '{raw_key}' (first given on line {kpos[raw_key][0]})"))
+                top.key = _DROP
+                return
+            kpos[raw_key] = pos
+            top.key = raw_key
+            return
+        if key is not _DROP:
+            top.value[key] = value
+            top.vpos[key] = pos
+        top.key = _NOKEY
+
+    loader = _Loader(text)
+    get_event = loader.get_event
     try:
-        while loader.check_event():
-            event = loader.get_event()
+        while True:
+            event = get_event()
+            if event is None:
+                break
+            kind = type(event)
             mark = event.start_mark
             pos = (mark.line + 1, mark.column + 1)
-            if isinstance(event, yaml.ScalarEvent):
-                builder.scalar(event, pos)
-            elif isinstance(event, yaml.MappingStartEvent):
-                builder.start(event, pos, "map")
-            elif isinstance(event, yaml.SequenceStartEvent):
-                builder.start(event, pos, "seq")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                builder.end()
-            elif isinstance(event, yaml.AliasEvent):
-                builder.alias(event, pos)
-            elif isinstance(event, yaml.DocumentStartEvent):
+            if kind is ScalarEvent:
+                raw = event.value
+                if event.tag is not None:
+                    problems.append((*pos, _TAGS_REFUSED.format(tag=show_tag(event.tag))))
+                    value: Any = raw
+                elif event.implicit[0] and (not raw or raw[0] in _MAYBE_NOT_TEXT):
+                    value = resolve_plain(raw)
+                else:
+                    value = raw
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+                if top is not None and top.is_map and top.key is not _NOKEY and top.key is not _DROP:
+                    # the hot path, inline: a scalar value under a key
+                    top.nodes += 1
+                    top.value[top.key] = value
+                    top.vpos[top.key] = pos
+                    top.key = _NOKEY
+                else:
+                    place(value, 1, pos, raw)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.tag is not None:
+                    problems.append((*pos, _TAGS_REFUSED.format(tag=show_tag(event.tag))))
+                if len(stack) >= MAX_DEPTH:
+                    problems.append((*pos, f"nested more than {MAX_DEPTH} levels deep; a deck never needs that"))
+                    raise _Stop
+                top = _Frame(kind is MappingStartEvent, event.anchor, pos, meta)
+                stack.append(top)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                top = stack[-1] if stack else None
+                if frame.anchor is not None:
+                    anchors[frame.anchor] = (frame.value, frame.nodes)
+                place(frame.value, frame.nodes, frame.pos, None)
+            elif kind is AliasEvent:
+                name = event.anchor
+                anchor = anchors.get(name)
+                if anchor is None:
+                    if any(f.anchor == name for f in stack):
+                        problems.append((*pos, f"alias '*{name}' refers to a collection that contains it"))
+                    else:
+                        problems.append((*pos, f"unknown alias '*{name}' (define it first with '&{name}')"))
+                    place(None, 1, pos, None)
+                    continue
+                value, nodes = anchor
+                alias_nodes += nodes
+                if alias_nodes > MAX_ALIAS_NODES:
+                    problems.append((*pos, (
+                        f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing the file "
+                        "(alias expansion is bounded to stop 'billion laughs' files)")))
+                    raise _Stop
+                place(value, nodes, pos, value if isinstance(value, str) else None)
+            elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    builder._problem(pos, "a deck file holds one YAML document; found a second one ('---')")
+                    problems.append((*pos, "a deck file holds one YAML document; found a second one ('---')"))
                     raise _Stop
     except _Stop:
         out.complete = False
@@ -305,19 +327,19 @@ def parse_yaml(text: str) -> Parsed:
         message = exc.problem or "invalid YAML"
         if exc.context:
             message = f"{message} ({exc.context})"
-        out.problems.append((line, col, f"YAML syntax error: {message}"))
+        problems.append((line, col, f"YAML syntax error: {message}"))
     except yaml.reader.ReaderError as exc:
         out.complete = False
         line, col = position_of(text, exc.position)
-        out.problems.append((line, col, f"YAML syntax error: {exc.reason} (character {exc.character!r})"))
+        problems.append((line, col, f"YAML syntax error: {exc.reason} (character {exc.character!r})"))
     except yaml.YAMLError as exc:
         out.complete = False
-        out.problems.append((1, 1, f"YAML syntax error: {exc}"))
+        problems.append((1, 1, f"YAML syntax error: {exc}"))
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
             dispose()
-    out.data = builder.root
+    positions.data = out.data
     out.empty = documents == 0
     return out
 
