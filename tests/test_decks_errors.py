@@ -355,6 +355,17 @@ def test_small_aliases_are_fine_and_positions_follow_them() -> None:
     assert deck.location("cards", 1, "tags", 1) == (8, 26)
 
 
+def test_merge_keys_are_explained() -> None:
+    found = problems(HEAD + """\
+  - &base {id: a, type: true_false, statement: s, answer: true}
+  - <<: *base
+    id: b
+""")
+    d = found[0]
+    assert (d.line, d.col) == (5, 5)
+    assert d.message == "YAML merge keys ('<<') aren't supported in decks; write the keys out"
+
+
 def test_deep_nesting_is_refused_quickly() -> None:
     started = time.perf_counter()
     d = only("id: d\ntitle: " + "[" * 200_000 + "\n")

@@ -239,6 +239,10 @@ def parse_yaml(text: str) -> Parsed:
                 problems.append((*pos, "a mapping key must be plain text, not a list or mapping"))
                 top.key = _DROP
                 return
+            if raw_key == "<<":
+                problems.append((*pos, "YAML merge keys ('<<') aren't supported in decks; write the keys out"))
+                top.key = _DROP
+                return
             kpos = top.kpos
             if raw_key in kpos:
                 problems.append((*pos, f"duplicate key '{raw_key}' (first given on line {kpos[raw_key][0]})"))
