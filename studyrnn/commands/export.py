@@ -1,0 +1,122 @@
+"""``studyrnn export``: decks out to Anki (.apkg), Moodle GIFT or JSON.
+
+    studyrnn export --format anki -o bptt.apkg               # every deck
+    studyrnn export --format gift bptt-basics -o basics.gift  # one deck, by id
+    studyrnn export --format json my-deck.yaml -o -           # a deck file, to stdout
+
+Generated cards become ``--variants N`` concrete questions (seeds 0..N-1) with their worked
+solutions. What a format cannot hold is reported on stderr, one line per card, never dropped
+silently. The output file is written atomically (a temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "export"
+HELP = "export decks to Anki (.apkg), Moodle GIFT or JSON"
+FORMATS = ("anki", "gift", "json")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("deck_refs", nargs="*", metavar="DECK",
+                        help="deck ids or deck YAML files (default: every deck in the deck folders)")
+    parser.add_argument("--format", "-f", dest="fmt", metavar="FORMAT",
+                        help="anki, gift or json (default: from the -o file's suffix)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="where to write ('-' for stdout; gift and json only). Required for anki")
+    parser.add_argument("--variants", type=int, default=5, metavar="N",
+                        help="concrete variants per generated card, seeds 0..N-1 (default 5)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from studyrnn.errors import UsageError
+    from studyrnn.interchange.exporting import EXPORT_FORMATS, SUFFIXES, export_decks
+
+    fmt = args.fmt
+    output = args.output
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output and output != "-" else ""
+        if suffix not in SUFFIXES:
+            raise UsageError("say which format with --format anki|gift|json (or use an -o file ending in "
+                             ".apkg, .gift or .json)")
+        fmt = SUFFIXES[suffix]
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        import difflib
+
+        close = difflib.get_close_matches(fmt, EXPORT_FORMATS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise UsageError(f"unknown format '{fmt}'{hint} (formats: {', '.join(EXPORT_FORMATS)})")
+    if args.variants < 0:
+        raise UsageError("--variants must be 0 or more")
+    if output is None and fmt == "anki":
+        raise UsageError("an Anki package is a binary file: say where with -o FILE.apkg")
+    if output == "-" and fmt == "anki":
+        raise UsageError("an Anki package cannot go to stdout: give a file with -o FILE.apkg")
+    target = None if output in (None, "-") else Path(output)
+    if target is not None:
+        if target.suffix.lower() in (".yaml", ".yml"):
+            raise UsageError(f"refusing to write a {fmt} export over {target}: that name is for deck files")
+        if target.is_dir():
+            raise UsageError(f"{target} is a folder; give a file name")
+        if not (target.parent if str(target.parent) else Path(".")).is_dir():
+            raise UsageError(f"no such folder: {target.parent}")
+
+    decks = resolve_decks(args, args.deck_refs)
+    report = export_decks(decks, fmt, target, args.variants)
+    report.write(sys.stderr)
+    print(f"studyrnn: {report.summary}", file=sys.stderr)
+    return 0
+
+
+def resolve_decks(args: argparse.Namespace, refs: list[str]) -> list:
+    """DECK arguments (ids or YAML files) -> decks, in the order given; no arguments: every deck
+    of the deck folders. Unknown ids are one error naming each, with a close match."""
+    import difflib
+    from pathlib import Path
+
+    from studyrnn.commands._common import settings_from
+    from studyrnn.decks import load_deck, load_decks
+    from studyrnn.errors import UsageError
+
+    if not refs:
+        decks = load_decks(settings_from(args).deck_dirs)
+        if not len(decks):
+            raise UsageError("no decks found in the deck folders; name a deck file to export")
+        return decks.decks
+
+    chosen: list = []
+    ids_wanted: list[tuple[int, str]] = []
+    for i, ref in enumerate(refs):
+        path = Path(ref).expanduser()
+        looks_like_a_file = path.suffix.lower() in (".yaml", ".yml") or "/" in ref or "\\" in ref
+        if path.is_file() or looks_like_a_file:
+            if not path.is_file():
+                raise UsageError(f"no such deck file: {ref}")
+            chosen.append((i, load_deck(path)))
+        else:
+            ids_wanted.append((i, ref))
+    if ids_wanted:
+        decks = load_decks(settings_from(args).deck_dirs)
+        unknown = []
+        for i, ref in ids_wanted:
+            if ref in decks:
+                chosen.append((i, decks[ref]))
+            else:
+                close = difflib.get_close_matches(ref, list(decks), n=1, cutoff=0.6)
+                unknown.append(f"'{ref}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        if unknown:
+            known = ", ".join(decks) or "none found"
+            raise UsageError(f"unknown deck {', '.join(unknown)}; decks: {known}")
+    chosen.sort(key=lambda pair: pair[0])
+    out, seen = [], set()
+    for _, deck in chosen:
+        if deck.id in seen:
+            continue  # the same deck named twice
+        seen.add(deck.id)
+        out.append(deck)
+    return out

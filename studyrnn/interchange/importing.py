@@ -1,0 +1,184 @@
+"""``import_deck``: text in some format -> a deck that validates, as readable YAML.
+
+Every format's parser yields card dicts (plus, where the format has them, study notes and a
+title). Here they get ids (kept when the source names valid ones, else derived from the text),
+each card is validated on its own (a card that does not validate is reported with the reason
+and left out, so the deck still loads), and the deck is written as YAML and loaded back with
+the real deck loader before anyone sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from studyrnn.errors import DeckError, StudyrnnError, UsageError
+from studyrnn.interchange.common import Report
+from studyrnn.interchange.ids import IdAllocator, deck_id_from, is_card_id, is_deck_id, slugify
+
+IMPORT_FORMATS = ("qa", "csv", "gift", "json")
+SUFFIXES = {".txt": "qa", ".md": "qa", ".qa": "qa", ".csv": "csv", ".tsv": "csv", ".gift": "gift", ".json": "json"}
+TEXT_KEYS = ("front", "prompt", "statement")
+
+
+@dataclass
+class ImportResult:
+    deck: Any            # the validated Deck
+    yaml: str            # its YAML text
+    report: Report
+
+
+def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | None = None,
+                title: str | None = None, language: str | None = None, pick_deck: str | None = None,
+                target: Path | None = None) -> ImportResult:
+    """Parse ``text`` as ``fmt`` into a deck. ``source`` names the file in messages and gives the
+    deck id and title when none are given; ``target`` is where the YAML will go (for the schema
+    comment's path)."""
+    from studyrnn.interchange.yaml_out import dump_deck, schema_comment_path
+
+    if fmt not in IMPORT_FORMATS:
+        raise UsageError(f"unknown import format {fmt!r} (formats: {', '.join(IMPORT_FORMATS)})")
+    if deck_id is not None and not is_deck_id(deck_id):
+        raise UsageError(f"'{deck_id}' is not a valid deck id: use lowercase letters, digits and hyphens "
+                         f"(for example '{deck_id_from(deck_id)}')")
+    report = Report()
+    notes = ""
+    found_title: str | None = None
+    found_id: str | None = None
+    extra: dict[str, Any] = {}
+    if fmt == "qa":
+        from studyrnn.interchange.qa import parse_qa
+
+        cards = parse_qa(text, source, report)
+    elif fmt == "csv":
+        from studyrnn.interchange.csv_io import parse_csv
+
+        cards = parse_csv(text, source, report)
+    elif fmt == "gift":
+        from studyrnn.interchange.gift import gift_to_cards, parse_gift
+
+        questions, parse_report = parse_gift(text, source)
+        report.extend(parse_report)
+        cards, notes, found_title = gift_to_cards(questions, source, report)
+        n = len(cards)
+        report.note(source, f"{len(questions)} GIFT question{'s' * (len(questions) != 1)} read, "
+                    f"{n} card{'s' * (n != 1)} made")
+    else:
+        from studyrnn.interchange.json_io import parse_json
+
+        deck_data = parse_json(text, source, report, deck_id=pick_deck)
+        cards = [c for c in deck_data.get("cards") or []]
+        notes = deck_data.get("notes") or ""
+        found_title = deck_data.get("title") if isinstance(deck_data.get("title"), str) else None
+        found_id = deck_data.get("id") if isinstance(deck_data.get("id"), str) else None
+        if isinstance(deck_data.get("language"), str):
+            extra["language"] = deck_data["language"]
+        unknown = sorted(set(deck_data) - {"version", "id", "title", "language", "notes", "cards"})
+        if unknown:
+            report.warn(source, f"deck key{'s' * (len(unknown) != 1)} {', '.join(unknown)} not part of a deck; "
+                        "dropped")
+        cards = [c if isinstance(c, dict) else {"_invalid": c} for c in cards]
+
+    stem = Path(source).stem if source not in ("<stdin>", "-") else ""
+    if deck_id is None:
+        if found_id and is_deck_id(found_id):
+            deck_id = found_id
+        else:
+            deck_id = deck_id_from(stem or (found_title or ""))
+            origin = "the file name" if stem else ("the title" if found_title else "nothing (no file name)")
+            report.note(source, f"deck id '{deck_id}' derived from {origin} (choose one with --id)")
+    if title is None:
+        if found_title and found_title.strip():
+            title = " ".join(found_title.split())
+            if fmt == "gift":
+                report.note(source, f"title '{title}' taken from the GIFT category (choose one with --title)")
+        else:
+            title = (stem.replace("_", " ").replace("-", " ").strip() or deck_id).capitalize()
+            report.note(source, f"title '{title}' derived from the {'file name' if stem else 'deck id'} "
+                        "(choose one with --title)")
+    if language is not None:
+        extra["language"] = language
+
+    valid = _validated_cards(cards, source, report)
+    if not valid:
+        raise StudyrnnError(f"{source}: no cards found to import" + (
+            " (see the warnings above)" if report.warnings else ""))
+
+    deck: dict[str, Any] = {"version": 1, "id": deck_id, "title": title, **extra}
+    if notes.strip():
+        deck["notes"] = notes.rstrip("\n") + "\n"
+    deck["cards"] = valid
+    from studyrnn.decks import load_deck_text
+    from studyrnn.decks.models import Deck
+
+    try:
+        model = Deck.model_validate(deck)
+    except ValidationError as err:  # a deck-level field the caller gave (--title, --language)
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"the imported deck is not valid: {where}: {first['msg']}") from None
+    data = model.model_dump(mode="json", exclude_none=True)
+    for card in data["cards"]:
+        if card.get("tags") == []:
+            del card["tags"]
+        if card.get("type") == "generated" and card.get("params") == {}:
+            del card["params"]
+        if card.get("type") == "text" and card.get("match") == "casefold":
+            del card["match"]
+    yaml_text = dump_deck(data, schema=schema_comment_path(target),
+                          header=[f"Imported from {Path(source).name if stem else source} by `studyrnn import "
+                                  f"--format {fmt}`.", "Check it with: studyrnn validate FILE"])
+    try:
+        loaded = load_deck_text(yaml_text, str(target or "<imported>"))
+    except DeckError as err:  # pragma: no cover - the writer and the models disagree: a bug
+        raise StudyrnnError(f"internal error: the imported deck does not load back: {err}") from err
+    return ImportResult(loaded, yaml_text, report)
+
+
+def _validated_cards(cards: list[dict[str, Any]], source: str, report: Report) -> list[dict[str, Any]]:
+    from studyrnn.decks.models import Card
+
+    adapter = TypeAdapter(Card)
+    ids = IdAllocator()
+    derived = 0
+    out: list[dict[str, Any]] = []
+    for index, raw in enumerate(cards):
+        line, col = raw.get("_line", 0), raw.get("_col", 0)
+        if "_invalid" in raw:
+            report.warn(source, f"card #{index + 1} is not an object; skipped", line, col)
+            continue
+        card = {k: v for k, v in raw.items() if not k.startswith("_")}
+        wanted = card.get("id")
+        title = raw.get("_title")
+        if isinstance(wanted, str) and is_card_id(wanted):
+            card["id"] = ids.take(wanted)
+        elif isinstance(title, str) and title.strip():
+            card["id"] = ids.take(title if is_card_id(title) else slugify(title))
+        else:
+            text = next((card[k] for k in TEXT_KEYS if isinstance(card.get(k), str)), "")
+            card["id"] = ids.from_text(text)
+            derived += 1
+        if card["id"] != wanted and isinstance(wanted, str):
+            report.warn(source, f"card id '{wanted}' is taken or not valid: the card is '{card['id']}'", line, col)
+        try:
+            adapter.validate_python(card)
+        except ValidationError as err:
+            problems = "; ".join(_describe(e) for e in err.errors()[:3])
+            report.warn(source, f"card '{card['id']}' skipped: {problems}", line, col)
+            continue
+        out.append(card)
+    if derived:
+        report.note(source, f"{derived} card id{'s' * (derived != 1)} derived from the text "
+                    "(stable: the same text gives the same id)")
+    return out
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in error.get("loc", ()) if not isinstance(p, str) or p not in TYPE_TAGS)
+    return f"{loc}: {error['msg']}" if loc else error["msg"]
+
+
+TYPE_TAGS = {"flashcard", "choice", "multi", "true_false", "order", "numeric", "text", "generated"}
