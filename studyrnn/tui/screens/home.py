@@ -26,7 +26,7 @@ ACTIONS = [
 
 class HomeScreen(StudyScreen):
     BINDINGS = [
-        Binding("q", "back", "Quit", id="quit"),
+        Binding("escape,q", "back", "Quit", id="back"),
         *[Binding(key, action, label, id=action) for action, key, label in ACTIONS],
         Binding("a", "review_all", "Review all", id="review-all"),
     ]

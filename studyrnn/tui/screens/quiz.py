@@ -105,7 +105,8 @@ class QuizScreen(StudyScreen):
         return cls.for_cards(app, deck_id, cards, mode="flashcards", title=f"Flashcards · {deck.title}")
 
     @classmethod
-    def for_cards(cls, app: StudyApp, deck_id: str, cards: list[Any], *, mode: str = "quiz", title: str = "Drill") -> QuizScreen:
+    def for_cards(cls, app: StudyApp, deck_id: str, cards: list[Any], *, mode: str = "quiz",
+                  title: str | None = None) -> QuizScreen:
         seeds = [app.next_seed() for _ in cards]
 
         def build() -> list[Any]:
@@ -113,7 +114,7 @@ class QuizScreen(StudyScreen):
 
             return [QuizItem(card, present(card, seed=seed)) for card, seed in zip(cards, seeds)]
 
-        return cls(deck_id, build, mode=mode, title=title)
+        return cls(deck_id, build, mode=mode, title=title or f"Quiz · {app.deck(deck_id).title}")
 
     # -- layout -----------------------------------------------------------------------------------
 

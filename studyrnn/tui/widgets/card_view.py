@@ -110,6 +110,7 @@ class CardView(Vertical):
         yield Static(literal(p.prompt), id="prompt", classes="prompt")
         unit = getattr(p, "unit", None)
         if self.kind == "choice" or self.kind == "true_false":
+            yield Static(f"Press 1-{len(self.options)}, or ↑/↓ then Enter.", classes="hint")
             yield OptionList(
                 *[Option(literal(f"{i}. {text}"), id=str(i - 1)) for i, text in enumerate(self.options, 1)],
                 id="answer-choice",

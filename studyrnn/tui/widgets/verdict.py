@@ -43,7 +43,7 @@ class VerdictPanel(Static):
             if message:
                 text.append(f" — {message}")
             expected = visible(getattr(verdict, "expected", "") or "")
-            if expected and name != "CORRECT":
+            if expected and name != "CORRECT" and expected not in message:
                 text.append("\nAnswer: ", style="bold")
                 text.append(expected)
         elif flashcard:

@@ -1,0 +1,77 @@
+"""Snapshot tests (pytest-textual-snapshot) of home, a quiz question, the lab and statistics.
+
+Deterministic: fixed deck fixtures, seed, clock and terminal size, and no blinking cursor.
+Regenerate after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tui_helpers import NOW, SIZE, build_app
+
+
+async def steady(pilot) -> None:
+    """Workers done, cursors still: the screen no longer changes on its own."""
+    app = pilot.app
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    for widget in app.screen.query("Input"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def test_home(snap_compare, tmp_path) -> None:
+    assert snap_compare(build_app(tmp_path), terminal_size=SIZE, run_before=steady)
+
+
+def test_quiz_question(snap_compare, tmp_path) -> None:
+    from studyrnn.tui.screens.quiz import QuizScreen
+
+    async def ask(pilot) -> None:
+        app = pilot.app
+        deck = app.deck("tui-types")
+        app.push_screen(QuizScreen.for_cards(app, "tui-types", [deck.card(c) for c in ("choice", "numeric", "order")]))
+        await steady(pilot)
+
+    assert snap_compare(build_app(tmp_path), terminal_size=SIZE, run_before=ask)
+
+
+def test_quiz_answered(snap_compare, tmp_path) -> None:
+    from studyrnn.tui.screens.quiz import QuizScreen
+
+    async def answer(pilot) -> None:
+        app = pilot.app
+        deck = app.deck("tui-types")
+        app.push_screen(QuizScreen.for_cards(app, "tui-types", [deck.card("choice")]))
+        await steady(pilot)
+        await pilot.press("2")
+        await steady(pilot)
+
+    assert snap_compare(build_app(tmp_path), terminal_size=SIZE, run_before=answer)
+
+
+def test_lab(snap_compare, tmp_path) -> None:
+    async def train(pilot) -> None:
+        from textual.widgets import Input
+
+        await steady(pilot)
+        pilot.app.screen.query_one("#steps", Input).value = "30"
+        await pilot.press("t")
+        await steady(pilot)
+        await steady(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(build_app(tmp_path, start=("lab", None)), terminal_size=SIZE, run_before=train)
+
+
+def test_stats(snap_compare, tmp_path) -> None:
+    app = build_app(tmp_path, start=("stats", None))
+    for deck in app.deck_list():
+        for day in range(0, 60, 4):
+            for card in deck.cards:
+                app.store.record_review(app.learner, deck.id, card.id, 3 if day % 3 else 1, mode="review",
+                                        now=NOW - timedelta(days=day, hours=1))
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady)
