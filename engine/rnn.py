@@ -196,7 +196,7 @@ def backward(
     dY = dys.reshape(S * B, O)
     h_out = hs[T + 1 - S :].reshape(S * B, H)
     dW_hy = dY.T @ h_out
-    db_y = dY.sum(axis=0)
+    db_y = np.add.reduce(dY, axis=0)
 
     # dh starts as the gradient each h_t receives from its own output; the loop adds the
     # gradient arriving from step t+1 through W_hh.
@@ -228,7 +228,7 @@ def backward(
     da2 = da.reshape(T * B, H)
     dW_hh = da2.T @ hs[:-1].reshape(T * B, H)
     dW_xh = da2.T @ xs.reshape(T * B, D)
-    db_h = da2.sum(axis=0)
+    db_h = np.add.reduce(da2, axis=0)
     grads = RNNParams._unchecked(dW_xh, dW_hh, db_h, dW_hy, db_y, p.activation)
     return Backward(grads, dh, dh0, da)
 
