@@ -12,11 +12,12 @@ Definitions (days are UTC days, as for the daily limits):
   with a stability of at least 21 days — FSRS expects them to be recalled with the desired
   retention three weeks after the last review (Anki calls such cards *mature*).
 * **hardest cards**: the most lapses (a Review card forgotten), ties broken by FSRS difficulty.
-* **accuracy per tag**: of all the answers (all modes, all time) to cards carrying the tag, the
-  fraction not rated Again.
+* **accuracy per tag**: of all the answers (all modes, all time) to cards carrying the tag (as the
+  decks gave it at the last ``sync_cards``), the fraction not rated Again.
 
-Answer counts come from running totals the store keeps with every answer (``review_days`` per
-learner and day, ``answers``/``correct`` per card), so no statistic scans the review log.
+Counts come from running totals the store keeps with every answer (``review_days`` per learner and
+day, ``deck_totals``, ``tag_totals``, ``answers``/``correct`` per card), so no statistic scans the
+review log or every card.
 """
 
 from __future__ import annotations
@@ -25,14 +26,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import BigInteger, func, select, type_coerce
 
 from studyrnn.store import Learner, Store, day_start
 from studyrnn.store.repository import day_number, deck_list
-from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW, REVIEW
-from studyrnn.store.models import US_PER_DAY, CardRow, ReviewDayRow, from_epoch_us, to_epoch_us, to_utc
+from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW
+from studyrnn.store.models import (
+    US_PER_DAY,
+    CardRow,
+    DeckTotalRow,
+    ReviewDayRow,
+    TagTotalRow,
+    from_epoch_us,
+    to_epoch_us,
+    to_utc,
+)
 
-MATURE_DAYS = 21.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +164,14 @@ def due_forecast(store: Store, learner: Learner, days: int = 30, now: datetime |
 
 
 def mastery(store: Store, learner: Learner) -> dict[str, DeckMastery]:
-    """deck id → its mastery (cards still in the deck only)."""
-    mastered = func.sum(case(((CardRow.state == REVIEW) & (CardRow.stability >= MATURE_DAYS), 1), else_=0))
-    studied = func.sum(case((CardRow.reps > 0, 1), else_=0))
+    """deck id → its mastery (cards still in the deck only), from the deck totals."""
     with store.reading() as conn:
         rows = conn.execute(
-            select(CardRow.deck_id, func.count(), studied, mastered)
-            .where(CardRow.learner_id == learner.id, CardRow.queue != QUEUE_RETIRED)
-            .group_by(CardRow.deck_id)
-            .order_by(CardRow.deck_id)
+            select(DeckTotalRow.deck_id, DeckTotalRow.cards, DeckTotalRow.studied, DeckTotalRow.mastered)
+            .where(DeckTotalRow.learner_id == learner.id, DeckTotalRow.cards > 0)
+            .order_by(DeckTotalRow.deck_id)
         ).all()
-    return {d: DeckMastery(d, int(n), int(s or 0), int(m or 0)) for d, n, s, m in rows}
+    return {d: DeckMastery(d, n, s, m) for d, n, s, m in rows}
 
 
 def hardest_cards(store: Store, learner: Learner, limit: int = 10) -> list[HardCard]:
@@ -183,14 +189,23 @@ def hardest_cards(store: Store, learner: Learner, limit: int = 10) -> list[HardC
 def accuracy_by_tag(
     store: Store,
     learner: Learner,
-    tags: Mapping[tuple[str, str], Iterable[str]],
+    tags: Mapping[tuple[str, str], Iterable[str]] | None = None,
 ) -> dict[str, TagAccuracy]:
     """tag → answers (all modes, all time) to its cards and how many were not rated Again.
 
-    ``tags`` maps (deck id, card id) → tags (``tags_of(decks)``).
+    By default the tags are those the decks gave at the last ``sync_cards`` (kept as running
+    totals: a few rows read). ``tags`` — (deck id, card id) → tags, as ``tags_of(decks)`` makes —
+    counts with another tagging instead, from the per-card totals (one row per answered card).
     """
-    answers: dict[str, list[int]] = {}
     with store.reading() as conn:
+        if tags is None:
+            rows = conn.execute(
+                select(TagTotalRow.tag, TagTotalRow.answers, TagTotalRow.correct)
+                .where(TagTotalRow.learner_id == learner.id, TagTotalRow.answers > 0)
+                .order_by(TagTotalRow.tag)
+            ).all()
+            return {tag: TagAccuracy(tag, n, c) for tag, n, c in rows}
+        answers: dict[str, list[int]] = {}
         rows = conn.execute(
             select(CardRow.deck_id, CardRow.card_id, CardRow.answers, CardRow.correct)
             .where(CardRow.learner_id == learner.id, CardRow.answers > 0)
@@ -237,6 +252,6 @@ def summary(
         "hardest": [asdict(c) for c in hardest_cards(store, learner)],
         "accuracy_by_tag": {
             t: {"answers": a.answers, "correct": a.correct, "rate": a.rate}
-            for t, a in accuracy_by_tag(store, learner, tags or {}).items()
+            for t, a in accuracy_by_tag(store, learner, tags).items()
         },
     }

@@ -65,12 +65,15 @@ def test_a_database_at_revision_0001_is_upgraded_keeping_every_row(tmp_path: Pat
         store.record_review(ada, "d", "c", 3, session_id=session, now=T0)
 
     db = sqlite3.connect(path)
-    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
     # 0003 backfilled the running totals from the old log
     assert db.execute("SELECT learner_id, answers, review_cards, review_passed FROM review_days ORDER BY 1").fetchall() \
         == [(1, 3, 0, 0), (2, 1, 0, 0)]
     assert db.execute("SELECT card_id, answers, correct FROM cards WHERE learner_id = 1 ORDER BY 1").fetchall() \
         == [("a", 1, 1), ("b", 1, 1), ("c", 1, 1)]
+    # 0004 counted each deck's cards (bob's card has left its deck); a mastered card: Review, S ≥ 21
+    assert db.execute("SELECT learner_id, deck_id, cards, studied, mastered FROM deck_totals ORDER BY 1").fetchall() \
+        == [(1, "d", 3, 3, 0)]
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     after_logs = db.execute(
@@ -143,7 +146,7 @@ def test_every_migration_step_runs_and_ends_at_the_models_schema(db_url: str) ->
             f"INSERT INTO review_log VALUES (1, 7, 'd', 'a', {t}, 'review', 1, 'incorrect', 'x', 900, NULL, "
             f"2, 2, NULL, 12.5, 4.25, {t}, {t}, 2, 0)")
     engine.dispose()
-    for revision in ("0002", "0003"):
+    for revision in ("0002", "0003", "0004"):
         build_at(db_url, revision)
     with open_store(db_url) as store:
         ada = store.learner("ada")

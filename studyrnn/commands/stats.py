@@ -3,7 +3,8 @@
 ``--json`` prints one object with at least ``reviews`` (answers recorded) and ``due`` (cards due
 now, before daily limits), plus ``queue``, ``retention``, ``reviews_per_day``, ``forecast``,
 ``mastery``, ``hardest`` and ``accuracy_by_tag`` (see ``studyrnn.stats`` for the definitions).
-Nothing is written to the database.
+Tags are those the decks gave at the last review or app start. Nothing is written to the database
+(a new learner name is registered, with no progress).
 """
 
 from __future__ import annotations
@@ -31,27 +32,15 @@ def run(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise UsageError("--days must be at least 1")
     settings = settings_from(args)
-    tags = _deck_tags(settings.deck_dirs)
     with open_store(settings.db_url) as store:
         learner = store.learner(settings.learner)
-        data = stats.summary(store, learner, tags=tags, forecast_days=args.days, retention_days=args.days)
+        data = stats.summary(store, learner, forecast_days=args.days, retention_days=args.days)
     if args.json:
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render(data))
     return 0
-
-
-def _deck_tags(deck_dirs) -> dict:
-    """(deck id, card id) → tags of the loaded decks, for accuracy per tag."""
-    from studyrnn import stats
-
-    try:
-        from studyrnn.decks import load_decks
-    except ImportError:  # pragma: no cover - the deck package is part of studyrnn
-        return {}
-    return stats.tags_of(load_decks(deck_dirs, strict=False))  # a broken deck file only loses its tags
 
 
 def _percent(rate: float | None) -> str:
@@ -81,7 +70,7 @@ def render(data: dict) -> str:
             lapses = card["lapses"]
             lines.append(f"  {card['deck_id']}/{card['card_id']}: {lapses} lapse{'s' if lapses != 1 else ''}")
     if data["accuracy_by_tag"]:
-        lines.append("accuracy by tag (90 days):")
+        lines.append("accuracy by tag:")
         for tag, a in data["accuracy_by_tag"].items():
             lines.append(f"  {tag}: {_percent(a['rate'])} ({a['correct']}/{a['answers']})")
     return "\n".join(lines) + "\n"

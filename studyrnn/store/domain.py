@@ -24,6 +24,14 @@ QUEUE_NAMES = {QUEUE_RETIRED: "retired", QUEUE_NEW: "new", QUEUE_LEARNING: "lear
 
 MODES = ("review", "quiz", "flashcards")
 
+# A card counts as mastered in the Review state with a stability of at least three weeks: FSRS
+# expects it recalled with the desired retention 21 days after its last review (Anki: "mature").
+MASTERED_STABILITY_DAYS = 21.0
+
+
+def is_mastered(state: int, stability: float | None) -> bool:
+    return state == REVIEW and stability is not None and stability >= MASTERED_STABILITY_DAYS
+
 
 def natural_queue(state: int, reps: int) -> int:
     """The queue a card belongs in, judged from its FSRS state and review count."""

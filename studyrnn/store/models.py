@@ -196,3 +196,36 @@ class ReviewDayRow(Base):
     new_cards: Mapped[int] = mapped_column(Integer)  # review mode, first answer to a card
     review_cards: Mapped[int] = mapped_column(Integer)  # review mode, card in the Review state
     review_passed: Mapped[int] = mapped_column(Integer)  # ... and not rated Again
+
+
+class CardTagRow(Base):
+    """A card's tags as its deck gives them (content, shared by all learners; kept by ``sync_cards``) (0004)."""
+
+    __tablename__ = "card_tags"
+
+    deck_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    card_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class TagTotalRow(Base):
+    """Per learner and tag: answers to cards with the tag, and those not rated Again (0004)."""
+
+    __tablename__ = "tag_totals"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(200), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+
+
+class DeckTotalRow(Base):
+    """Per learner and deck: cards still in it, studied at least once, mastered (0004)."""
+
+    __tablename__ = "deck_totals"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    deck_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    cards: Mapped[int] = mapped_column(Integer)
+    studied: Mapped[int] = mapped_column(Integer)
+    mastered: Mapped[int] = mapped_column(Integer)

@@ -11,8 +11,9 @@ Rules:
 * Only ``mode="review"`` answers move the schedule; quiz and flashcard answers are logged
   (statistics see them) and leave the card's state alone.
 * A *lapse* is a card in the Review state answered Again.
-* Every answer also updates running totals (``review_days``, ``cards.answers/correct``) in the
-  same transaction, and undo takes them back: statistics never scan the whole log.
+* Every answer also updates running totals (``review_days``, ``cards.answers/correct``,
+  ``deck_totals``, ``tag_totals``; see ``totals``) in the same transaction, and undo takes them
+  back: statistics never scan the whole log or every card.
 
 The hot statements are built once at import (plain SQL expressions, no engine) with bound
 parameters: building SQLAlchemy expressions per call would cost more than running them.
@@ -47,12 +48,17 @@ from studyrnn.store.domain import (
     SchedulerSettings,
     SyncResult,
     UndoResult,
+    is_mastered,
     natural_queue,
 )
 from studyrnn.store.engine import WRITE, explain
+from studyrnn.store import totals
 from studyrnn.store.models import (
     US_PER_DAY,
     CardRow,
+    CardTagRow,
+    DeckTotalRow,
+    TagTotalRow,
     LearnerRow,
     ReviewDayRow,
     ReviewLogRow,
@@ -142,6 +148,21 @@ U_DAY = (
 I_DAY = insert(ReviewDayRow).values(
     learner_id=bindparam("k_learner"), day=bindparam("k_day"), answers=bindparam("d_answers"),
     new_cards=bindparam("d_new"), review_cards=bindparam("d_review"), review_passed=bindparam("d_passed"),
+)
+Q_CARD_TAGS = select(CardTagRow.tag).where(CardTagRow.deck_id == bindparam("k_deck"),
+                                           CardTagRow.card_id == bindparam("k_card"))
+U_TAG = (
+    update(TagTotalRow)
+    .where(TagTotalRow.learner_id == bindparam("k_learner"), TagTotalRow.tag == bindparam("k_tag"))
+    .values(answers=TagTotalRow.answers + bindparam("d_answers"), correct=TagTotalRow.correct + bindparam("d_correct"))
+)
+I_TAG = insert(TagTotalRow).values(learner_id=bindparam("k_learner"), tag=bindparam("k_tag"),
+                                   answers=bindparam("d_answers"), correct=bindparam("d_correct"))
+U_DECK = (
+    update(DeckTotalRow)
+    .where(DeckTotalRow.learner_id == bindparam("k_learner"), DeckTotalRow.deck_id == bindparam("k_deck"))
+    .values(studied=DeckTotalRow.studied + bindparam("d_studied"),
+            mastered=DeckTotalRow.mastered + bindparam("d_mastered"))
 )
 I_LOG = insert(ReviewLogRow).returning(ReviewLogRow.id)
 Q_LAST_LOG = (
@@ -310,15 +331,19 @@ class Store:
         """
         now = _moment(now)
         wanted: dict[tuple[str, str], tuple[str, int]] = {}
+        tags: dict[tuple[str, str], tuple[str, ...]] = {}
         for deck in deck_list(decks):
             for position, card in enumerate(deck.cards):
-                wanted[(str(deck.id), str(card.id))] = (str(card.type), position)
+                key = (str(deck.id), str(card.id))
+                wanted[key] = (str(card.type), position)
+                tags[key] = tuple(dict.fromkeys(str(t) for t in (getattr(card, "tags", None) or ())))
         try:
-            return self._sync(learner, wanted, now)
+            return self._sync(learner, wanted, tags, now)
         except IntegrityError:  # PostgreSQL: another process registered the same cards at once
-            return self._sync(learner, wanted, now)
+            return self._sync(learner, wanted, tags, now)
 
-    def _sync(self, learner: Learner, wanted: dict[tuple[str, str], tuple[str, int]], now: datetime) -> SyncResult:
+    def _sync(self, learner: Learner, wanted: dict[tuple[str, str], tuple[str, int]],
+              tags: dict[tuple[str, str], tuple[str, ...]], now: datetime) -> SyncResult:
         with self.writing() as conn:
             self._settings(conn, learner, lock=True)
             existing = {
@@ -363,6 +388,11 @@ class Store:
                     ),
                     changes,
                 )
+            if self._sync_tags(conn, tags):  # a card's tags changed: recount every learner's tag totals
+                conn.execute(delete(TagTotalRow))
+                conn.execute(text(totals.REBUILD_TAGS))
+            if added or retired or restored:
+                self._rebuild_deck_totals(conn, learner)
         return SyncResult(added=len(added), retired=retired, restored=restored)
 
     def card_state(self, learner: Learner, deck_id: str, card_id: str) -> CardState | None:
@@ -491,6 +521,8 @@ class Store:
                 after = before
                 conn.execute(U_CARD_COUNTERS, {**key, "d_answers": 1, "d_correct": correct})
             self._add_to_day(conn, learner, now, _day_deltas(mode, rating, before))
+            self._add_to_tags(conn, learner, deck_id, card_id, 1, correct)
+            self._add_to_deck(conn, learner, deck_id, before, after)
             review_id = conn.execute(
                 I_LOG,
                 {
@@ -510,6 +542,53 @@ class Store:
         if conn.execute(U_DAY, params).rowcount == 0:
             conn.execute(I_DAY, params)
 
+    @staticmethod
+    def _add_to_tags(conn: Connection, learner: Learner, deck_id: str, card_id: str, answers: int, correct: int) -> None:
+        for tag in conn.execute(Q_CARD_TAGS, {"k_deck": deck_id, "k_card": card_id}).scalars().all():
+            params = {"k_learner": learner.id, "k_tag": tag, "d_answers": answers, "d_correct": correct}
+            if conn.execute(U_TAG, params).rowcount == 0:
+                conn.execute(I_TAG, params)
+
+    @staticmethod
+    def _add_to_deck(conn: Connection, learner: Learner, deck_id: str, old: CardState, new: CardState) -> None:
+        """Move the deck's studied/mastered totals from the card's ``old`` state to its ``new`` one."""
+        if old.queue == QUEUE_RETIRED or new.queue == QUEUE_RETIRED:
+            return  # the deck totals count only the cards still in it
+        studied = int(new.reps > 0) - int(old.reps > 0)
+        mastered = int(is_mastered(new.state, new.stability)) - int(is_mastered(old.state, old.stability))
+        if not (studied or mastered):
+            return
+        params = {"k_learner": learner.id, "k_deck": deck_id, "d_studied": studied, "d_mastered": mastered}
+        if conn.execute(U_DECK, params).rowcount == 0:  # no totals yet: count them from the cards
+            Store._rebuild_deck_totals(conn, learner)
+
+    @staticmethod
+    def _rebuild_deck_totals(conn: Connection, learner: Learner) -> None:
+        conn.execute(delete(DeckTotalRow).where(DeckTotalRow.learner_id == learner.id))
+        conn.execute(text(totals.REBUILD_DECKS_OF_LEARNER), {"learner": learner.id})
+
+    @staticmethod
+    def _sync_tags(conn: Connection, wanted: dict[tuple[str, str], tuple[str, ...]]) -> bool:
+        """Make ``card_tags`` say what the decks say for their cards; True if anything changed."""
+        have: dict[tuple[str, str], set[str]] = {}
+        for deck_id, card_id, tag in conn.execute(select(CardTagRow.deck_id, CardTagRow.card_id, CardTagRow.tag)):
+            have.setdefault((deck_id, card_id), set()).add(tag)
+        added, removed = [], []
+        for key, tags in wanted.items():
+            old = have.get(key, set())
+            added += [{"deck_id": key[0], "card_id": key[1], "tag": t} for t in set(tags) - old]
+            removed += [{"k_deck": key[0], "k_card": key[1], "k_tag": t} for t in old - set(tags)]
+        if added:
+            conn.execute(insert(CardTagRow), added)
+        if removed:
+            conn.execute(
+                delete(CardTagRow).where(CardTagRow.deck_id == bindparam("k_deck"),
+                                         CardTagRow.card_id == bindparam("k_card"),
+                                         CardTagRow.tag == bindparam("k_tag")),
+                removed,
+            )
+        return bool(added or removed)
+
     def undo_last(self, learner: Learner) -> UndoResult | None:
         """Take back the learner's most recent answer: its card returns to the exact state before it."""
         with self.writing() as conn:
@@ -525,6 +604,8 @@ class Store:
             conn.execute(U_CARD_RESTORE, {**key, **{f"v_{f}": getattr(before, f) for f in STATE_FIELDS},
                                           "v_correct": int(log.rating > AGAIN)})
             self._add_to_day(conn, learner, log.reviewed_at, _day_deltas(log.mode, log.rating, before, sign=-1))
+            self._add_to_tags(conn, learner, log.deck_id, log.card_id, -1, -int(log.rating > AGAIN))
+            self._add_to_deck(conn, learner, log.deck_id, current, before)
             conn.execute(D_LOG, {"k_review": log.id})
         return UndoResult(review_id=log.id, deck_id=log.deck_id, card_id=log.card_id, rating=log.rating,
                           mode=log.mode, state=before)
@@ -556,12 +637,14 @@ class Store:
 
     def rebuild_statistics(self) -> None:
         """Recompute the running totals from the review log (after a bulk import, or to repair them)."""
-        from studyrnn.store.totals import BACKFILL_CARDS, BACKFILL_DAYS
-
         with self.writing() as conn:
             conn.execute(delete(ReviewDayRow))
-            conn.execute(text(BACKFILL_DAYS))
-            conn.execute(text(BACKFILL_CARDS))
+            conn.execute(text(totals.REBUILD_DAYS))
+            conn.execute(text(totals.REBUILD_CARD_COUNTERS))
+            conn.execute(delete(DeckTotalRow))
+            conn.execute(text(totals.REBUILD_DECKS))
+            conn.execute(delete(TagTotalRow))
+            conn.execute(text(totals.REBUILD_TAGS))
 
     # -- study sessions ---------------------------------------------------------------------------
 
