@@ -421,15 +421,35 @@ def test_bad_urls_and_missing_drivers_are_store_errors() -> None:
         open_store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
 
 
-def test_cli_reports_a_corrupt_database_in_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["corrupt", "read-only"])
+def test_cli_reports_a_bad_database_in_one_line(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "progress.sqlite3"
-    path.write_bytes(b"this is not sqlite" * 100)
+    if damage == "corrupt":
+        path.write_bytes(b"this is not sqlite" * 100)
+    else:
+        open_store(f"sqlite:///{path}").close()
+        path.chmod(0o444)
     proc = subprocess.run([sys.executable, "-m", "studyrnn", "stats", "--db", f"sqlite:///{path}"],
                           capture_output=True, text=True, timeout=60)
+    path.chmod(0o644)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("studyrnn: error: ") and str(path) in lines[0]
+    assert ("damaged" if damage == "corrupt" else "read-only") in lines[0]
+
+
+def test_a_database_from_a_newer_studyrnn_is_refused_clearly(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "progress.sqlite3"
+    open_store(f"sqlite:///{path}").close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer studyrnn"):
+        open_store(f"sqlite:///{path}")
 
 
 def test_opening_does_not_build_an_engine_at_import() -> None:
