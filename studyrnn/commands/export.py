@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from studyrnn.errors import UsageError
+    from studyrnn.errors import DeckError, UsageError
     from studyrnn.interchange.exporting import EXPORT_FORMATS, SUFFIXES, export_decks
 
     fmt = args.fmt
@@ -66,7 +66,13 @@ def run(args: argparse.Namespace) -> int:
         if not (target.parent if str(target.parent) else Path(".")).is_dir():
             raise UsageError(f"no such folder: {target.parent}")
 
-    decks = resolve_decks(args, args.deck_refs)
+    try:
+        decks = resolve_decks(args, args.deck_refs)
+    except DeckError as err:  # a deck that does not load: one `path:line:col: error:` line each
+        for diagnostic in err.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        print("studyrnn: error: fix the decks above (see `studyrnn validate`); nothing exported", file=sys.stderr)
+        return 1
     report = export_decks(decks, fmt, target, args.variants)
     report.write(sys.stderr)
     print(f"studyrnn: {report.summary}", file=sys.stderr)

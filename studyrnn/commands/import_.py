@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from studyrnn.errors import StudyrnnError, UsageError
+    from studyrnn.errors import DeckError, UsageError
     from studyrnn.interchange.common import write_text_atomic
     from studyrnn.interchange.importing import IMPORT_FORMATS, SUFFIXES, import_deck
 
@@ -61,18 +61,22 @@ def run(args: argparse.Namespace) -> int:
     target = None if output == "-" else Path(output) if output else None
     if target is not None:
         _check_target(target, args.force)
-    result = import_deck(text, fmt, source=source if source != "-" else "<stdin>", deck_id=args.deck_id,
-                         title=args.title, language=args.language, pick_deck=args.pick_deck,
-                         target=target or Path(".") / "deck.yaml")
+    try:
+        result = import_deck(text, fmt, source=source if source != "-" else "<stdin>", deck_id=args.deck_id,
+                             title=args.title, language=args.language, pick_deck=args.pick_deck)
+    except DeckError as err:  # problems in the file: one `path:line:col: error:` line each
+        for diagnostic in err.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        return 1
     if output is None:
         target = Path(f"{result.deck.id}.yaml")
         _check_target(target, args.force)
     result.report.write(sys.stderr)
     n = len(result.deck.cards)
     if target is None:
-        sys.stdout.write(result.yaml)
+        sys.stdout.write(result.yaml_for(None))
         return 0
-    write_text_atomic(target, result.yaml, overwrite=args.force)
+    write_text_atomic(target, result.yaml_for(target), overwrite=args.force)
     print(f"wrote {target}: deck '{result.deck.id}', {n} card{'s' * (n != 1)}; check it with: "
           f"studyrnn validate {target}", file=sys.stderr)
     return 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from studyrnn.errors import DeckError, Diagnostic
@@ -91,6 +92,15 @@ def _find(text: str, sub: str, start: int = 0, end: int | None = None) -> int:
 # export
 
 
+def _answer(text: str, warn: Any) -> str:
+    """An answer's GIFT text. Moodle reads any answer holding '->' as a matching pair, whatever
+    the question, and GIFT has no escape for it: it is written as '→', and reported."""
+    if "->" in text:
+        warn(f"'->' in the answer '{text}' written as '→' (Moodle would read '->' as a matching question)")
+        text = text.replace("->", "→")
+    return escape(text.strip())
+
+
 def _weight(percent: float) -> str:
     text = f"{percent:.5f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -144,17 +154,16 @@ def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str
         back_is_short = "\n" not in card.back.strip() and len(card.back.strip()) <= SHORT_ANSWER_CHARS
         if back_is_short:
             warn("GIFT has no self-rated flashcard: exported as a short answer graded against the back")
-            q = _question(card.id, card.front, f"={escape(card.back.strip())}", _feedback(card.explanation))
+            q = _question(card.id, card.front, f"={_answer(card.back, warn)}", _feedback(card.explanation))
         else:
             warn("GIFT has no self-rated flashcard and the back is too long for a short answer: "
-                 "exported as a description showing front and back (not graded)")
-            meta["front_chars"] = len(card.front)
-            q = _question(card.id, f"{card.front}\n\n{card.back}", None)
-            if card.explanation:
-                warn("a description has no feedback: the explanation is not exported")
+                 "exported as a description showing front, back and explanation (not graded)")
+            meta["front_chars"], meta["back_chars"] = len(card.front), len(card.back)
+            shown = "\n\n".join(p for p in (card.front, card.back, card.explanation) if p)
+            q = _question(card.id, shown, None)
         return [f"{_marker(meta)}\n{q}"]
     if kind == "choice":
-        answers = " ".join(("=" if i == card.answer else "~") + escape(o) for i, o in enumerate(card.options))
+        answers = " ".join(("=" if i == card.answer else "~") + _answer(o, warn) for i, o in enumerate(card.options))
         return [f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"]
     if kind == "multi":
         right = set(card.answers)
@@ -162,7 +171,7 @@ def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str
         parts = []
         for i, option in enumerate(card.options):
             weight = 100 / len(right) if i in right else -100 / max(n_wrong, 1)
-            parts.append(f"~%{_weight(weight)}%{escape(option)}")
+            parts.append(f"~%{_weight(weight)}%{_answer(option, warn)}")
         return [f"{_marker(meta)}\n{_question(card.id, card.prompt, ' '.join(parts), _feedback(card.explanation))}"]
     if kind == "true_false":
         answers = "T" if card.answer else "F"
@@ -182,12 +191,12 @@ def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str
         if card.match != "casefold":
             meta["match"] = card.match
             warn(f"Moodle short answers ignore case and allow no typos: match '{card.match}' is not kept")
-        answers = " ".join(f"={escape(a)}" for a in card.answers)
+        answers = " ".join(f"={_answer(a, warn)}" for a in card.answers)
         return [f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"]
     if kind == "order":
         warn("GIFT has no ordering question: exported as matching (each item -> its position 1.."
              f"{len(card.items)})" + ("; Moodle wants at least 3 pairs" if len(card.items) < 3 else ""))
-        answers = " ".join(f"={escape(item)} -> {i}" for i, item in enumerate(card.items, start=1))
+        answers = " ".join(f"={_answer(item, warn)} -> {i}" for i, item in enumerate(card.items, start=1))
         return [f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"]
     if kind == "generated":
         if variant_count <= 0:
@@ -206,7 +215,7 @@ def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str
             title = f"{card.id}-v{k + 1}"
             if shown.kind == "choice":
                 right = int(question.answer)
-                answers = " ".join(("=" if i == right else "~") + escape(o) for i, o in enumerate(shown.options))
+                answers = " ".join(("=" if i == right else "~") + _answer(o, warn) for i, o in enumerate(shown.options))
             else:
                 vmeta["tolerance"] = dict(question.tolerance)
                 tol = absolute_tolerance(question.answer, question.tolerance)
@@ -259,7 +268,8 @@ class GiftQuestion:
     general_feedback: str | None = None
     category: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)   # what the parser noticed (partial credit...)
+    notes: list[str] = field(default_factory=list)    # what the parser had to leave out
+    guesses: list[str] = field(default_factory=list)  # what it read one way of several
 
 
 @dataclass
@@ -387,8 +397,9 @@ def _parse_question(block: _Block) -> GiftQuestion:
     q = GiftQuestion("", title, before_text, line, col, fmt)
     q.meta = block.marker or {}
     if after_text:
-        q.text = f"{before_text} _____ {after_text}".strip()
-        q.notes.append("the answer blank was in mid-text: shown as _____")
+        gap = "" if after_text[0] in ".,;:!?)" else " "
+        q.text = f"{before_text} _____{gap}{after_text}".strip()
+        q.guesses.append("the answers sit in mid-sentence: the gap is shown as _____")
     _parse_answers(q, raw, open_at + 1, close_at)
     if not q.text:
         raise GiftSyntaxError(body_start, "a question needs text before its answers")
@@ -416,7 +427,7 @@ def _parse_answers(q: GiftQuestion, raw: str, start: int, end: int) -> None:
         q.truth = tf.group(1).startswith("T")
         return
     answers = _split_answers(raw, at, start + lead + len(content))
-    if any(_find(a.text, "->") >= 0 for a in answers):
+    if all(a.marker == "=" and _find(a.text, "->") >= 0 for a in answers):
         q.kind = "matching"
         for a in answers:
             arrow = _find(a.text, "->")
@@ -499,15 +510,16 @@ def _parse_numeric(q: GiftQuestion, raw: str, start: int, end: int) -> None:
         spec, spec_at = unescape(spec).strip(), start + len(body) - len(body.lstrip())
     try:
         if ".." in spec:
+            # Decimal arithmetic: 3.141..3.142 is 3.1415 ± 0.0005, not 3.1414999999999997.
             low_text, high_text = spec.split("..", 1)
-            low, high = float(low_text), float(high_text)
-            q.number, q.tolerance = (low + high) / 2, abs(high - low) / 2
+            low, high = Decimal(low_text.strip()), Decimal(high_text.strip())
+            q.number, q.tolerance = float((low + high) / 2), float(abs(high - low) / 2)
         elif ":" in spec:
             value_text, tol_text = spec.split(":", 1)
             q.number, q.tolerance = float(value_text), abs(float(tol_text))
         else:
             q.number, q.tolerance = float(spec), 0.0
-    except ValueError:
+    except (ValueError, InvalidOperation):
         raise GiftSyntaxError(spec_at, f"'{spec}' is not a numerical answer (write #answer:tolerance or "
                                        "#min..max)") from None
 
@@ -531,6 +543,8 @@ def gift_to_cards(questions: list[GiftQuestion], path: str, report: Report) -> t
 
         for note in q.notes:
             warn(note)
+        for guess in q.guesses:
+            report.note(path, f"question {_label(q)}: {guess}", q.line, q.col)
         if q.fmt in ("html", "moodle") and re.search(r"<[a-zA-Z/][^>]*>", q.text) and not html_warned:
             report.warn(path, "questions in HTML format: tags kept as literal text (studyrnn shows text as typed)",
                         q.line, q.col)
@@ -568,10 +582,16 @@ def _card(q: GiftQuestion, warn: Any) -> dict[str, Any] | None:
     wanted = meta.get("type")
 
     if q.kind == "description":
-        if wanted == "flashcard" and isinstance(meta.get("front_chars"), int):
-            n = meta["front_chars"]
-            front, back = q.text[:n], q.text[n:].lstrip("\n")
+        sizes = (meta.get("front_chars"), meta.get("back_chars"))
+        if wanted == "flashcard" and all(isinstance(n, int) and n > 0 for n in sizes):
+            # The description shows front, back (and explanation) separated by blank lines.
+            n_front, n_back = sizes
+            front = q.text[:n_front]
+            back = q.text[n_front + 2:n_front + 2 + n_back]
+            rest = q.text[n_front + 2 + n_back:].strip()
             if front.strip() and back.strip():
+                if rest:
+                    card["explanation"] = rest
                 return {**card, "type": "flashcard", "front": front, "back": back}
         return None
     if q.kind == "essay":

@@ -28,8 +28,14 @@ _FILLER = frozenset(
 )
 
 
+# Letters NFKD does not split into an ASCII letter and an accent.
+_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+                                "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH"})
+
+
 def _ascii_words(text: str) -> list[str]:
     # NFKD splits accents from letters (é -> e + ´); the ascii pass then drops the accents.
+    text = text.translate(_TRANSLITERATE)
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.findall(r"[a-z0-9]+", folded)
 

@@ -27,18 +27,32 @@ TEXT_KEYS = ("front", "prompt", "statement")
 @dataclass
 class ImportResult:
     deck: Any            # the validated Deck
-    yaml: str            # its YAML text
+    data: dict[str, Any]  # the deck as written (plain data)
     report: Report
+    fmt: str
+    source: str
+
+    def yaml_for(self, target: Path | None) -> str:
+        """The deck's YAML for a file at ``target`` (None: stdout); the schema comment's path is
+        relative beside the bundled decks, absolute elsewhere."""
+        from studyrnn.interchange.yaml_out import dump_deck, schema_comment_path
+
+        source = Path(self.source).name if self.source not in ("<stdin>", "-") else self.source
+        check = target.name if target is not None else "FILE"
+        header = [f"Imported from {source} by `studyrnn import --format {self.fmt}`; "
+                  f"check it with: studyrnn validate {check}"]
+        return dump_deck(self.data, schema=schema_comment_path(target), header=header)
+
+    @property
+    def yaml(self) -> str:
+        return self.yaml_for(None)
 
 
 def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | None = None,
-                title: str | None = None, language: str | None = None, pick_deck: str | None = None,
-                target: Path | None = None) -> ImportResult:
+                title: str | None = None, language: str | None = None,
+                pick_deck: str | None = None) -> ImportResult:
     """Parse ``text`` as ``fmt`` into a deck. ``source`` names the file in messages and gives the
-    deck id and title when none are given; ``target`` is where the YAML will go (for the schema
-    comment's path)."""
-    from studyrnn.interchange.yaml_out import dump_deck, schema_comment_path
-
+    deck id and title when none are given."""
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"unknown import format {fmt!r} (formats: {', '.join(IMPORT_FORMATS)})")
     if deck_id is not None and not is_deck_id(deck_id):
@@ -121,6 +135,8 @@ def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | 
         where = ".".join(str(p) for p in first["loc"])
         raise UsageError(f"the imported deck is not valid: {where}: {first['msg']}") from None
     data = model.model_dump(mode="json", exclude_none=True)
+    if not data.get("notes"):
+        data.pop("notes", None)
     for card in data["cards"]:
         if card.get("tags") == []:
             del card["tags"]
@@ -128,14 +144,12 @@ def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | 
             del card["params"]
         if card.get("type") == "text" and card.get("match") == "casefold":
             del card["match"]
-    yaml_text = dump_deck(data, schema=schema_comment_path(target),
-                          header=[f"Imported from {Path(source).name if stem else source} by `studyrnn import "
-                                  f"--format {fmt}`.", "Check it with: studyrnn validate FILE"])
+    result = ImportResult(None, data, report, fmt, source)
     try:
-        loaded = load_deck_text(yaml_text, str(target or "<imported>"))
+        result.deck = load_deck_text(result.yaml, "<imported>")
     except DeckError as err:  # pragma: no cover - the writer and the models disagree: a bug
         raise StudyrnnError(f"internal error: the imported deck does not load back: {err}") from err
-    return ImportResult(loaded, yaml_text, report)
+    return result
 
 
 def _validated_cards(cards: list[dict[str, Any]], source: str, report: Report) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 INDENT = "  "
 WIDTH = 100
 
@@ -24,6 +26,7 @@ CARD_KEYS = (
 )
 
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@` \t")
+_YAML11 = yaml.resolver.Resolver()
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
@@ -172,7 +175,11 @@ def _plain_ok(text: str, *, flow: bool = False) -> bool:
         return False
     if text.startswith(("---", "...")):
         return False
-    return isinstance(resolve_plain(text), str) and resolve_plain(text) == text
+    if not (isinstance(resolve_plain(text), str) and resolve_plain(text) == text):
+        return False
+    # Other YAML readers (YAML 1.1: PyYAML, some editor plugins) take yes/no/on/off, 1_000 or
+    # 12:30 for booleans and numbers; quote those too, so every reader sees the same text.
+    return _YAML11.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def _needs_block(text: str) -> bool:
