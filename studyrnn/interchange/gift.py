@@ -166,11 +166,12 @@ def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str
         answers = " ".join(("=" if i == card.answer else "~") + _answer(o, warn) for i, o in enumerate(card.options))
         return [f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"]
     if kind == "multi":
+        # studyrnn's rule: (right picks - wrong picks) / right options, so a wrong pick costs
+        # what a right one earns; Moodle adds the weights and clips to 0..100 the same way.
         right = set(card.answers)
-        n_wrong = len(card.options) - len(right)
         parts = []
         for i, option in enumerate(card.options):
-            weight = 100 / len(right) if i in right else -100 / max(n_wrong, 1)
+            weight = 100 / len(right) if i in right else -100 / len(right)
             parts.append(f"~%{_weight(weight)}%{_answer(option, warn)}")
         return [f"{_marker(meta)}\n{_question(card.id, card.prompt, ' '.join(parts), _feedback(card.explanation))}"]
     if kind == "true_false":
