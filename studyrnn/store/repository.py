@@ -149,15 +149,25 @@ I_DAY = insert(ReviewDayRow).values(
     learner_id=bindparam("k_learner"), day=bindparam("k_day"), answers=bindparam("d_answers"),
     new_cards=bindparam("d_new"), review_cards=bindparam("d_review"), review_passed=bindparam("d_passed"),
 )
-Q_CARD_TAGS = select(CardTagRow.tag).where(CardTagRow.deck_id == bindparam("k_deck"),
-                                           CardTagRow.card_id == bindparam("k_card"))
-U_TAG = (
+# the learner's settings and the card in one read (and, on PostgreSQL, both rows locked)
+Q_SETTINGS_AND_CARD = (
+    select(*Q_SETTINGS.selected_columns, *CARD_COLUMNS)
+    .join_from(CardRow, LearnerRow, LearnerRow.id == CardRow.learner_id)
+    .where(_KEY)
+    .with_for_update()
+)
+# sync_cards gives every learner a row for every tag, so one UPDATE serves all the card's tags
+U_TAGS_OF_CARD = (
     update(TagTotalRow)
-    .where(TagTotalRow.learner_id == bindparam("k_learner"), TagTotalRow.tag == bindparam("k_tag"))
+    .where(
+        TagTotalRow.learner_id == bindparam("k_learner"),
+        TagTotalRow.tag.in_(
+            select(CardTagRow.tag).where(CardTagRow.deck_id == bindparam("k_deck"),
+                                         CardTagRow.card_id == bindparam("k_card")).scalar_subquery()
+        ),
+    )
     .values(answers=TagTotalRow.answers + bindparam("d_answers"), correct=TagTotalRow.correct + bindparam("d_correct"))
 )
-I_TAG = insert(TagTotalRow).values(learner_id=bindparam("k_learner"), tag=bindparam("k_tag"),
-                                   answers=bindparam("d_answers"), correct=bindparam("d_correct"))
 U_DECK = (
     update(DeckTotalRow)
     .where(DeckTotalRow.learner_id == bindparam("k_learner"), DeckTotalRow.deck_id == bindparam("k_deck"))
@@ -391,6 +401,7 @@ class Store:
             if self._sync_tags(conn, tags):  # a card's tags changed: recount every learner's tag totals
                 conn.execute(delete(TagTotalRow))
                 conn.execute(text(totals.REBUILD_TAGS))
+            conn.execute(text(totals.ADD_MISSING_TAGS_OF_LEARNER), {"learner": learner.id})
             if added or retired or restored:
                 self._rebuild_deck_totals(conn, learner)
         return SyncResult(added=len(added), retired=retired, restored=restored)
@@ -511,8 +522,12 @@ class Store:
         key = {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}
         correct = int(rating > AGAIN)
         with self.writing() as conn:
-            settings = self._settings(conn, learner, lock=True)
-            before = self._require(conn, learner, deck_id, card_id, lock=True)
+            row = conn.execute(Q_SETTINGS_AND_CARD, key).first()
+            if row is None:
+                self._settings(conn, learner)  # a learner that is not there says so
+                raise StoreError(f"card {deck_id}/{card_id} is not registered for {learner.name!r}; "
+                                 "sync the decks first")
+            settings, before = _settings_from_row(tuple(row[:5])), CardState(*row[5:])
             if mode == "review":
                 after = scheduling.review(before, rating, settings, now)
                 conn.execute(U_CARD_STATE, {**key, **{f"v_{f}": getattr(after, f) for f in STATE_FIELDS},
@@ -544,10 +559,8 @@ class Store:
 
     @staticmethod
     def _add_to_tags(conn: Connection, learner: Learner, deck_id: str, card_id: str, answers: int, correct: int) -> None:
-        for tag in conn.execute(Q_CARD_TAGS, {"k_deck": deck_id, "k_card": card_id}).scalars().all():
-            params = {"k_learner": learner.id, "k_tag": tag, "d_answers": answers, "d_correct": correct}
-            if conn.execute(U_TAG, params).rowcount == 0:
-                conn.execute(I_TAG, params)
+        conn.execute(U_TAGS_OF_CARD, {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id,
+                                      "d_answers": answers, "d_correct": correct})
 
     @staticmethod
     def _add_to_deck(conn: Connection, learner: Learner, deck_id: str, old: CardState, new: CardState) -> None:
@@ -645,6 +658,7 @@ class Store:
             conn.execute(text(totals.REBUILD_DECKS))
             conn.execute(delete(TagTotalRow))
             conn.execute(text(totals.REBUILD_TAGS))
+            conn.execute(text(totals.ADD_MISSING_TAGS))
 
     # -- study sessions ---------------------------------------------------------------------------
 

@@ -44,6 +44,19 @@ REBUILD_TAGS = """
 INSERT INTO tag_totals (learner_id, tag, answers, correct)
 SELECT c.learner_id, t.tag, SUM(c.answers), SUM(c.correct)
 FROM cards c JOIN card_tags t ON t.deck_id = c.deck_id AND t.card_id = c.card_id
-WHERE c.answers > 0
 GROUP BY c.learner_id, t.tag
+"""
+
+# Every learner has a row for every known tag (zeros until answered): an answer then updates its
+# card's tags with one UPDATE, no look-up-then-insert.
+ADD_MISSING_TAGS_OF_LEARNER = """
+INSERT INTO tag_totals (learner_id, tag, answers, correct)
+SELECT DISTINCT :learner, t.tag, 0, 0 FROM card_tags t
+WHERE NOT EXISTS (SELECT 1 FROM tag_totals x WHERE x.learner_id = :learner AND x.tag = t.tag)
+"""
+
+ADD_MISSING_TAGS = """
+INSERT INTO tag_totals (learner_id, tag, answers, correct)
+SELECT DISTINCT l.id, t.tag, 0, 0 FROM learners l CROSS JOIN card_tags t
+WHERE NOT EXISTS (SELECT 1 FROM tag_totals x WHERE x.learner_id = l.id AND x.tag = t.tag)
 """
