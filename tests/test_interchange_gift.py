@@ -168,3 +168,18 @@ def test_malformed_gift_reports_every_error_with_line_and_column() -> None:
     assert lines[0].startswith("malformed.gift:3:45: error:") and "never closed" in lines[0]
     assert lines[1].startswith("malformed.gift:5:") and "numerical" in lines[1]
     assert lines[2].startswith("malformed.gift:7:") and "weight" in lines[2]
+
+
+def test_every_bundled_deck_survives_gift() -> None:
+    from studyrnn.decks import load_decks
+    from studyrnn.settings import bundled_decks_dir
+
+    for deck in load_decks([bundled_decks_dir()]).decks:
+        text, _ = export_gift([deck], 1)
+        back = {c.id: c for c in import_deck(text, "gift", source=f"{deck.id}.gift").deck.cards}
+        for card in deck.cards:
+            if card.type == "generated":
+                assert f"{card.id}-v1" in back
+                continue
+            a, b = card.model_dump(exclude={"tolerance"}), back[card.id].model_dump(exclude={"tolerance"})
+            assert a == b, (deck.id, card.id)
