@@ -138,7 +138,7 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, overwrite: bool =
         if overwrite:
             os.replace(tmp, path)
         else:
-            os.link(tmp, path)  # fails if the path exists: no window for a race
+            _link_new(tmp, path)
     except FileExistsError:
         raise StudyrnnError(f"{path} already exists; not overwriting it (use --force to replace it)") from None
     except OSError as exc:
@@ -146,6 +146,19 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, overwrite: bool =
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` unless something is there: a hard link fails if the path exists,
+    leaving no window for a race. Where hard links are not supported, check, then rename."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
 
 
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
