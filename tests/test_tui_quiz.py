@@ -73,7 +73,7 @@ async def test_each_card_type_right_wrong_and_invalid(tmp_path, card_id: str) ->
             assert screen.phase == "graded"
             assert screen.verdict.outcome.name == ("CORRECT" if right else "INCORRECT")
             assert screen.suggested == (3 if right else 1)
-            assert screen.query_one("#verdict").has_class("shown")
+            assert screen.query_one("#verdict").display
             await pilot.press("enter")  # accept the suggested rating
             await settle(pilot, app)
             assert type(app.screen).__name__ == "ResultsScreen"

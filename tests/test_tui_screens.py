@@ -317,7 +317,7 @@ async def test_browser_new_variant_and_answering_a_card(tmp_path) -> None:
         assert "seed" in str(screen.query_one("#browser-meta").render())
         await pilot.press("a", "minus", "1", "enter")
         await settle(pilot, app)
-        assert screen.query_one("#browser-verdict").has_class("shown")
+        assert screen.query_one("#browser-verdict").display
 
 
 # -- deck text is literal --------------------------------------------------------------------------

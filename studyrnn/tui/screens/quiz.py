@@ -17,16 +17,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal
 from studyrnn.tui.widgets.card_view import CardView
+from studyrnn.tui.widgets.key_bar import KeyBar
 from studyrnn.tui.widgets.rating_bar import RATING_NAMES, RatingBar
 from studyrnn.tui.widgets.verdict import VerdictPanel, outcome_name
 
 if TYPE_CHECKING:
     from studyrnn.tui.app import StudyApp
+
+
+ASK_KEYS = {
+    "flashcard": [("space", "show the answer")],
+    "choice": [("1-9", "answer"), ("↑↓ enter", "choose")],
+    "true_false": [("1/2", "true/false"), ("↑↓ enter", "choose")],
+    "multi": [("1-9 space", "toggle"), ("enter", "submit")],
+    "order": [("↑↓", "choose"), ("^↑↓ K/J", "move"), ("enter", "submit")],
+    "numeric": [("enter", "submit"), ("empty", "I don't know")],
+    "text": [("enter", "submit"), ("empty", "I don't know")],
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,8 @@ class QuizScreen(StudyScreen):
         *[Binding(str(r), f"rate({r})", f"{RATING_NAMES[r]}", id=f"rate-{r}", show=False) for r in RATING_NAMES],
     ]
 
+    EXTRA_KEYS: list[tuple[str, str]] = []
+
     class Ready(Message):
         def __init__(self, items: list[Any]) -> None:
             self.items = items
@@ -81,6 +95,7 @@ class QuizScreen(StudyScreen):
         self.suggested = 3
         self.loading_text = "Preparing questions…"
         self._view: CardView | None = None
+        self._upcoming: CardView | None = None
 
     # -- the three ways in ------------------------------------------------------------------------
 
@@ -126,7 +141,7 @@ class QuizScreen(StudyScreen):
             yield VerdictPanel(id="verdict")
             yield RatingBar(id="ratings")
             yield Static(id="rate-hint", classes="hint")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.sub_title = self.title_text
@@ -139,7 +154,7 @@ class QuizScreen(StudyScreen):
         self.post_message(self.Ready(items))
 
     def on_quiz_screen_ready(self, message: Ready) -> None:
-        self.query_one("#loading").display = False
+        self.query("#loading").remove()
         self.items = list(message.items)
         if not self.items:
             self.query_one("#progress", Static).update("This deck has no questions yet.")
@@ -163,16 +178,33 @@ class QuizScreen(StudyScreen):
         self.verdict = None
         self.retried = False
         self.asked_at = time.monotonic()
+        upcoming, self._upcoming = self._upcoming, None
         for old in self.query(CardView):
-            old.remove()
+            if old is not upcoming:
+                old.remove()
         self.query_one(VerdictPanel).hide()
         self.query_one(RatingBar).hide()
         self.query_one("#rate-hint", Static).update("")
         self.update_progress()
-        self._view = CardView(self.current.presented)
-        self.query_one("#quiz-body").mount(self._view, after="#progress")
+        if upcoming is not None and upcoming.presented is self.current.presented:
+            # Mounted while the learner read the last verdict: showing it costs one layout.
+            self._view = upcoming
+            upcoming.display = True
+            upcoming.focus_input()
+        else:
+            self._view = CardView(self.current.presented)
+            self.query_one("#quiz-body").mount(self._view, after="#progress")
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
-        self.refresh_bindings()
+        self.query_one(KeyBar).show(ASK_KEYS.get(self.current.presented.kind, []) + self.EXTRA_KEYS)
+
+    def prepare_next(self) -> None:
+        """Build the next question's card, hidden, so the key that moves on has little to do."""
+        if self._upcoming is not None or self.index + 1 >= len(self.items):
+            return
+        view = CardView(self.items[self.index + 1].presented, autofocus=False)
+        view.display = False
+        self._upcoming = view
+        self.query_one("#quiz-body").mount(view, before="#verdict")
 
     def update_progress(self) -> None:
         right = sum(1 for a in self.answers if not a.wrong)
@@ -210,8 +242,9 @@ class QuizScreen(StudyScreen):
             f"Enter or Space: {name} ({'suggested' if suggested else 'default'}) · 1-4: choose another rating"
         )
         self.set_focus(None)
-        self.refresh_bindings()
+        self.query_one(KeyBar).show([("enter", f"{name}"), ("1-4", "rate"), *self.EXTRA_KEYS])
         self.query_one("#quiz-body", VerticalScroll).scroll_end(animate=False)
+        self.prepare_next()
 
     def intervals(self) -> dict[int, Any] | None:
         app = self.study

@@ -30,6 +30,8 @@ class ReviewScreen(QuizScreen):
         Binding("u", "undo", "Undo", id="undo"),
     ]
 
+    EXTRA_KEYS = [("u", "undo")]
+
     def __init__(self, deck_id: str | None = None) -> None:
         super().__init__(deck_id or "", build=list, mode="review", title="Review")
         self.only_deck = deck_id
@@ -61,7 +63,7 @@ class ReviewScreen(QuizScreen):
 
     def on_quiz_screen_ready(self, message: QuizScreen.Ready) -> None:
         message.prevent_default()  # not the quiz's handler: a review has no fixed list
-        self.query_one("#loading").display = False
+        self.query("#loading").remove()
         if not message.items:
             self.items = []
             self.phase = "done"
@@ -69,7 +71,7 @@ class ReviewScreen(QuizScreen):
             self.query_one("#progress", Static).update(literal(f"{done}\n{queue_line(self.study, self.only_deck)}"))
             for old in self.query("CardView"):
                 old.remove()
-            self.refresh_bindings()
+            self.query_one("KeyBar").show([("u", "undo")])
             return
         self.items = list(message.items)
         self.show_question(0)

@@ -20,8 +20,7 @@ def format_interval(delta: timedelta) -> str:
 
 class RatingBar(Horizontal):
     DEFAULT_CSS = """
-    RatingBar { height: auto; display: none; }
-    RatingBar.shown { display: block; }
+    RatingBar { height: auto; }
     RatingBar Button { width: 1fr; min-width: 10; }
     """
 
@@ -29,6 +28,9 @@ class RatingBar(Horizontal):
         def __init__(self, rating: int) -> None:
             self.rating = rating
             super().__init__()
+
+    def on_mount(self) -> None:
+        self.display = False
 
     def compose(self) -> ComposeResult:
         for rating, name in RATING_NAMES.items():
@@ -44,10 +46,10 @@ class RatingBar(Horizontal):
                 label = f"▸{label}"
             button.label = label
             button.set_class(rating == suggested, "suggested")
-        self.add_class("shown")
+        self.display = True
 
     def hide(self) -> None:
-        self.remove_class("shown")
+        self.display = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -27,17 +27,18 @@ class VerdictPanel(Static):
     """Shows a verdict; the CSS class (correct, incorrect, ...) colours its border."""
 
     DEFAULT_CSS = """
-    VerdictPanel { height: auto; display: none; }
-    VerdictPanel.shown { display: block; }
+    VerdictPanel { height: auto; }
     """
+
+    def on_mount(self) -> None:
+        self.display = False
 
     def show(self, verdict: Any | None, presented: Any, *, flashcard: bool = False) -> None:
         text = Text()
-        for name in OUTCOME_WORDS:
-            self.remove_class(name.lower())
+        classes = {name.lower() for name in OUTCOME_WORDS} | {"revealed"}
         if verdict is not None:
             name = outcome_name(verdict)
-            self.add_class(name.lower())
+            self.set_classes(" ".join(c for c in self.classes if c not in classes) + f" {name.lower()}")
             text.append(OUTCOME_WORDS.get(name, name.title()), style="bold")
             message = visible(getattr(verdict, "message", "") or "")
             if message:
@@ -47,7 +48,7 @@ class VerdictPanel(Static):
                 text.append("\nAnswer: ", style="bold")
                 text.append(expected)
         elif flashcard:
-            self.add_class("revealed")
+            self.set_classes(" ".join(c for c in self.classes if c not in classes) + " revealed")
             text.append("How well did you know it?", style="bold")
         explanation = getattr(presented, "explanation", None)
         if explanation:
@@ -60,8 +61,12 @@ class VerdictPanel(Static):
                 text.append("\n  • ")
                 text.append(visible(step))
         self.update(text)
-        self.add_class("shown")
+        self.display = True
+
+    @property
+    def shown(self) -> bool:
+        return self.display
 
     def hide(self) -> None:
-        self.remove_class("shown")
-        self.update("")
+        # display, not a CSS class: no restyling of the subtree on the way to the next question
+        self.display = False

@@ -1,0 +1,30 @@
+"""A one-line key bar for the answering screens.
+
+Textual's Footer rebuilds itself whenever focus or the active bindings change, which on the
+quiz and review screens is every question; this bar is one Static whose text the screen sets
+for the phase it is in, so moving to the next question stays quick.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, keys: list[tuple[str, str]]) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for key, does in [*keys, ("esc", "back"), ("?", "help"), ("^p", "palette")]:
+            text.append(f" {key} ", style="bold")
+            text.append(f"{does}  ")
+        self.update(text)
