@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from studyrnn.tui import views
 from studyrnn.tui.screens.base import StudyScreen
-from studyrnn.tui.text import literal
+from studyrnn.tui.text import literal, one_line
 
 # (action, key, label): the action bar mirrors the key bindings so a mouse works too.
 ACTIONS = [
@@ -42,12 +42,15 @@ class HomeScreen(StudyScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        table.add_column("Deck", key="deck")
-        for key, label in (("new", "New"), ("due", "Due"), ("learned", "Learned"), ("mastery", "Mastery")):
-            table.add_column(label, key=key)
         self.refresh_rows()
-        table.focus()
+        self.query_one("#decks", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.refresh_rows()
+
+    def _title_width(self) -> int:
+        # New, Due, Learned and Mastery take about 36 cells; the title gets the rest.
+        return max(16, (self.size.width or 100) - 38)
 
     def on_screen_resume(self) -> None:
         # Back from a review or quiz: the counts have changed.
@@ -58,10 +61,14 @@ class HomeScreen(StudyScreen):
         table = self.query_one("#decks", DataTable)
         selected = self.selected_deck_id()
         rows = views.deck_rows(self.study)
-        table.clear()
+        table.clear(columns=True)
+        width = self._title_width()
+        table.add_column("Deck", key="deck", width=width)
+        for key, label in (("new", "New"), ("due", "Due"), ("learned", "Learned"), ("mastery", "Mastery")):
+            table.add_column(label, key=key)
         for row in rows:
             table.add_row(
-                literal(row.title),
+                literal(one_line(row.title, width)),
                 str(row.new),
                 str(row.due),
                 str(row.learned),

@@ -147,6 +147,10 @@ class LabScreen(StudyScreen):
         self.query_one("#do-train").focus()
         self.action_gradients()
 
+    def on_resize(self) -> None:
+        # On a short terminal the controls close up so the W_hh summary stays visible.
+        self.query_one("#lab-controls").set_class(self.size.height < 30, "compact")
+
     # -- controls --------------------------------------------------------------------------------
 
     def read_config(self) -> LabConfig | None:

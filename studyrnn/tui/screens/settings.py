@@ -62,7 +62,7 @@ class SettingsScreen(StudyScreen):
             for name, label, _, _ in FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
-                    yield Input(id=name)
+                    yield Input(id=name, compact=True)
             yield Static(id="settings-message")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")

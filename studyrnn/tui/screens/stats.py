@@ -78,7 +78,7 @@ class StatsScreen(StudyScreen):
                 "No reviews yet.\n\nStudy a little first: on the home screen press r to review a deck's "
                 "cards or t to take a quiz. Your heatmap, forecast, retention and mastery will appear here.",
                 classes="empty-state", id="stats-empty"))
-            if data.forecast:
+            if any(n for _, n in data.forecast):
                 body.mount(self._forecast_plot(data))
             return
         retention = "–" if data.retention is None else f"{data.retention:.0%}"
