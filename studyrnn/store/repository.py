@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, Engine, and_, bindparam, case, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from studyrnn.errors import StoreError
