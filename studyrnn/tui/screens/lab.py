@@ -65,6 +65,23 @@ FIELDS = [
 ]
 
 
+def log_plot(plt, values: list[float]) -> None:
+    """Plot values on a log axis as log10 with 1eK tick labels: plotext's own log scale cannot
+    span the 100 orders of magnitude an exploding run reaches."""
+    xs, ys = finite(values)
+    if not ys:
+        return
+    logs = [math.log10(y) for y in ys]
+    plt.plot(xs, logs, marker="braille")
+    low, high = math.floor(min(logs)), math.ceil(max(logs))
+    if high == low:
+        high += 1
+    step = max(1, math.ceil((high - low) / 5))
+    ticks = list(range(low, high + 1, step))
+    plt.ylim(low, high)
+    plt.yticks(ticks, [f"1e{k}" for k in ticks])
+
+
 def finite(values: list[float]) -> tuple[list[int], list[float]]:
     """The steps with a finite, positive value (what a log plot can show)."""
     xs, ys = [], []
@@ -210,10 +227,8 @@ class LabScreen(StudyScreen):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
+        log_plot(plt, message.norms)
         xs, ys = finite(message.norms)
-        if ys:
-            plt.plot(xs, ys, marker="braille")
-            plt.yscale("log")
         plt.title("‖∂L/∂h_t‖ over t (log scale)")
         plt.xlabel("time step t")
         plot.refresh()
@@ -298,7 +313,7 @@ class LabScreen(StudyScreen):
         if not self.training:
             return
         self._draw_loss(message.run, message.losses, diverged=message.diverged)
-        self.outcome[message.run] = "diverged" if message.diverged else f"final loss {message.losses[-1]:.3g}" if message.losses else "no steps"
+        self.outcome[message.run] = _outcome(message.losses, message.diverged)
         if message.run == "clipped":
             self.query_one(ProgressBar).update(progress=2 * self.config.steps)
             self.training = False
@@ -311,10 +326,7 @@ class LabScreen(StudyScreen):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        xs, ys = finite(losses)
-        if ys:
-            plt.plot(xs, ys, marker="braille")
-            plt.yscale("log")
+        log_plot(plt, losses)
         clip = self.config.clip
         title = "loss, no clipping" if run == "plain" else f"loss, clip ‖g‖ ≤ {clip:g}" if clip else "loss (clip: none)"
         if diverged:
@@ -330,6 +342,17 @@ class LabScreen(StudyScreen):
         if event.worker.group == "lab" and event.state in (WorkerState.ERROR,) and self.training:
             self.training = False
             self._set_training(False)
+
+
+def _outcome(losses: list[float], diverged: bool) -> str:
+    if diverged:
+        return "diverged (the loss became inf or nan)"
+    if not losses:
+        return "no steps"
+    final = losses[-1]
+    if final > 1e3 * max(losses[0], 1e-12):
+        return f"blew up (final loss {final:.2g})"
+    return f"final loss {final:.3g}"
 
 
 def _batch(config: LabConfig) -> Any:
