@@ -79,7 +79,7 @@ def test_plain_review_end_to_end(deck_dir: Path, tmp_path: Path) -> None:
     assert "  2. tanh" in out
     assert "invalid: choose a number from 1 to 3" in out
     assert "correct" in out
-    assert "revealed: the answer is 12 ms" in out
+    assert "incorrect (revealed): the answer is 12 ms" in out
     assert "back: Backpropagation through time" in out
     assert out.count("Again 1 min · Hard 5.5 min · Good 10 min · Easy 8 days") == 3
     assert [line for line in out if line.startswith("rate [")] == [

@@ -23,15 +23,15 @@ Without ``--plain`` the terminal app opens on the deck's quiz.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from studyrnn.plain import EndOfInput, PlainLines, format_score, visible
 
 NAME = "quiz"
 HELP = "take a quiz on a deck (--plain: as plain lines on stdin/stdout, for screen readers and scripts)"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _YES = frozenset({"y", "yes", "j", "ja"})
 _NO = frozenset({"", "n", "no", "nein"})
 
@@ -109,50 +109,8 @@ def resolve_deck(args: argparse.Namespace) -> Any:
     raise UsageError(f"unknown deck {name!r}{hint} (decks: {known})")
 
 
-def visible(text: object) -> str:
-    """Deck text as typed: control characters (an escape sequence) written out as ``\\xNN``."""
-    s = "" if text is None else str(text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s.replace("\t", "    ").replace("\r\n", "\n"))
-
-
-def format_score(value: float) -> str:
-    """3 → "3", 2.6666 → "2.67", 0.5 → "0.5"."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-_HINTS = {
-    "choice": "Type the number of your answer.",
-    "multi": "Type the numbers of every right answer, like 1,3 (or 'none').",
-    "true_false": "True or false? Type t or f.",
-    "order": "Put these in the right order: type their numbers, like 2 3 1.",
-    "numeric": "Type a number, like 0.25, 2.5e-1 or 1/4.",
-    "text": "Type your answer.",
-    "flashcard": "Think of the answer, then press Enter to see the back.",
-}
-
-
-class _EndOfInput(Exception):
-    pass
-
-
-class PlainQuiz:
+class PlainQuiz(PlainLines):
     """The line-based quiz loop; ``stdin``/``stdout`` are injected for tests."""
-
-    def __init__(self, stdin: IO[str], stdout: IO[str]) -> None:
-        self.stdin = stdin
-        self.stdout = stdout
-
-    def say(self, text: str = "") -> None:
-        for line in text.split("\n"):
-            self.stdout.write(line + "\n")
-        self.stdout.flush()
-
-    def read(self) -> str:
-        line = self.stdin.readline()
-        if not line:
-            raise _EndOfInput
-        return line.rstrip("\r\n")
 
     def run(self, deck: Any, items: list[Any]) -> int:
         total = len(items)
@@ -166,7 +124,7 @@ class PlainQuiz:
                 self.say(f"Question {number}/{total}")
                 earned += self.ask(item.presented)
                 answered += 1
-        except _EndOfInput:
+        except EndOfInput:
             self.say()
             self.say(f"end of input: {answered} of {total} answered")
         self.say(f"score: {format_score(earned)}/{answered}")
@@ -174,21 +132,10 @@ class PlainQuiz:
 
     def ask(self, p: Any) -> float:
         """Show one question, read until a valid answer; the credit earned."""
-        self.say(visible(p.prompt))
-        if p.kind in ("choice", "multi", "order"):
-            for i, option in enumerate(p.options, 1):
-                self.say(f"  {i}. {visible(option)}")
-        hint = _HINTS.get(p.kind, "")
-        if p.kind == "numeric" and p.unit:
-            hint = f"{hint} Unit: {visible(p.unit)}."
-        self.say(hint)
+        self.show(p)
         if p.kind == "flashcard":
             return self.ask_flashcard(p)
-        while True:
-            verdict = p.grade_text(self.read())
-            if verdict.outcome.value != "invalid":
-                break
-            self.say(f"invalid: {visible(verdict.message)}")
+        _, verdict = self.read_answer(p)
         self.report(p, verdict)
         return verdict.score
 
@@ -204,22 +151,3 @@ class PlainQuiz:
         verdict = p.self_grade(answer in _YES)
         self.say("correct" if verdict.score == 1 else "incorrect")
         return verdict.score
-
-    def report(self, p: Any, verdict: Any) -> None:
-        outcome = verdict.outcome.value
-        message = visible(verdict.message)
-        if outcome == "correct":
-            self.say(f"correct: {message}" if message else "correct")
-            return
-        if outcome == "partial":
-            self.say(f"incorrect (partial credit {format_score(verdict.score)}): {message}")
-        elif outcome == "revealed":
-            self.say(f"incorrect (revealed): {message}")
-        else:
-            self.say(f"incorrect: {message}")
-        if p.explanation:
-            self.say(f"explanation: {visible(p.explanation).strip()}")
-        if p.solution:
-            self.say("worked solution:")
-            for i, step in enumerate(p.solution, 1):
-                self.say(f"  {i}. {visible(step)}")

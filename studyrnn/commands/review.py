@@ -26,19 +26,12 @@ import sys
 import time
 from typing import IO, Any
 
+from studyrnn.plain import EndOfInput, PlainLines, visible
+
 NAME = "review"
 HELP = "review the cards due on your FSRS schedule (--plain: as plain lines, for screen readers and scripts)"
 
 RATING_WORDS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
-HINTS = {
-    "choice": "Type the number of your answer; an empty line shows it.",
-    "multi": "Type the numbers of every right answer, like 1,3; an empty line shows them.",
-    "true_false": "True or false? Type t or f; an empty line shows the answer.",
-    "order": "Type the numbers in the right order, like 2 3 1; an empty line shows it.",
-    "numeric": "Type a number, like 0.25, 2.5e-1 or 1/4; an empty line shows the answer.",
-    "text": "Type your answer; an empty line shows it.",
-    "flashcard": "Think of the answer, then press Enter to see the back.",
-}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -67,32 +60,18 @@ def run(args: argparse.Namespace) -> int:
         return PlainReview(store, learner, decks, sys.stdin, sys.stdout).run(args.deck)
 
 
-class _EndOfInput(Exception):
-    pass
-
-
-class PlainReview:
+class PlainReview(PlainLines):
     """The line-based review loop; the store, decks and streams are injected (tests)."""
+
+    hint_suffix = " An empty line shows the answer."
 
     def __init__(self, store: Any, learner: Any, decks: Any, stdin: IO[str], stdout: IO[str],
                  rng: random.Random | None = None) -> None:
+        super().__init__(stdin, stdout)
         self.store = store
         self.learner = learner
         self.decks = decks
-        self.stdin = stdin
-        self.stdout = stdout
         self.rng = rng or random.SystemRandom()
-
-    def say(self, text: str = "") -> None:
-        for line in text.split("\n"):
-            self.stdout.write(line + "\n")
-        self.stdout.flush()
-
-    def read(self) -> str:
-        line = self.stdin.readline()
-        if not line:
-            raise _EndOfInput
-        return line.rstrip("\r\n")
 
     def run(self, deck_id: str | None = None) -> int:
         from studyrnn.store import format_interval
@@ -114,7 +93,7 @@ class PlainReview:
                 result = self.review(card, done + 1, session)
                 done += 1
                 self.say(f"next: {format_interval(result.interval)}")
-        except _EndOfInput:
+        except EndOfInput:
             self.say()
             self.say(f"end of input: {done} reviewed")
             return 0
@@ -139,7 +118,6 @@ class PlainReview:
 
     def review(self, card: Any, number: int, session: int) -> Any:
         """Ask one card, read the answer and the rating, record it; the ReviewResult."""
-        from studyrnn.commands.quiz import visible
         from studyrnn.quiz import SEED_RANGE, present
         from studyrnn.store import RATING_NAMES, format_interval
 
@@ -147,14 +125,7 @@ class PlainReview:
         seed = self.rng.randrange(SEED_RANGE)
         p = present(model, seed)
         self.say(f"card {number}: {card.deck_id}/{card.card_id} ({card.queue_name})")
-        self.say(visible(p.prompt))
-        if p.kind in ("choice", "multi", "order"):
-            for i, option in enumerate(p.options, 1):
-                self.say(f"  {i}. {visible(option)}")
-        hint = HINTS.get(p.kind, "")
-        if p.kind == "numeric" and p.unit:
-            hint = f"{hint} Unit: {visible(p.unit)}."
-        self.say(hint)
+        self.show(p)
 
         started = time.monotonic()
         if p.kind == "flashcard":
@@ -164,12 +135,7 @@ class PlainReview:
             suggested = 3
             self.say(f"back: {visible(p.back)}")
         else:
-            while True:
-                answer = self.read()
-                verdict = p.grade_text(answer)
-                if verdict.counts:
-                    break
-                self.say(f"invalid: {visible(verdict.message)}")
+            answer, verdict = self.read_answer(p)
             duration_ms = round((time.monotonic() - started) * 1000)
             suggested = verdict.rating or 1
             self.report(p, verdict)
@@ -193,24 +159,3 @@ class PlainReview:
             if text in RATING_WORDS:
                 return RATING_WORDS[text]
             self.say(f"invalid: type 1 (again), 2 (hard), 3 (good) or 4 (easy), or Enter for {suggested}")
-
-    def report(self, p: Any, verdict: Any) -> None:
-        from studyrnn.commands.quiz import visible
-
-        outcome = verdict.outcome.value
-        message = visible(verdict.message)
-        if outcome == "correct":
-            self.say(f"correct: {message}" if message else "correct")
-            return
-        if outcome == "partial":
-            self.say(f"partly correct ({verdict.score:.2f}): {message}")
-        elif outcome == "revealed":
-            self.say(f"revealed: {message}")
-        else:
-            self.say(f"incorrect: {message}")
-        if p.explanation:
-            self.say(f"explanation: {visible(p.explanation).strip()}")
-        if p.solution:
-            self.say("worked solution:")
-            for i, step in enumerate(p.solution, 1):
-                self.say(f"  {i}. {visible(step)}")

@@ -1,0 +1,102 @@
+"""Plain-line conversation shared by ``quiz --plain`` and ``review --plain``.
+
+Screen readers and scripts drive these through pipes: every line is flushed as it is written,
+end of input raises ``EndOfInput`` (the caller ends cleanly), and deck text is printed as typed
+with control characters written out (``\\x1b``), so nothing in a deck reaches the terminal raw.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO, Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+HINTS = {
+    "choice": "Type the number of your answer.",
+    "multi": "Type the numbers of every right answer, like 1,3 (or 'none').",
+    "true_false": "True or false? Type t or f.",
+    "order": "Put these in the right order: type their numbers, like 2 3 1.",
+    "numeric": "Type a number, like 0.25, 2.5e-1 or 1/4.",
+    "text": "Type your answer.",
+    "flashcard": "Think of the answer, then press Enter to see the back.",
+}
+
+
+def visible(text: object) -> str:
+    """Deck text as typed: control characters (an escape sequence) written out as ``\\xNN``."""
+    s = "" if text is None else str(text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s.replace("\t", "    ").replace("\r\n", "\n"))
+
+
+def format_score(value: float) -> str:
+    """3 → "3", 2.6666 → "2.67", 0.5 → "0.5"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+class EndOfInput(Exception):
+    """stdin is exhausted: the conversation ends, nothing half-answered is recorded."""
+
+
+class PlainLines:
+    """One line out, one line in; ``stdin``/``stdout`` are injected for tests."""
+
+    hint_suffix = ""  # appended to every hint but the flashcard's (review adds the reveal rule)
+
+    def __init__(self, stdin: IO[str], stdout: IO[str]) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+
+    def say(self, text: str = "") -> None:
+        for line in text.split("\n"):
+            self.stdout.write(line + "\n")
+        self.stdout.flush()
+
+    def read(self) -> str:
+        line = self.stdin.readline()
+        if not line:
+            raise EndOfInput
+        return line.rstrip("\r\n")
+
+    def show(self, p: Any) -> None:
+        """The prompt of a presented card, its numbered options and a one-line hint."""
+        self.say(visible(p.prompt))
+        if p.kind in ("choice", "multi", "order"):
+            for i, option in enumerate(p.options, 1):
+                self.say(f"  {i}. {visible(option)}")
+        hint = HINTS.get(p.kind, "")
+        if p.kind != "flashcard":
+            hint += self.hint_suffix
+        if p.kind == "numeric" and p.unit:
+            hint = f"{hint} Unit: {visible(p.unit)}."
+        self.say(hint)
+
+    def read_answer(self, p: Any) -> tuple[str, Any]:
+        """Read lines until one is an answer (invalid ones say why); (the line, its Verdict)."""
+        while True:
+            answer = self.read()
+            verdict = p.grade_text(answer)
+            if verdict.outcome.value != "invalid":
+                return answer, verdict
+            self.say(f"invalid: {visible(verdict.message)}")
+
+    def report(self, p: Any, verdict: Any) -> None:
+        """The verdict line (``correct`` / ``incorrect…``), then explanation and worked solution."""
+        outcome = verdict.outcome.value
+        message = visible(verdict.message)
+        if outcome == "correct":
+            self.say(f"correct: {message}" if message else "correct")
+            return
+        if outcome == "partial":
+            self.say(f"incorrect (partial credit {format_score(verdict.score)}): {message}")
+        elif outcome == "revealed":
+            self.say(f"incorrect (revealed): {message}")
+        else:
+            self.say(f"incorrect: {message}")
+        if p.explanation:
+            self.say(f"explanation: {visible(p.explanation).strip()}")
+        if p.solution:
+            self.say("worked solution:")
+            for i, step in enumerate(p.solution, 1):
+                self.say(f"  {i}. {visible(step)}")
