@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .params import NAMES, RNNParams
-from .rnn import _prepare, bptt, forward
-from .losses import LOSSES
+from .rnn import _prepare, bptt, forward, sequence_loss
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +50,7 @@ def surrogate_loss(
 ) -> float:
     """The loss with the hidden state replaced by the constant boundary_states[i] (B, H) before
     step index i (0-based) for every key i: chunks run one by one, forward only."""
-    T, B = xs.shape[:2]
+    T = xs.shape[0]
     cuts = [0] + sorted(boundary_states) + [T]
     ys, h = [], h0
     for a, b in zip(cuts[:-1], cuts[1:]):
@@ -63,9 +62,7 @@ def surrogate_loss(
     Y = np.concatenate(ys)
     if many_to_one:
         Y = Y[-1:]
-    S, O = Y.shape[0], Y.shape[2]
-    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
-    return LOSSES[loss](Y.reshape(S * B, O), rows, reduction)[0]
+    return sequence_loss(Y, targets, loss, reduction)[0]
 
 
 def grad_check(

@@ -251,6 +251,17 @@ def _prepare(p: RNNParams, xs, targets, loss: str, reduction: str, truncate, man
     return xs, targets
 
 
+def sequence_loss(ys: np.ndarray, targets: np.ndarray, loss: str, reduction: str) -> tuple[float, np.ndarray]:
+    """The loss over outputs ys (S, B, O) and its gradient dys (S, B, O), every step's rows at once.
+
+    targets (S, B, O) for squared_error, (S, B) class indices for cross_entropy.
+    """
+    S, B, O = ys.shape
+    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
+    value, dY = LOSSES[loss](ys.reshape(S * B, O), rows, reduction)
+    return value, dY.reshape(S, B, O)
+
+
 def bptt(
     p: RNNParams,
     xs: np.ndarray,
@@ -268,13 +279,9 @@ def bptt(
     (B,), exactly torch's loss on y_T. h0 (B, H) defaults to zeros.
     """
     xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
-    T, B = xs.shape[0], xs.shape[1]
     trace = forward(p, xs, h0, last_only=many_to_one)
-    S = trace.ys.shape[0]
-    O = trace.ys.shape[2]
-    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
-    value, dY = LOSSES[loss](trace.ys.reshape(S * B, O), rows, reduction)
-    grads, dh, dh0, da = backward(p, trace, dY.reshape(S, B, O), truncate)
+    value, dys = sequence_loss(trace.ys, targets, loss, reduction)
+    grads, dh, dh0, da = backward(p, trace, dys, truncate)
     return BPTTResult(value, grads, dh, dh0, trace, da)
 
 
@@ -296,15 +303,8 @@ def loss_and_grads(
     h0 (B, H) or None for zeros. many_to_one=True: loss at the last step only, targets (B, O)
     or (B,). The gradient is unclipped: clip it afterwards with `clip_grad_norm`.
     """
-    xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
-    T, B = xs.shape[0], xs.shape[1]
-    trace = forward(p, xs, h0, last_only=many_to_one)
-    ys = trace.ys
-    S, O = ys.shape[0], ys.shape[2]
-    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
-    value, dY = LOSSES[loss](ys.reshape(S * B, O), rows, reduction)
-    grads = backward(p, trace, dY.reshape(S, B, O), truncate)[0]
-    return value, grads
+    result = bptt(p, xs, targets, loss, reduction, truncate, h0, many_to_one)
+    return result.loss, result.grads
 
 
 def loss_value(
@@ -318,11 +318,8 @@ def loss_value(
 ) -> float:
     """The loss alone (no backward): xs (T, B, D), targets as in `loss_and_grads`."""
     xs, targets = _prepare(p, xs, targets, loss, reduction, None, many_to_one)
-    B = xs.shape[1]
     trace = forward(p, xs, h0, last_only=many_to_one)
-    S, O = trace.ys.shape[0], trace.ys.shape[2]
-    rows = targets.reshape(S * B, O) if loss == "squared_error" else targets.reshape(S * B)
-    return LOSSES[loss](trace.ys.reshape(S * B, O), rows, reduction)[0]
+    return sequence_loss(trace.ys, targets, loss, reduction)[0]
 
 
 def predict(p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
