@@ -17,6 +17,9 @@ at a start line, then all at once:
    quiz answer every fifth), timing each ``record_review``, then 2 answers as the shared learner
    (one learner in many terminals: their answers queue on the learner's row lock).
 
+With ``--deck-edits`` an instructor meanwhile re-syncs the decks with changed tags, over and over
+(a deck edit pushed to a class that is answering).
+
 A thread reports a review only after ``record_review`` returned (committed). Afterwards the
 database is checked: one row per learner name, every reported review in the log and no other
 (per learner), and the running totals (review_days, cards.answers, tag_totals) equal a recount from
@@ -43,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = "shared"
 SHARED_REVIEWS = 2
+EDITOR = "instructor"
 DECKS = (("load-a", 15), ("load-b", 15))
 TAGS = ("bptt", "gradients", "clipping", "truncation")
 
@@ -50,11 +54,13 @@ TAGS = ("bptt", "gradients", "clipping", "truncation")
 # -- the worker process -------------------------------------------------------------------------------
 
 
-def _decks():
+def _decks(edit: int = 0):
+    """The decks everyone studies; ``edit`` > 0: the same cards with their tags reshuffled."""
     from types import SimpleNamespace as NS
 
     return [
-        NS(id=deck_id, cards=[NS(id=f"c{i:02d}", type="choice", tags=[TAGS[i % 4], TAGS[(i + d) % 4]])
+        NS(id=deck_id, cards=[NS(id=f"c{i:02d}", type="choice",
+                                 tags=[TAGS[(i + edit) % 4], TAGS[(i + d + 2 * edit) % 4]])
                               for i in range(size)])
         for d, (deck_id, size) in enumerate(DECKS)
     ]
@@ -63,6 +69,7 @@ def _decks():
 def _learner_thread(url: str, index: int, reviews: int, start: threading.Barrier, out: list) -> None:
     import random
 
+    from studyrnn.errors import StudyrnnError
     from studyrnn.store import open_store
 
     report = {"learner": f"load-{index:02d}", "committed": 0, "shared_committed": 0, "times": [],
@@ -86,13 +93,21 @@ def _learner_thread(url: str, index: int, reviews: int, start: threading.Barrier
             mode = "quiz" if i % 5 == 4 else "review"
             rating = rng.choice((1, 2, 3, 3, 3, 4))
             t0 = time.perf_counter()
-            store.record_review(me, deck_id, card_id, rating, answer=str(i), duration_ms=rng.randint(800, 20_000),
-                                seed=i, mode=mode)
+            try:
+                store.record_review(me, deck_id, card_id, rating, answer=str(i),
+                                    duration_ms=rng.randint(800, 20_000), seed=i, mode=mode)
+            except StudyrnnError as err:  # the app would say so and go on: so does the learner
+                report["errors"].append(f"review {i}: {err}".splitlines()[0][:500])
+                continue
             report["times"].append(time.perf_counter() - t0)
             report["committed"] += 1
         for i in range(SHARED_REVIEWS):
-            store.record_review(shared, DECKS[1][0], f"c{(index + i) % DECKS[1][1]:02d}", 3, answer="s",
-                                duration_ms=1000, mode="review")
+            try:
+                store.record_review(shared, DECKS[1][0], f"c{(index + i) % DECKS[1][1]:02d}", 3, answer="s",
+                                    duration_ms=1000, mode="review")
+            except StudyrnnError as err:
+                report["errors"].append(f"shared review {i}: {err}".splitlines()[0][:500])
+                continue
             report["shared_committed"] += 1
         report["t_end"] = time.monotonic()
     except BaseException as err:  # noqa: BLE001 - every failure is reported to the parent
@@ -134,10 +149,12 @@ class LoadResult:
     committed: dict[str, int] = field(default_factory=dict)  # reported by the learners
     in_log: dict[str, int] = field(default_factory=dict)  # counted in the database afterwards
     errors: list[str] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)  # of the learners that had to stop
     problems: list[str] = field(default_factory=list)  # lost/extra reviews, duplicates, drifting totals
     shared_ids: set = field(default_factory=set)
     learner_rows: int = 0
     throughput: float = 0.0  # reviews committed per second during the review phase
+    deck_edits: list[int] = field(default_factory=lambda: [0])  # tag-changing syncs done meanwhile
 
     def percentile(self, q: float) -> float:
         if not self.times:
@@ -161,7 +178,8 @@ class LoadResult:
         return (f"{self.learners} learners x {self.reviews_each} reviews (+{SHARED_REVIEWS} each as '{SHARED}'): "
                 f"{sum(self.committed.values())} committed in {self.wall_s:.1f} s; record_review "
                 f"p50 {self.p50_ms:.1f} ms, p95 {self.p95_ms:.1f} ms, max {self.max_ms:.1f} ms; "
-                f"{self.throughput:.0f} reviews/s; {len(self.errors)} errors, {len(self.problems)} problems")
+                f"{self.throughput:.0f} reviews/s; {len(self.errors)} errors, {len(self.problems)} problems"
+                + (f"; {self.deck_edits[0]} deck edits meanwhile" if self.deck_edits[0] else ""))
 
 
 def fresh_schema(base_url: str) -> tuple[str, str]:
@@ -234,9 +252,36 @@ def _check_database(url: str, result: LoadResult) -> None:
         engine.dispose()
 
 
+def _edit_decks(url: str, stop: threading.Event, errors: list[str], counter: list[int]) -> None:
+    """The instructor edits the decks' tags while the class answers: a sync that changes them."""
+    from studyrnn.store import open_store
+
+    try:
+        store = open_store(url)
+        me = store.learner(EDITOR)
+    except Exception as err:  # noqa: BLE001
+        errors.append(f"{EDITOR}: {type(err).__name__}: {err}".splitlines()[0][:500])
+        return
+    edit = 0
+    try:
+        while not stop.is_set():
+            edit += 1
+            try:
+                store.sync_cards(me, _decks(edit % 4))
+                counter[0] += 1
+            except Exception as err:  # noqa: BLE001
+                errors.append(f"{EDITOR} (deck edit {edit}): {type(err).__name__}: {err}".splitlines()[0][:500])
+            stop.wait(0.05)
+    finally:
+        store.close()
+
+
 def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2,
-             timeout: float = 120.0) -> LoadResult:
-    """Run the load on the (empty, or at least load-free) database at ``url`` and check it."""
+             timeout: float = 120.0, deck_edits: bool = False) -> LoadResult:
+    """Run the load on the (empty, or at least load-free) database at ``url`` and check it.
+
+    ``deck_edits``: meanwhile an instructor re-syncs the decks with changed tags, over and over.
+    """
     processes = max(1, min(processes, learners))
     sizes = [learners // processes + (1 if p < learners % processes else 0) for p in range(processes)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
@@ -255,6 +300,7 @@ def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2
             if p.poll() is None:
                 p.kill()
 
+    stop_editing, editor_errors, editor = threading.Event(), [], None
     watchdog = threading.Timer(timeout, kill_all)
     watchdog.start()
     try:
@@ -267,6 +313,9 @@ def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2
         for p in procs:
             p.stdin.write("go\n")
             p.stdin.flush()
+        if deck_edits:
+            editor = threading.Thread(target=_edit_decks, args=(url, stop_editing, editor_errors, result.deck_edits))
+            editor.start()
         starts, ends = [], []
         for p in procs:
             out, err = p.communicate(timeout=max(1.0, deadline - time.monotonic()))
@@ -279,23 +328,30 @@ def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2
                 result.times += report["times"]
                 result.errors += [f"{report['learner']}: {e}" for e in report["errors"]]
                 if report.get("traceback"):
-                    result.errors.append(report["traceback"])
+                    result.tracebacks.append(report["traceback"])
                 if report["shared_id"] is not None:
                     result.shared_ids.add(report["shared_id"])
                 if report["t_start"] is not None and report["t_end"] is not None:
                     starts.append(report["t_start"])
                     ends.append(report["t_end"])
         result.wall_s = time.monotonic() - t0
+        stop_editing.set()
+        if editor is not None:
+            editor.join()
         if starts:
             result.throughput = sum(result.committed.values()) / max(1e-9, max(ends) - min(starts))
     finally:
+        stop_editing.set()
         watchdog.cancel()
         kill_all()
         for p in procs:
             p.wait()
+        if editor is not None:
+            editor.join()
+    result.errors += editor_errors
     if len(result.shared_ids) > 1:
         result.problems.append(f"the shared learner got {len(result.shared_ids)} different ids: {sorted(result.shared_ids)}")
-    missing = learners - sum(1 for name in result.committed if name != SHARED)
+    missing = learners - sum(1 for name in result.committed if name not in (SHARED, EDITOR))
     if missing:
         result.problems.append(f"{missing} learners reported nothing")
     _check_database(url, result)
@@ -314,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reviews", type=int, default=20, help="reviews per learner (default: 20)")
     parser.add_argument("--processes", type=int, default=2,
                         help="worker processes sharing the learners as threads (default: 2)")
+    parser.add_argument("--deck-edits", action="store_true",
+                        help="meanwhile, an instructor re-syncs the decks with changed tags, over and over")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards (its name is printed)")
     args = parser.parse_args(argv)
     if not args.db:
@@ -322,14 +380,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("this benchmark is for PostgreSQL (postgresql+psycopg://...)")
     url, schema = fresh_schema(args.db)
     try:
-        result = run_load(url, args.learners, args.reviews, args.processes)
+        result = run_load(url, args.learners, args.reviews, args.processes, deck_edits=args.deck_edits)
     finally:
         if args.keep:
             print(f"schema kept: {schema}")
         else:
             drop_schema(args.db, schema)
     print(result.summary())
-    for line in result.errors[:10] + result.problems[:10]:
+    for line in result.errors[:10] + result.problems[:10] + result.tracebacks[:1]:
         print("  " + line.replace("\n", "\n  "))
     return 0 if not (result.errors or result.problems) else 1
 
