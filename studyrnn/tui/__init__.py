@@ -25,11 +25,11 @@ def load(settings: Settings) -> tuple[Any, Any]:
     return decks, store
 
 
-def build(settings: Settings, start: tuple[str, Any] | None = None) -> StudyApp:
+def build(settings: Settings, start: tuple[str, Any] | None = None, seed: int | None = None) -> StudyApp:
     from studyrnn.tui.app import make_app
 
     decks, store = load(settings)
-    return make_app(settings, decks, store, start=start)
+    return make_app(settings, decks, store, start=start, seed=seed)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -40,11 +40,11 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_quiz(settings: Settings, deck_id: str, limit: int = 10) -> int:
+def run_quiz(settings: Settings, deck_id: str, limit: int = 10, seed: int | None = None) -> int:
     """``studyrnn quiz DECK`` without ``--plain``: the app, opened on that deck's quiz."""
     from studyrnn.errors import UsageError
 
-    app = build(settings, start=("quiz", (deck_id, limit)))
+    app = build(settings, start=("quiz", (deck_id, limit)), seed=seed)
     known = [deck.id for deck in app.deck_list()]
     if deck_id not in known:
         raise UsageError(f"no deck with id {deck_id!r} (decks: {', '.join(known) or 'none'})")
