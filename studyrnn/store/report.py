@@ -18,11 +18,14 @@ Definitions (across every learner in the database):
 * **overdue**: a learner's cards in the learning or review queue whose due time is before ``now``
   (new cards are never overdue; cards that left every deck are not counted).
 
-Portable SQL (SQLite and PostgreSQL alike): the median comes from window functions
+Attempts, accuracy and lapses are the store's running counters (``cards.answers``, ``correct``,
+``lapses``: kept in each answer's transaction, taken back by undo) summed over the learners' rows
+of each card, so the report reads one row per learner and card, not the whole review log. The
+median needs the log: portable SQL (SQLite and PostgreSQL alike) with window functions
 (``ROW_NUMBER``/``COUNT`` over each card's answers ordered by duration; the rows with
-``n <= 2·rn <= n + 2`` are the middle one or two), so only one or two rows per card leave the
-database. A card's history is read through ``ix_review_log_card``; the overdue counts through
-``ix_cards_learner_queue_due``. Nothing is written.
+``n <= 2·rn <= n + 2`` are the middle one or two), for the listed cards only when the list is
+limited (through ``ix_review_log_card``). The overdue counts use ``ix_cards_learner_queue_due``.
+Nothing is written.
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Double, and_, case, cast, distinct, func, select
+from sqlalchemy import Double, cast, func, select, tuple_
 
-from studyrnn.store.domain import AGAIN, QUEUE_LEARNING, QUEUE_REVIEW, REVIEW
+from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_REVIEW
 from studyrnn.store.models import CardRow, LearnerRow, ReviewLogRow, to_utc
 
 
@@ -70,7 +73,7 @@ class ClassReport:
     now: datetime
     deck_id: str | None
     learners: int  # learners in the database
-    answers: int  # answers logged (in the deck, if one was given)
+    answers: int  # answers logged, all modes (in the deck, if one was given)
     cards: tuple[CardDifficulty, ...]
     overdue: tuple[OverdueLearner, ...]
 
@@ -79,9 +82,35 @@ _LOG = ReviewLogRow
 
 
 def _difficulty_query(deck_id: str | None, limit: int | None):
-    deck = [] if deck_id is None else [_LOG.deck_id == deck_id]
-    card_key = (_LOG.deck_id, _LOG.card_id)
+    """Per card: the store's running counters summed over learners (one row per learner and card,
+    never the whole log), hardest first."""
+    card_key = (CardRow.deck_id, CardRow.card_id)
+    attempts = func.sum(CardRow.answers)
+    correct = func.sum(CardRow.correct)
+    query = (
+        select(
+            CardRow.deck_id, CardRow.card_id, attempts.label("attempts"), correct.label("correct"),
+            func.sum(CardRow.lapses).label("lapses"), func.count().label("learners"),
+        )
+        .where(CardRow.answers > 0)
+        .group_by(*card_key)
+        .order_by(
+            (cast(correct, Double) / attempts).asc(), func.sum(CardRow.lapses).desc(), attempts.desc(), *card_key
+        )
+    )
+    if deck_id is not None:
+        query = query.where(CardRow.deck_id == deck_id)
+    return query if limit is None else query.limit(limit)
 
+
+def _median_query(deck_id: str | None, keys: Sequence[tuple[str, str]] | None):
+    """The median duration per card (of ``keys``, or every card), by window functions."""
+    card_key = (_LOG.deck_id, _LOG.card_id)
+    where = [_LOG.duration_ms.is_not(None)]
+    if deck_id is not None:
+        where.append(_LOG.deck_id == deck_id)
+    if keys is not None:
+        where.append(tuple_(*card_key).in_(list(keys)))
     ranked = (
         select(
             _LOG.deck_id,
@@ -90,47 +119,30 @@ def _difficulty_query(deck_id: str | None, limit: int | None):
             func.row_number().over(partition_by=card_key, order_by=_LOG.duration_ms).label("rn"),
             func.count().over(partition_by=card_key).label("n"),
         )
-        .where(_LOG.duration_ms.is_not(None), *deck)
+        .where(*where)
         .subquery("ranked")
     )
-    middle = 2 * ranked.c.rn
-    median = (
-        select(
-            ranked.c.deck_id,
-            ranked.c.card_id,
-            func.avg(cast(ranked.c.duration_ms, Double)).label("median_ms"),
-        )
+    middle = 2 * ranked.c.rn  # n odd: rn = (n+1)/2; n even: rn = n/2 and n/2 + 1
+    return (
+        select(ranked.c.deck_id, ranked.c.card_id, func.avg(cast(ranked.c.duration_ms, Double)))
         .where(middle >= ranked.c.n, middle <= ranked.c.n + 2)
         .group_by(ranked.c.deck_id, ranked.c.card_id)
-        .subquery("median")
     )
-    totals = (
-        select(
-            _LOG.deck_id,
-            _LOG.card_id,
-            func.count().label("attempts"),
-            func.sum(case((_LOG.rating > AGAIN, 1), else_=0)).label("correct"),
-            func.sum(
-                case((and_(_LOG.mode == "review", _LOG.prev_state == REVIEW, _LOG.rating == AGAIN), 1), else_=0)
-            ).label("lapses"),
-            func.count(distinct(_LOG.learner_id)).label("learners"),
-        )
-        .where(*deck)
-        .group_by(*card_key)
-        .subquery("totals")
-    )
-    accuracy = cast(totals.c.correct, Double) / totals.c.attempts
-    query = (
-        select(
-            totals.c.deck_id, totals.c.card_id, totals.c.attempts, totals.c.correct, totals.c.lapses,
-            totals.c.learners, median.c.median_ms,
-        )
-        .outerjoin(median, and_(median.c.deck_id == totals.c.deck_id, median.c.card_id == totals.c.card_id))
-        .order_by(
-            accuracy.asc(), totals.c.lapses.desc(), totals.c.attempts.desc(), totals.c.deck_id, totals.c.card_id
-        )
-    )
-    return query if limit is None else query.limit(limit)
+
+
+MEDIAN_BATCH = 500  # cards per median query when only some are wanted
+
+
+def _medians(conn, deck_id: str | None, keys: list[tuple[str, str]] | None) -> dict[tuple[str, str], float]:
+    if keys is None:
+        batches: list[list[tuple[str, str]] | None] = [None]
+    else:
+        batches = [keys[i: i + MEDIAN_BATCH] for i in range(0, len(keys), MEDIAN_BATCH)]
+    out: dict[tuple[str, str], float] = {}
+    for batch in batches:
+        for deck, card, median in conn.execute(_median_query(deck_id, batch)):
+            out[deck, card] = float(median)
+    return out
 
 
 def _overdue_query(deck_id: str | None, now: datetime, limit: int | None):
@@ -153,13 +165,15 @@ def _check_limit(limit: int | None) -> None:
 
 
 def _cards(conn, deck_id: str | None, limit: int | None) -> tuple[CardDifficulty, ...]:
+    rows = conn.execute(_difficulty_query(deck_id, limit)).all()
+    # a limited list needs the medians of its cards only (an index look-up each); all of them, one pass
+    medians = _medians(conn, deck_id, None if limit is None else [(r.deck_id, r.card_id) for r in rows])
     return tuple(
         CardDifficulty(
             deck_id=row.deck_id, card_id=row.card_id, attempts=int(row.attempts), correct=int(row.correct),
-            lapses=int(row.lapses), learners=int(row.learners),
-            median_ms=None if row.median_ms is None else float(row.median_ms),
+            lapses=int(row.lapses), learners=int(row.learners), median_ms=medians.get((row.deck_id, row.card_id)),
         )
-        for row in conn.execute(_difficulty_query(deck_id, limit))
+        for row in rows
     )
 
 
@@ -191,9 +205,9 @@ def class_report(store, deck_id: str | None = None, limit: int | None = None,
     """Both lists and the class totals, in one read transaction."""
     _check_limit(limit)
     now = datetime.now(timezone.utc) if now is None else to_utc(now)
-    answers = select(func.count()).select_from(_LOG)
+    answers = select(func.coalesce(func.sum(CardRow.answers), 0))  # the running counters, as above
     if deck_id is not None:
-        answers = answers.where(_LOG.deck_id == deck_id)
+        answers = answers.where(CardRow.deck_id == deck_id)
     with store.reading() as conn:
         return ClassReport(
             now=now,
