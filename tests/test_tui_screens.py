@@ -374,12 +374,62 @@ async def test_settings_are_saved_to_the_store_and_bad_values_explained(tmp_path
         assert app.store.settings(app.learner).desired_retention == 0.85
 
 
-# -- before the app starts ------------------------------------------------------------------------
+# -- loading in the background, and errors while loading ------------------------------------------
 
-def test_main_turns_a_bad_deck_into_a_studyrnn_error(tmp_path) -> None:
+@pilot_test
+async def test_home_paints_a_loading_state_then_fills_in_the_real_rows(tmp_path) -> None:
+    import threading
+
+    from textual.widgets import DataTable
+
+    from studyrnn.settings import Settings
+    from studyrnn.tui import load
+    from studyrnn.tui.app import STILL_LOADING, make_app
+
+    release = threading.Event()
+
+    def slow_load(settings):
+        assert release.wait(30)
+        return load(settings)
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,))
+    app = make_app(settings, loader=slow_load, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        table = home.query_one("#decks", DataTable)
+        assert type(home).__name__ == "HomeScreen" and app.loading
+        assert table.loading and table.row_count == 0
+        assert "Loading" in str(home.query_one("#queue-line").render())
+        for key in ("t", "a", "s", "enter"):  # pressed before the data arrives: told, not crashed
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is home
+        assert any(n.message == STILL_LOADING for n in app._notifications)
+        release.set()
+        await settle(pilot, app)
+        assert not app.loading and not table.loading
+        assert table.row_count == 2
+        assert [str(c) for c in table.get_row("tui-types")[:4]] == ["Every card type", "8", "0", "0"]
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NotesScreen"
+
+
+def _run_headless(monkeypatch) -> None:
+    from textual.app import App
+
+    from studyrnn.tui.app import StudyApp
+
+    monkeypatch.setattr(StudyApp, "run", lambda self, **kw: App.run(self, headless=True, size=SIZE))
+
+
+def test_a_bad_deck_while_loading_ends_the_app_with_the_error(tmp_path, monkeypatch, capsys) -> None:
+    from studyrnn.cli import main as cli_main
     from studyrnn.errors import DeckError
     from studyrnn.tui import main
 
+    _run_headless(monkeypatch)
     bad = tmp_path / "decks"
     bad.mkdir()
     (bad / "bad.yaml").write_text("id: bad\ntitle: Bad\ncards:\n  - id: x\n    type: nope\n")
@@ -387,17 +437,27 @@ def test_main_turns_a_bad_deck_into_a_studyrnn_error(tmp_path) -> None:
     with pytest.raises(DeckError) as err:
         main(args)
     assert "bad.yaml:" in str(err.value)
+    assert cli_main(["--db", f"sqlite:///{tmp_path / 'p.sqlite3'}", "--decks", str(bad)]) == 1
+    assert capsys.readouterr().err.startswith("studyrnn: error: ")
 
 
-def test_main_turns_an_unreadable_database_into_a_studyrnn_error(tmp_path) -> None:
-    from studyrnn.errors import StudyrnnError
-    from studyrnn.tui import main
+def test_an_unreadable_database_while_loading_is_one_line_and_exit_code_1(tmp_path, monkeypatch, capsys) -> None:
+    from studyrnn.cli import main as cli_main
+    from studyrnn.errors import StoreError
 
+    _run_headless(monkeypatch)
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database" * 100)
-    args = argparse.Namespace(db=f"sqlite:///{junk}", learner="t", decks=[str(DECKS_DIR)])
-    with pytest.raises(StudyrnnError):
-        main(args)
+    assert cli_main(["--db", f"sqlite:///{junk}", "--decks", str(DECKS_DIR)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("studyrnn: error: ") and err.count("\n") == 1 and "junk.sqlite3" in err
+    assert "Traceback" not in err
+    from studyrnn.tui import lazy
+    from studyrnn.settings import Settings
+
+    app = lazy(Settings(db_url=f"sqlite:///{junk}", learner="t", deck_dirs=(DECKS_DIR,)))
+    app.run()
+    assert app.return_code == 1 and isinstance(app.load_error, StoreError)
 
 
 def test_run_quiz_rejects_an_unknown_deck(tmp_path) -> None:

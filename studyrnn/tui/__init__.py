@@ -1,7 +1,9 @@
 """The Textual app. ``main(args)`` is what ``studyrnn`` with no command runs.
 
-Decks and the progress store are loaded before the app starts, so a bad deck or an unreadable
-database is a ``StudyrnnError`` the CLI prints as one line, never a traceback inside the app.
+``main`` paints home at once and loads decks and the progress store in a background worker; a
+bad deck or an unreadable database ends the app and ``main`` raises that ``StudyrnnError``, which
+the CLI prints as one line, never a traceback inside the app. ``run_quiz``, ``run_review`` and
+``run_preview`` load before the app starts (they open on a deck, which must exist).
 """
 
 from __future__ import annotations
@@ -32,12 +34,22 @@ def build(settings: Settings, start: tuple[str, Any] | None = None, seed: int | 
     return make_app(settings, decks, store, start=start, seed=seed)
 
 
+def lazy(settings: Settings) -> StudyApp:
+    """The app that paints home first and runs ``load`` in a worker (what ``studyrnn`` opens)."""
+    from studyrnn.tui.app import make_app
+
+    return make_app(settings, loader=load)
+
+
 def main(args: argparse.Namespace) -> int:
     """``studyrnn``: the app on the bundled decks and the default store."""
     from studyrnn.commands._common import settings_from
 
-    build(settings_from(args)).run()
-    return 0
+    app = lazy(settings_from(args))
+    app.run()
+    if app.load_error is not None:
+        raise app.load_error
+    return app.return_code or 0
 
 
 def run_quiz(settings: Settings, deck_id: str, limit: int = 10, seed: int | None = None) -> int:
@@ -48,6 +60,16 @@ def run_quiz(settings: Settings, deck_id: str, limit: int = 10, seed: int | None
     known = [deck.id for deck in app.deck_list()]
     if deck_id not in known:
         raise UsageError(f"no deck with id {deck_id!r} (decks: {', '.join(known) or 'none'})")
+    app.run()
+    return 0
+
+
+def run_review(settings: Settings, deck_id: str | None = None) -> int:
+    """``studyrnn review`` without ``--plain``: the app, opened on the review of the cards due
+    (of one deck, or of every deck)."""
+    app = build(settings, start=("review", deck_id))
+    if deck_id is not None:
+        app.decks[deck_id]  # UnknownDeck (a usage error, with a close match) if there is none
     app.run()
     return 0
 

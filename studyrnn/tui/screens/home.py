@@ -1,4 +1,8 @@
-"""Home: the decks with their new, due and learned counts and mastery, and every action."""
+"""Home: the decks with their new, due and learned counts and mastery, and every action.
+
+While the app loads decks and store in the background, the table shows a loading state and
+the actions that need a deck say so; ``refresh_rows`` fills it in when they arrive.
+"""
 
 from __future__ import annotations
 
@@ -59,6 +63,10 @@ class HomeScreen(StudyScreen):
 
     def refresh_rows(self) -> None:
         table = self.query_one("#decks", DataTable)
+        if self.study.loading:
+            self._show_loading(table)
+            return
+        table.loading = False
         selected = self.selected_deck_id()
         rows = views.deck_rows(self.study)
         table.clear(columns=True)
@@ -83,6 +91,14 @@ class HomeScreen(StudyScreen):
         hint = "" if rows else "  No decks found: add YAML decks to a --decks folder."
         self.query_one("#queue-line", Static).update(literal(f"All decks: {total}.{hint}"))
 
+    def _show_loading(self, table: DataTable) -> None:
+        if not table.columns:
+            table.add_column("Deck", key="deck", width=self._title_width())
+            for key, label in (("new", "New"), ("due", "Due"), ("learned", "Learned"), ("mastery", "Mastery")):
+                table.add_column(label, key=key)
+        table.loading = True
+        self.query_one("#queue-line", Static).update("Loading decks and progress…")
+
     def selected_deck_id(self) -> str | None:
         table = self.query_one("#decks", DataTable)
         if table.row_count == 0:
@@ -91,6 +107,8 @@ class HomeScreen(StudyScreen):
         return row_key.value
 
     def _with_deck(self) -> str | None:
+        if not self.study.ready():
+            return None
         deck_id = self.selected_deck_id()
         if deck_id is None:
             self.notify("There is no deck to open.", severity="warning")
