@@ -25,6 +25,9 @@ from sqlalchemy.pool import StaticPool
 from studyrnn.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration in migrations/versions (a test checks it against Alembic's head): a
+# database already there opens without importing Alembic at all.
+HEAD_REVISION = "0004"
 BUSY_TIMEOUT_MS = 15_000
 WRITE = "studyrnn_write"  # execution option: this connection's transaction will write
 
@@ -155,8 +158,26 @@ def translated(where: str) -> Iterator[None]:
         raise explain(err, where) from err
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in ``alembic_version`` (plain SQL), or None when there is
+    none or it is not one revision (Alembic then sorts it out)."""
+    with engine.connect() as conn:
+        try:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        finally:
+            conn.rollback()
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def migrate(engine: Engine, where: str) -> None:
-    """Bring the schema to head, inside one write transaction (a fresh file is created here)."""
+    """Bring the schema to head, inside one write transaction (a fresh file is created here).
+
+    Alembic is imported only when the database is not at ``HEAD_REVISION`` already.
+    """
+    if stored_revision(engine) == HEAD_REVISION:
+        return
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
