@@ -468,3 +468,41 @@ def test_run_quiz_rejects_an_unknown_deck(tmp_path) -> None:
     settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,))
     with pytest.raises(UsageError, match="tui-types"):
         run_quiz(settings, "no-such-deck")
+
+
+@pilot_test
+async def test_run_review_opens_the_review_screen_and_rejects_an_unknown_deck(tmp_path, monkeypatch) -> None:
+    from studyrnn.errors import UsageError
+    from studyrnn.settings import Settings
+    from studyrnn.tui import run_review
+    from studyrnn.tui.app import StudyApp
+
+    opened: list = []
+    monkeypatch.setattr(StudyApp, "run", lambda self, **kw: opened.append(self))
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,))
+    with pytest.raises(UsageError, match="tui-types"):
+        run_review(settings, "tui-typos")
+    assert run_review(settings, "tui-types") == 0
+    app = opened[-1]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "ReviewScreen" and app.screen.only_deck == "tui-types"
+
+
+def test_review_without_plain_in_a_terminal_opens_the_app(tmp_path, monkeypatch) -> None:
+    import io
+
+    import studyrnn.tui
+    from studyrnn.commands import review
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    calls: list = []
+    monkeypatch.setattr(studyrnn.tui, "run_review", lambda settings, deck_id=None: calls.append(deck_id) or 0)
+    monkeypatch.setattr("sys.stdin", Tty())
+    monkeypatch.setattr("sys.stdout", Tty())
+    args = argparse.Namespace(plain=False, deck="tui-types", db=f"sqlite:///{tmp_path / 'p.sqlite3'}",
+                              learner="t", decks=[str(DECKS_DIR)])
+    assert review.run(args) == 0 and calls == ["tui-types"]

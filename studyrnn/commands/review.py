@@ -46,9 +46,13 @@ def run(args: argparse.Namespace) -> int:
     from studyrnn.errors import UsageError
     from studyrnn.store import open_store
 
-    if not args.plain:
-        raise UsageError("review in the terminal app: run `studyrnn`; for plain lines use `studyrnn review --plain`")
     settings = settings_from(args)
+    if not args.plain:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageError("review in the terminal app needs a terminal; for plain lines use `studyrnn review --plain`")
+        from studyrnn.tui import run_review
+
+        return run_review(settings, args.deck)
     decks = load_decks(settings.deck_dirs, strict=False)
     for problem in decks.diagnostics:  # one broken deck file does not stop the others' reviews
         print(f"studyrnn: warning: {problem}", file=sys.stderr)
