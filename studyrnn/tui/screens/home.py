@@ -15,6 +15,8 @@ from studyrnn.tui import views
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal, one_line
 
+LOADING_ROW = "loading…"  # the placeholder row's key (a deck id never has an ellipsis)
+
 # (action, key, label): the action bar mirrors the key bindings so a mouse works too.
 ACTIONS = [
     ("review", "r", "Review"),
@@ -66,7 +68,6 @@ class HomeScreen(StudyScreen):
         if self.study.loading:
             self._show_loading(table)
             return
-        table.loading = False
         selected = self.selected_deck_id()
         rows = views.deck_rows(self.study)
         table.clear(columns=True)
@@ -92,11 +93,13 @@ class HomeScreen(StudyScreen):
         self.query_one("#queue-line", Static).update(literal(f"All decks: {total}.{hint}"))
 
     def _show_loading(self, table: DataTable) -> None:
+        # A row that says so, not a LoadingIndicator: its animation would repaint all along and
+        # take the interpreter from the loading thread.
         if not table.columns:
             table.add_column("Deck", key="deck", width=self._title_width())
             for key, label in (("new", "New"), ("due", "Due"), ("learned", "Learned"), ("mastery", "Mastery")):
                 table.add_column(label, key=key)
-        table.loading = True
+            table.add_row("Loading decks…", "…", "…", "…", "…", key=LOADING_ROW)
         self.query_one("#queue-line", Static).update("Loading decks and progress…")
 
     def selected_deck_id(self) -> str | None:
