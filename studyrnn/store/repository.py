@@ -68,6 +68,7 @@ from studyrnn.store.models import (
 )
 
 NO_CAP = 2**31 - 1
+SYNC_LOCK = 4729118  # PostgreSQL advisory lock: one sync_cards at a time (migrations use 4729117)
 STATE_FIELDS = ("queue", "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 CARD_COLUMNS = (CardRow.deck_id, CardRow.card_id, CardRow.card_type, *(getattr(CardRow, f) for f in STATE_FIELDS))
 
@@ -355,6 +356,9 @@ class Store:
     def _sync(self, learner: Learner, wanted: dict[tuple[str, str], tuple[str, int]],
               tags: dict[tuple[str, str], tuple[str, ...]], now: datetime) -> SyncResult:
         with self.writing() as conn:
+            if conn.dialect.name == "postgresql":
+                # syncs take turns (SQLite: BEGIN IMMEDIATE does it), before any row lock: see below
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SYNC_LOCK})")
             self._settings(conn, learner, lock=True)
             existing = {
                 (row.deck_id, row.card_id): row
@@ -399,6 +403,12 @@ class Store:
                     changes,
                 )
             if self._sync_tags(conn, tags):  # a card's tags changed: recount every learner's tag totals
+                if conn.dialect.name == "postgresql":
+                    # Wait out every answer in flight and hold off new ones until the recount commits:
+                    # otherwise the recount's INSERT (its foreign-key check wants a share lock on each
+                    # learners row) and an answer's UPDATE of tag_totals (waiting for the DELETE) deadlock,
+                    # and an answer committed mid-recount would be missing from it.
+                    conn.execute(select(LearnerRow.id).order_by(LearnerRow.id).with_for_update())
                 conn.execute(delete(TagTotalRow))
                 conn.execute(text(totals.REBUILD_TAGS))
             conn.execute(text(totals.ADD_MISSING_TAGS_OF_LEARNER), {"learner": learner.id})
