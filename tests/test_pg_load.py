@@ -9,7 +9,8 @@ review reported committed is in the log and nothing else is, the running totals 
 The p95 time to record a review is printed (``pytest -s``) and attached as a property.
 
 ``test_a_deck_edit_while_the_class_answers`` adds an instructor re-syncing decks with changed tags
-during the answers; it is expected to fail until the store stops deadlocking there (see its reason).
+during the answers: a sync that recounts every learner's tag totals while others answer (this
+once deadlocked on PostgreSQL: the recount's foreign-key checks against the answers' row locks).
 
 Skipped without ``STUDYRNN_TEST_PG_URL`` (CI starts a throwaway server and sets it).
 """
@@ -69,12 +70,6 @@ def test_fifty_learners_answer_at_once(pg_url: str, record_property) -> None:
     assert result.wall_s < TIME_LIMIT_S
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="store bug (issue 8 report): a sync that changes card tags (DELETE + INSERT of every learner's "
-    "tag_totals) deadlocks with other learners' record_review on PostgreSQL: the INSERT's foreign-key check "
-    "waits for their learners row lock (FOR UPDATE) while their UPDATE of tag_totals waits for the DELETE",
-)
 def test_a_deck_edit_while_the_class_answers(pg_url: str) -> None:
     """The instructor pushes decks with changed tags while 5 learners answer: nothing may fail."""
     bench = _bench()
