@@ -154,6 +154,16 @@ class ChoiceKey(AnswerKey):
         return self._right_or_wrong(index == self.answer, revealed=revealed, retried=retried, note=note)
 
 
+def partial_credit(score: float, detail: str, *, expected: str, revealed: bool, retried: bool) -> Verdict:
+    """PARTIAL for a score in (0, 1), INCORRECT for 0; the message says what was right and the answer."""
+    if score > 0:
+        return make_verdict(Outcome.PARTIAL, expected=expected, score=score,
+                            message=f"{detail} (score {score:.2f}); the answer is {expected}",
+                            revealed=revealed, retried=retried)
+    return make_verdict(Outcome.INCORRECT, expected=expected, message=f"{detail}; the answer is {expected}",
+                        revealed=revealed, retried=retried)
+
+
 @dataclass(frozen=True)
 class MultiKey(AnswerKey):
     options: tuple[str, ...]
@@ -201,13 +211,7 @@ class MultiKey(AnswerKey):
         score = min(1.0, max(0.0, score))
         detail = (f"{right} of {len(self.answers)} right option{'s' if len(self.answers) != 1 else ''}"
                   f" picked, {wrong} wrong")
-        if score > 0:
-            return make_verdict(Outcome.PARTIAL, expected=self.expected, score=score,
-                                message=f"{detail} (score {score:.2f}); the answer is {self.expected}",
-                                revealed=revealed, retried=retried)
-        return make_verdict(Outcome.INCORRECT, expected=self.expected,
-                            message=f"{detail}; the answer is {self.expected}",
-                            revealed=revealed, retried=retried)
+        return partial_credit(score, detail, expected=self.expected, revealed=revealed, retried=retried)
 
 
 @dataclass(frozen=True)
@@ -304,13 +308,7 @@ class OrderKey(AnswerKey):
         concordant = sum(1 for a, b in pairs if a < b)
         score = concordant / len(pairs)
         detail = f"{concordant} of {len(pairs)} pairs in the right order"
-        if score > 0:
-            return make_verdict(Outcome.PARTIAL, expected=self.expected, score=score,
-                                message=f"{detail} (score {score:.2f}); the answer is {self.expected}",
-                                revealed=revealed, retried=retried)
-        return make_verdict(Outcome.INCORRECT, expected=self.expected,
-                            message=f"{detail}; the answer is {self.expected}",
-                            revealed=revealed, retried=retried)
+        return partial_credit(score, detail, expected=self.expected, revealed=revealed, retried=retried)
 
 
 @dataclass(frozen=True)
