@@ -62,15 +62,24 @@ def run(args: argparse.Namespace) -> int:
 
 def lint_generated(decks, variants: int):
     """Run every generated card's generator over ``variants`` seeds; a Diagnostic per problem."""
+    import json
+    import sys
+
     from studyrnn.decks.generators import lint_problems
     from studyrnn.decks.models import GeneratedCard
     from studyrnn.errors import Diagnostic
 
+    generated = [(deck, card) for deck, card in decks.cards() if isinstance(card, GeneratedCard)]
+    if generated and sys.stderr.isatty():  # live generators train a model per variant: say why we wait
+        print(f"checking {len(generated)} generated cards over {variants} variants each…", file=sys.stderr)
+    # Generators are deterministic, so cards sharing a generator and params share one lint run.
+    problems_for: dict[tuple[str, str], list[str]] = {}
     out = []
-    for deck, card in decks.cards():
-        if not isinstance(card, GeneratedCard):
-            continue
+    for deck, card in generated:
+        key = (card.generator, json.dumps(card.params, sort_keys=True, default=str))
+        if key not in problems_for:
+            problems_for[key] = lint_problems(card.generator, card.params, variants=variants)
         line, col = deck.card_location(card.id) or (1, 1)
-        for problem in lint_problems(card.generator, card.params, variants=variants):
+        for problem in problems_for[key]:
             out.append(Diagnostic(str(deck.path or deck.id), line, col, f"card '{card.id}': {problem}"))
     return out
