@@ -386,17 +386,13 @@ def test_generated_cards():
 
 
 def test_generated_cards_known_to_engine():
-    generators = pytest.importorskip("engine.generators")
-    registry = getattr(generators, "GENERATORS", None)
-    if registry is None:
-        pytest.skip("engine.generators has no registry yet")
+    from engine.generators import GENERATORS, validate_params
+
     for name, _, card in _all_cards():
         if card["type"] != "generated":
             continue
-        assert card["generator"] in registry, f"{name}:{card['id']}: unknown generator {card['generator']}"
-        validate = getattr(generators, "validate_params", None)
-        if validate is not None:
-            validate(card["generator"], card.get("params") or {})
+        assert card["generator"] in GENERATORS, f"{name}:{card['id']}: unknown generator {card['generator']}"
+        validate_params(card["generator"], card.get("params") or {})
 
 
 # generated cards whose params fix the whole question -> the answer, computed here by hand
@@ -408,9 +404,8 @@ FIXED_GENERATED: dict[tuple[str, str], float] = {
 
 
 def test_fixed_generated_cards_give_the_right_answer():
-    generators = pytest.importorskip("engine.generators")
-    if not hasattr(generators, "generate"):
-        pytest.skip("engine.generators.generate not available yet")
+    from engine import generators
+
     by_key = {(d["id"], c["id"]): c for _, d, c in _all_cards()}
     for key, expected in FIXED_GENERATED.items():
         card = by_key[key]
@@ -421,10 +416,9 @@ def test_fixed_generated_cards_give_the_right_answer():
 
 @pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
 def test_app_loader_accepts_deck(path: Path):
-    decks = pytest.importorskip("studyrnn.decks")
-    if not hasattr(decks, "load_deck"):
-        pytest.skip("studyrnn.decks.load_deck not available yet")
-    deck = decks.load_deck(path)
+    from studyrnn.decks import load_deck
+
+    deck = load_deck(path)
     raw = DECKS[path.name]
     assert deck.id == raw["id"]
     assert deck.language == raw["language"]
