@@ -51,3 +51,26 @@ def test_decks_without_generated_cards_load_without_numpy(tmp_path) -> None:
     )
     loaded = imported_after(f"from studyrnn.decks import load_decks\nassert load_decks([{str(tmp_path)!r}])['plain']")
     assert "studyrnn.decks" in loaded and "numpy" not in loaded and "engine" not in loaded
+
+
+def test_the_store_is_closed_when_the_app_ends_even_by_a_crash() -> None:
+    """Closing checkpoints the SQLite log at the end of a session (see test_store_wal.py)."""
+    import pytest
+
+    from studyrnn import tui
+
+    closed: list[bool] = []
+
+    class Store:
+        def close(self) -> None:
+            closed.append(True)
+
+    class App:
+        store = Store()
+
+        def run(self) -> None:
+            raise RuntimeError("the app fell over")
+
+    with pytest.raises(RuntimeError):
+        tui._run(App())  # type: ignore[arg-type]
+    assert closed == [True]

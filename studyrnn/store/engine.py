@@ -83,6 +83,9 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(f"the folder {folder} of the progress database is not writable (SQLite needs it for its journal)")
 
 
+WAL_AUTOCHECKPOINT_PAGES = 8000  # ~32 MiB of WAL, some 500 answers
+
+
 def _install_sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -96,6 +99,10 @@ def _install_sqlite_setup(engine: Engine) -> None:
             # a large collection is ~150 MiB: keep the hot pages in memory, read the rest mapped
             cursor.execute("PRAGMA cache_size = -32768")
             cursor.execute("PRAGMA mmap_size = 268435456")
+            # Checkpoints (copying the WAL into the database, with an fsync) are what make an
+            # occasional answer slow; Store.close() checkpoints at the end of a session, so the
+            # automatic one (default every 1000 pages, ~60 answers) is only a safety net.
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         finally:
             cursor.close()
 

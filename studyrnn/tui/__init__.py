@@ -41,12 +41,22 @@ def lazy(settings: Settings) -> StudyApp:
     return make_app(settings, loader=load)
 
 
+def _run(app: StudyApp) -> None:
+    """Run the app, then close its store: closing checkpoints the SQLite WAL at the end of the
+    session instead of in the middle of someone's answer."""
+    try:
+        app.run()
+    finally:
+        if app.store is not None:
+            app.store.close()
+
+
 def main(args: argparse.Namespace) -> int:
     """``studyrnn``: the app on the bundled decks and the default store."""
     from studyrnn.commands._common import settings_from
 
     app = lazy(settings_from(args))
-    app.run()
+    _run(app)
     if app.load_error is not None:
         raise app.load_error
     return app.return_code or 0
@@ -60,7 +70,7 @@ def run_quiz(settings: Settings, deck_id: str, limit: int = 10, seed: int | None
     known = [deck.id for deck in app.deck_list()]
     if deck_id not in known:
         raise UsageError(f"no deck with id {deck_id!r} (decks: {', '.join(known) or 'none'})")
-    app.run()
+    _run(app)
     return 0
 
 
@@ -70,7 +80,7 @@ def run_review(settings: Settings, deck_id: str | None = None) -> int:
     app = build(settings, start=("review", deck_id))
     if deck_id is not None:
         app.decks[deck_id]  # UnknownDeck (a usage error, with a close match) if there is none
-    app.run()
+    _run(app)
     return 0
 
 
