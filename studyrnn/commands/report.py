@@ -128,7 +128,7 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[s
 
 def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
     scope = f"deck {report.deck_id}" if report.deck_id else "all decks"
-    lines = [f"class report, {scope}: {report.learners} learners, {report.answers} answers"]
+    lines = [f"class report, {scope}: {_count(report.learners, 'learner')}, {_count(report.answers, 'answer')}"]
     if not overdue_only:
         lines.append("")
         if report.cards:
@@ -168,3 +168,7 @@ def write_csv(report: Any, decks: Any, stream: Any, overdue: bool = False) -> No
             c.deck_id, c.card_id, "" if prompt is None else literal(prompt), c.learners, c.attempts, c.correct,
             f"{c.accuracy:.4f}", c.lapses, "" if c.median_ms is None else f"{c.median_ms / 1000:.3f}",
         ])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
