@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
 
 from studyrnn.tui import views
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal, one_line
+from studyrnn.tui.widgets.key_bar import KeyBar
 
 LOADING_ROW = "loading…"  # the placeholder row's key (a deck id never has an ellipsis)
 
@@ -45,9 +46,12 @@ class HomeScreen(StudyScreen):
             with Grid(id="actions"):
                 for action, key, label in ACTIONS:
                     yield Button(f"{key} {label}", id=f"do-{action}", compact=True)
-        yield Footer()
+        # The buttons above name every action's key; a one-line bar (not Textual's Footer, a
+        # widget per binding) adds the rest and keeps the first paint quick.
+        yield KeyBar(id="home-keys")
 
     def on_mount(self) -> None:
+        self.query_one(KeyBar).show([("enter", "review deck"), ("a", "review all")], back="quit")
         self.refresh_rows()
         self.query_one("#decks", DataTable).focus()
 

@@ -22,9 +22,9 @@ class KeyBar(Static):
     }
     """
 
-    def show(self, keys: list[tuple[str, str]]) -> None:
+    def show(self, keys: list[tuple[str, str]], back: str = "back") -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for key, does in [*keys, ("esc", "back"), ("?", "help"), ("^p", "palette")]:
+        for key, does in [*keys, ("esc", back), ("?", "help"), ("^p", "palette")]:
             text.append(f" {key} ", style="bold")
             text.append(f"{does}  ")
         self.update(text)
