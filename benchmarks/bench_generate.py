@@ -43,8 +43,12 @@ def measure(name: str, seeds: int) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=200, help="variants per generator (default 200)")
-    parser.add_argument("--only", nargs="*", default=None, metavar="NAME", help="just these generators")
+    parser.add_argument(
+        "--seeds", type=int, default=200, help="variants per generator (default 200)"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=None, metavar="NAME", help="just these generators"
+    )
     args = parser.parse_args(argv)
     names = args.only or list(GENERATORS)
     width = max(len(n) for n in names)
@@ -58,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         ok = p95 < goal
         if not ok:
             missed.append(name)
-        print(f"{name:<{width}}  {'yes ' if live else '    '}  {p50:7.2f}  {p95:7.2f}  {ms.max():7.2f}  "
-              f"< {goal:g} {'ok' if ok else 'MISSED'}")
+        print(
+            f"{name:<{width}}  {'yes ' if live else '    '}  {p50:7.2f}  {p95:7.2f}  {ms.max():7.2f}  "
+            f"< {goal:g} {'ok' if ok else 'MISSED'}"
+        )
     if missed:
         print(f"goal missed: {', '.join(missed)}")
     return 1 if missed else 0

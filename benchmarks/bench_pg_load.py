@@ -59,21 +59,39 @@ def _decks(edit: int = 0):
     from types import SimpleNamespace as NS
 
     return [
-        NS(id=deck_id, cards=[NS(id=f"c{i:02d}", type="choice",
-                                 tags=[TAGS[(i + edit) % 4], TAGS[(i + d + 2 * edit) % 4]])
-                              for i in range(size)])
+        NS(
+            id=deck_id,
+            cards=[
+                NS(
+                    id=f"c{i:02d}",
+                    type="choice",
+                    tags=[TAGS[(i + edit) % 4], TAGS[(i + d + 2 * edit) % 4]],
+                )
+                for i in range(size)
+            ],
+        )
         for d, (deck_id, size) in enumerate(DECKS)
     ]
 
 
-def _learner_thread(url: str, index: int, reviews: int, start: threading.Barrier, out: list) -> None:
+def _learner_thread(
+    url: str, index: int, reviews: int, start: threading.Barrier, out: list
+) -> None:
     import random
 
     from studyrnn.errors import StudyrnnError
     from studyrnn.store import open_store
 
-    report = {"learner": f"load-{index:02d}", "committed": 0, "shared_committed": 0, "times": [],
-              "shared_id": None, "errors": [], "t_start": None, "t_end": None}
+    report = {
+        "learner": f"load-{index:02d}",
+        "committed": 0,
+        "shared_committed": 0,
+        "times": [],
+        "shared_id": None,
+        "errors": [],
+        "t_start": None,
+        "t_end": None,
+    }
     out.append(report)
     rng = random.Random(index)
     decks = _decks()
@@ -89,13 +107,23 @@ def _learner_thread(url: str, index: int, reviews: int, start: threading.Barrier
         report["t_start"] = time.monotonic()
         for i in range(reviews):
             card = store.next_card(me)
-            deck_id, card_id = (card.deck_id, card.card_id) if card else (DECKS[0][0], f"c{i % DECKS[0][1]:02d}")
+            deck_id, card_id = (
+                (card.deck_id, card.card_id) if card else (DECKS[0][0], f"c{i % DECKS[0][1]:02d}")
+            )
             mode = "quiz" if i % 5 == 4 else "review"
             rating = rng.choice((1, 2, 3, 3, 3, 4))
             t0 = time.perf_counter()
             try:
-                store.record_review(me, deck_id, card_id, rating, answer=str(i),
-                                    duration_ms=rng.randint(800, 20_000), seed=i, mode=mode)
+                store.record_review(
+                    me,
+                    deck_id,
+                    card_id,
+                    rating,
+                    answer=str(i),
+                    duration_ms=rng.randint(800, 20_000),
+                    seed=i,
+                    mode=mode,
+                )
             except StudyrnnError as err:  # the app would say so and go on: so does the learner
                 report["errors"].append(f"review {i}: {err}".splitlines()[0][:500])
                 continue
@@ -103,8 +131,15 @@ def _learner_thread(url: str, index: int, reviews: int, start: threading.Barrier
             report["committed"] += 1
         for i in range(SHARED_REVIEWS):
             try:
-                store.record_review(shared, DECKS[1][0], f"c{(index + i) % DECKS[1][1]:02d}", 3, answer="s",
-                                    duration_ms=1000, mode="review")
+                store.record_review(
+                    shared,
+                    DECKS[1][0],
+                    f"c{(index + i) % DECKS[1][1]:02d}",
+                    3,
+                    answer="s",
+                    duration_ms=1000,
+                    mode="review",
+                )
             except StudyrnnError as err:
                 report["errors"].append(f"shared review {i}: {err}".splitlines()[0][:500])
                 continue
@@ -126,8 +161,10 @@ def worker_main(url: str, first: int, count: int, reviews: int) -> int:
         return 1
     start = threading.Barrier(count)
     reports: list = []
-    threads = [threading.Thread(target=_learner_thread, args=(url, first + k, reviews, start, reports))
-               for k in range(count)]
+    threads = [
+        threading.Thread(target=_learner_thread, args=(url, first + k, reviews, start, reports))
+        for k in range(count)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -150,7 +187,9 @@ class LoadResult:
     in_log: dict[str, int] = field(default_factory=dict)  # counted in the database afterwards
     errors: list[str] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)  # of the learners that had to stop
-    problems: list[str] = field(default_factory=list)  # lost/extra reviews, duplicates, drifting totals
+    problems: list[str] = field(
+        default_factory=list
+    )  # lost/extra reviews, duplicates, drifting totals
     shared_ids: set = field(default_factory=set)
     learner_rows: int = 0
     throughput: float = 0.0  # reviews committed per second during the review phase
@@ -159,7 +198,9 @@ class LoadResult:
     def percentile(self, q: float) -> float:
         if not self.times:
             return float("nan")
-        ordered = sorted(self.times)  # nearest rank: the smallest value with at least q of them at or below
+        ordered = sorted(
+            self.times
+        )  # nearest rank: the smallest value with at least q of them at or below
         return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
     @property
@@ -175,11 +216,13 @@ class LoadResult:
         return 1000 * max(self.times) if self.times else float("nan")
 
     def summary(self) -> str:
-        return (f"{self.learners} learners x {self.reviews_each} reviews (+{SHARED_REVIEWS} each as '{SHARED}'): "
-                f"{sum(self.committed.values())} committed in {self.wall_s:.1f} s; record_review "
-                f"p50 {self.p50_ms:.1f} ms, p95 {self.p95_ms:.1f} ms, max {self.max_ms:.1f} ms; "
-                f"{self.throughput:.0f} reviews/s; {len(self.errors)} errors, {len(self.problems)} problems"
-                + (f"; {self.deck_edits[0]} deck edits meanwhile" if self.deck_edits[0] else ""))
+        return (
+            f"{self.learners} learners x {self.reviews_each} reviews (+{SHARED_REVIEWS} each as '{SHARED}'): "
+            f"{sum(self.committed.values())} committed in {self.wall_s:.1f} s; record_review "
+            f"p50 {self.p50_ms:.1f} ms, p95 {self.p95_ms:.1f} ms, max {self.max_ms:.1f} ms; "
+            f"{self.throughput:.0f} reviews/s; {len(self.errors)} errors, {len(self.problems)} problems"
+            + (f"; {self.deck_edits[0]} deck edits meanwhile" if self.deck_edits[0] else "")
+        )
 
 
 def fresh_schema(base_url: str) -> tuple[str, str]:
@@ -219,15 +262,22 @@ def _check_database(url: str, result: LoadResult) -> None:
             names = [r[0] for r in q("SELECT name FROM learners GROUP BY name HAVING COUNT(*) > 1")]
             if names:
                 result.problems.append(f"duplicate learner rows: {names}")
-            result.in_log = dict(q(
-                "SELECT l.name, COUNT(r.id) FROM learners l LEFT JOIN review_log r ON r.learner_id = l.id "
-                "GROUP BY l.name").all())
+            result.in_log = dict(
+                q(
+                    "SELECT l.name, COUNT(r.id) FROM learners l LEFT JOIN review_log r ON r.learner_id = l.id "
+                    "GROUP BY l.name"
+                ).all()
+            )
             for name, n in sorted(result.committed.items()):
                 if result.in_log.get(name, 0) != n:
-                    result.problems.append(f"{name}: {n} reviews reported committed, {result.in_log.get(name, 0)} in the log")
+                    result.problems.append(
+                        f"{name}: {n} reviews reported committed, {result.in_log.get(name, 0)} in the log"
+                    )
             for name in sorted(set(result.in_log) - set(result.committed)):
                 if result.in_log[name]:
-                    result.problems.append(f"{name}: {result.in_log[name]} reviews in the log, none reported")
+                    result.problems.append(
+                        f"{name}: {result.in_log[name]} reviews in the log, none reported"
+                    )
             checks = {
                 "review_days.answers": """
                     SELECT l.name FROM learners l
@@ -246,8 +296,10 @@ def _check_database(url: str, result: LoadResult) -> None:
             for what, sql in checks.items():
                 bad = [r[0] for r in q(sql)]
                 if bad:
-                    result.problems.append(f"{what} differs from a recount of the log in {len(bad)} rows "
-                                           f"(e.g. {bad[:3]})")
+                    result.problems.append(
+                        f"{what} differs from a recount of the log in {len(bad)} rows "
+                        f"(e.g. {bad[:3]})"
+                    )
     finally:
         engine.dispose()
 
@@ -270,28 +322,57 @@ def _edit_decks(url: str, stop: threading.Event, errors: list[str], counter: lis
                 store.sync_cards(me, _decks(edit % 4))
                 counter[0] += 1
             except Exception as err:  # noqa: BLE001
-                errors.append(f"{EDITOR} (deck edit {edit}): {type(err).__name__}: {err}".splitlines()[0][:500])
+                errors.append(
+                    f"{EDITOR} (deck edit {edit}): {type(err).__name__}: {err}".splitlines()[0][
+                        :500
+                    ]
+                )
             stop.wait(0.05)
     finally:
         store.close()
 
 
-def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2,
-             timeout: float = 120.0, deck_edits: bool = False) -> LoadResult:
+def run_load(
+    url: str,
+    learners: int = 50,
+    reviews: int = 20,
+    processes: int = 2,
+    timeout: float = 120.0,
+    deck_edits: bool = False,
+) -> LoadResult:
     """Run the load on the (empty, or at least load-free) database at ``url`` and check it.
 
     ``deck_edits``: meanwhile an instructor re-syncs the decks with changed tags, over and over.
     """
     processes = max(1, min(processes, learners))
-    sizes = [learners // processes + (1 if p < learners % processes else 0) for p in range(processes)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    sizes = [
+        learners // processes + (1 if p < learners % processes else 0) for p in range(processes)
+    ]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     procs = []
     first = 0
     for size in sizes:
-        procs.append(subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--worker", url, str(first), str(size), str(reviews)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        ))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--worker",
+                    url,
+                    str(first),
+                    str(size),
+                    str(reviews),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+        )
         first += size
     result = LoadResult(learners=learners, reviews_each=reviews, wall_s=0.0)
 
@@ -314,7 +395,9 @@ def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2
             p.stdin.write("go\n")
             p.stdin.flush()
         if deck_edits:
-            editor = threading.Thread(target=_edit_decks, args=(url, stop_editing, editor_errors, result.deck_edits))
+            editor = threading.Thread(
+                target=_edit_decks, args=(url, stop_editing, editor_errors, result.deck_edits)
+            )
             editor.start()
         starts, ends = [], []
         for p in procs:
@@ -324,7 +407,9 @@ def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2
             for line in out.splitlines():
                 report = json.loads(line)
                 result.committed[report["learner"]] = report["committed"]
-                result.committed[SHARED] = result.committed.get(SHARED, 0) + report["shared_committed"]
+                result.committed[SHARED] = (
+                    result.committed.get(SHARED, 0) + report["shared_committed"]
+                )
                 result.times += report["times"]
                 result.errors += [f"{report['learner']}: {e}" for e in report["errors"]]
                 if report.get("traceback"):
@@ -350,7 +435,9 @@ def run_load(url: str, learners: int = 50, reviews: int = 20, processes: int = 2
             editor.join()
     result.errors += editor_errors
     if len(result.shared_ids) > 1:
-        result.problems.append(f"the shared learner got {len(result.shared_ids)} different ids: {sorted(result.shared_ids)}")
+        result.problems.append(
+            f"the shared learner got {len(result.shared_ids)} different ids: {sorted(result.shared_ids)}"
+        )
     missing = learners - sum(1 for name in result.committed if name not in (SHARED, EDITOR))
     if missing:
         result.problems.append(f"{missing} learners reported nothing")
@@ -364,15 +451,28 @@ def main(argv: list[str] | None = None) -> int:
         url, first, count, reviews = argv[1], int(argv[2]), int(argv[3]), int(argv[4])
         return worker_main(url, first, count, reviews)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", metavar="URL", default=os.environ.get("STUDYRNN_TEST_PG_URL"),
-                        help="PostgreSQL URL (default: $STUDYRNN_TEST_PG_URL)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=os.environ.get("STUDYRNN_TEST_PG_URL"),
+        help="PostgreSQL URL (default: $STUDYRNN_TEST_PG_URL)",
+    )
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--reviews", type=int, default=20, help="reviews per learner (default: 20)")
-    parser.add_argument("--processes", type=int, default=2,
-                        help="worker processes sharing the learners as threads (default: 2)")
-    parser.add_argument("--deck-edits", action="store_true",
-                        help="meanwhile, an instructor re-syncs the decks with changed tags, over and over")
-    parser.add_argument("--keep", action="store_true", help="keep the schema afterwards (its name is printed)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="worker processes sharing the learners as threads (default: 2)",
+    )
+    parser.add_argument(
+        "--deck-edits",
+        action="store_true",
+        help="meanwhile, an instructor re-syncs the decks with changed tags, over and over",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the schema afterwards (its name is printed)"
+    )
     args = parser.parse_args(argv)
     if not args.db:
         parser.error("no database: pass --db URL or set STUDYRNN_TEST_PG_URL")
@@ -380,7 +480,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("this benchmark is for PostgreSQL (postgresql+psycopg://...)")
     url, schema = fresh_schema(args.db)
     try:
-        result = run_load(url, args.learners, args.reviews, args.processes, deck_edits=args.deck_edits)
+        result = run_load(
+            url, args.learners, args.reviews, args.processes, deck_edits=args.deck_edits
+        )
     finally:
         if args.keep:
             print(f"schema kept: {schema}")

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,7 +33,7 @@ from studyrnn import stats  # noqa: E402
 from studyrnn.store import open_store  # noqa: E402
 from studyrnn.store.models import CardRow, CardTagRow, ReviewLogRow, to_epoch_us  # noqa: E402
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 DECK_SIZE = 100
 GOALS_MS = {"next card": 10.0, "record review": 5.0, "stats": 300.0}
 
@@ -50,31 +50,73 @@ def build(url: str, n_cards: int, n_reviews: int, seed: int = 0) -> None:
     for i in range(n_cards):
         deck_id, card_id = f"deck-{i // DECK_SIZE:04d}", f"card-{i % DECK_SIZE:03d}"
         roll = rng.random()
-        base = dict(learner_id=me.id, deck_id=deck_id, card_id=card_id, card_type="choice",
-                    position=i % DECK_SIZE, added_at=NOW - 730 * day)
+        base = dict(
+            learner_id=me.id,
+            deck_id=deck_id,
+            card_id=card_id,
+            card_type="choice",
+            position=i % DECK_SIZE,
+            added_at=NOW - 730 * day,
+        )
         if roll < 0.25:  # new
-            cards.append({**base, "queue": 0, "state": 1, "step": 0, "stability": None, "difficulty": None,
-                          "due": NOW - 730 * day, "last_review": None, "reps": 0, "lapses": 0})
+            cards.append(
+                {
+                    **base,
+                    "queue": 0,
+                    "state": 1,
+                    "step": 0,
+                    "stability": None,
+                    "difficulty": None,
+                    "due": NOW - 730 * day,
+                    "last_review": None,
+                    "reps": 0,
+                    "lapses": 0,
+                }
+            )
             continue
         reviewed.append((deck_id, card_id))
         if roll < 0.255:  # learning or relearning: a few hundred cards, as in a real collection
             state = rng.choice((1, 3))
-            cards.append({**base, "queue": 1, "state": state, "step": 0, "stability": rng.uniform(0.5, 5),
-                          "difficulty": rng.uniform(1, 10), "due": NOW + rng.uniform(-1, 1) * day,
-                          "last_review": NOW - rng.uniform(0, 1) * day, "reps": rng.randint(1, 20),
-                          "lapses": rng.randint(0, 3)})
+            cards.append(
+                {
+                    **base,
+                    "queue": 1,
+                    "state": state,
+                    "step": 0,
+                    "stability": rng.uniform(0.5, 5),
+                    "difficulty": rng.uniform(1, 10),
+                    "due": NOW + rng.uniform(-1, 1) * day,
+                    "last_review": NOW - rng.uniform(0, 1) * day,
+                    "reps": rng.randint(1, 20),
+                    "lapses": rng.randint(0, 3),
+                }
+            )
         else:  # review: due from a month overdue to a year ahead
             stability = rng.lognormvariate(3, 1.2)
-            cards.append({**base, "queue": 2, "state": 2, "step": None, "stability": stability,
-                          "difficulty": rng.uniform(1, 10), "due": NOW + rng.uniform(-30, 365) * day,
-                          "last_review": NOW - rng.uniform(0, 60) * day, "reps": rng.randint(2, 40),
-                          "lapses": min(int(rng.expovariate(0.8)), 15)})
+            cards.append(
+                {
+                    **base,
+                    "queue": 2,
+                    "state": 2,
+                    "step": None,
+                    "stability": stability,
+                    "difficulty": rng.uniform(1, 10),
+                    "due": NOW + rng.uniform(-30, 365) * day,
+                    "last_review": NOW - rng.uniform(0, 60) * day,
+                    "reps": rng.randint(2, 40),
+                    "lapses": min(int(rng.expovariate(0.8)), 15),
+                }
+            )
     with store.writing() as conn:
         conn.execute(insert(CardRow), cards)
-        conn.execute(insert(CardTagRow), [
-            {"deck_id": c["deck_id"], "card_id": c["card_id"], "tag": tag}
-            for c in cards for tag in _tags(c["deck_id"], c["card_id"])
-        ])
+        conn.execute(
+            insert(CardTagRow),
+            [
+                {"deck_id": c["deck_id"], "card_id": c["card_id"], "tag": tag}
+                for c in cards
+                for tag in _tags(c["deck_id"], c["card_id"])
+            ],
+        )
     print(f"  {n_cards:,} cards in {decks} decks: {time.perf_counter() - t0:.1f} s", flush=True)
 
     t0 = time.perf_counter()
@@ -90,18 +132,36 @@ def build(url: str, n_cards: int, n_reviews: int, seed: int = 0) -> None:
             at = start_us + moments[k]
             rating = rng.choices((1, 2, 3, 4), weights=(10, 15, 65, 10))[0]
             prev_state = rng.choices((1, 2, 3), weights=(15, 80, 5))[0]
-            rows.append({
-                "learner_id": me.id, "deck_id": deck_id, "card_id": card_id, "reviewed_at": at,
-                "mode": "review" if rng.random() < 0.9 else "quiz", "rating": rating,
-                "outcome": "correct" if rating > 1 else "incorrect", "answer": str(rng.randint(1, 4)),
-                "duration_ms": rng.randint(800, 30_000), "seed": None, "prev_queue": 2 if prev_state == 2 else 1,
-                "prev_state": prev_state, "prev_step": None, "prev_stability": 10.0, "prev_difficulty": 5.0,
-                "prev_due": at, "prev_last_review": at - 86_400_000_000, "prev_reps": 3, "prev_lapses": 0,
-            })
+            rows.append(
+                {
+                    "learner_id": me.id,
+                    "deck_id": deck_id,
+                    "card_id": card_id,
+                    "reviewed_at": at,
+                    "mode": "review" if rng.random() < 0.9 else "quiz",
+                    "rating": rating,
+                    "outcome": "correct" if rating > 1 else "incorrect",
+                    "answer": str(rng.randint(1, 4)),
+                    "duration_ms": rng.randint(800, 30_000),
+                    "seed": None,
+                    "prev_queue": 2 if prev_state == 2 else 1,
+                    "prev_state": prev_state,
+                    "prev_step": None,
+                    "prev_stability": 10.0,
+                    "prev_difficulty": 5.0,
+                    "prev_due": at,
+                    "prev_last_review": at - 86_400_000_000,
+                    "prev_reps": 3,
+                    "prev_lapses": 0,
+                }
+            )
         # the integers go straight into the table's columns (no datetime round trip): a fast bulk load
         with store.writing() as conn:
             conn.execute(insert(log).values(), [_raw(r) for r in rows])
-        print(f"  reviews {offset + len(rows):,}/{n_reviews:,}: {time.perf_counter() - t0:.1f} s", flush=True)
+        print(
+            f"  reviews {offset + len(rows):,}/{n_reviews:,}: {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
     t0 = time.perf_counter()
     store.rebuild_statistics()  # the log went in by bulk insert: derive the running totals
     with store.writing() as conn:
@@ -154,20 +214,37 @@ def measure(url: str) -> list[tuple[str, list[float], float | None]]:
         rows.append((name, timed(fn, repeat, name), goal))
 
     add("next card", lambda: store.next_card(me, now=now), 300, GOALS_MS["next card"])
-    add("next card (one deck)", lambda: store.next_card(me, deck_id="deck-0420", now=now), 300, GOALS_MS["next card"])
+    add(
+        "next card (one deck)",
+        lambda: store.next_card(me, deck_id="deck-0420", now=now),
+        300,
+        GOALS_MS["next card"],
+    )
     add("queue counts", lambda: store.queue_counts(me, now=now), 100, None)
     card = store.next_card(me, now=now)
     add("preview", lambda: store.preview(me, card.deck_id, card.card_id, now=now), 200, None)
 
     rng = random.Random(1)
     with store.reading() as conn:
-        keys = conn.execute(select(CardRow.deck_id, CardRow.card_id).where(CardRow.learner_id == me.id)).all()
+        keys = conn.execute(
+            select(CardRow.deck_id, CardRow.card_id).where(CardRow.learner_id == me.id)
+        ).all()
     record_ms, undo_ms, record_cpu, undo_cpu = [], [], [], []
     for i in range(300):
         deck_id, card_id = keys[rng.randrange(len(keys))]
         t, c = time.perf_counter(), time.process_time()
-        store.record_review(me, deck_id, card_id, 1 + i % 4, verdict="correct", answer="2", duration_ms=3000,
-                            seed=i, mode="review", now=now)
+        store.record_review(
+            me,
+            deck_id,
+            card_id,
+            1 + i % 4,
+            verdict="correct",
+            answer="2",
+            duration_ms=3000,
+            seed=i,
+            mode="review",
+            now=now,
+        )
         record_ms.append((time.perf_counter() - t) * 1000)
         record_cpu.append((time.process_time() - c) * 1000)
         t, c = time.perf_counter(), time.process_time()
@@ -201,7 +278,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--reviews", type=int, default=1_000_000)
-    parser.add_argument("--db", metavar="URL", help="another database (default: a cached SQLite file)")
+    parser.add_argument(
+        "--db", metavar="URL", help="another database (default: a cached SQLite file)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached SQLite file")
     args = parser.parse_args()
 
@@ -210,7 +289,9 @@ def main() -> int:
         url = args.db
         fresh = True
     else:
-        path = Path(tempfile.gettempdir()) / f"studyrnn-bench-v5-{args.cards}-{args.reviews}.sqlite3"
+        path = (
+            Path(tempfile.gettempdir()) / f"studyrnn-bench-v5-{args.cards}-{args.reviews}.sqlite3"
+        )
         if args.rebuild:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -225,9 +306,13 @@ def main() -> int:
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     results = measure(url)
     print()
-    print(f"load average (1 min) before the run: {load_before:.2f} on {os.cpu_count()} CPUs; "
-          "wall-clock times include waiting for the CPU, 'cpu p95' is this process's own CPU time")
-    print(f"{'operation':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p95':>8} {'goal':>8}  ok")
+    print(
+        f"load average (1 min) before the run: {load_before:.2f} on {os.cpu_count()} CPUs; "
+        "wall-clock times include waiting for the CPU, 'cpu p95' is this process's own CPU time"
+    )
+    print(
+        f"{'operation':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p95':>8} {'goal':>8}  ok"
+    )
     failed = 0
     for name, samples, goal in results:
         worst = p95(samples)
@@ -235,10 +320,14 @@ def main() -> int:
         failed += ok == "NO"
         goal_text = "" if goal is None else f"< {goal:g}"
         cpu = p95(CPU_MS[name]) if CPU_MS.get(name) else float("nan")
-        print(f"{name:34} {statistics.median(samples):8.2f} {worst:8.2f} {max(samples):8.2f} {cpu:8.2f} "
-              f"{goal_text:>8}  {ok}")
+        print(
+            f"{name:34} {statistics.median(samples):8.2f} {worst:8.2f} {max(samples):8.2f} {cpu:8.2f} "
+            f"{goal_text:>8}  {ok}"
+        )
     if path is not None:
-        size = sum(os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}"))
+        size = sum(
+            os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}")
+        )
         print(f"\ndatabase file: {size / 2**20:.1f} MiB ({path})")
     return 1 if failed else 0
 

@@ -71,10 +71,14 @@ STUDYRNN = textwrap.dedent("""
 """)
 
 
-def time_to_paint(code: str, env: dict[str, str], marks: tuple[str, ...] = ("painted",)) -> list[float]:
+def time_to_paint(
+    code: str, env: dict[str, str], marks: tuple[str, ...] = ("painted",)
+) -> list[float]:
     """Seconds from process start to each of ``marks`` (lines the app writes when it gets there)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     assert proc.stdout is not None
     times = []
     for mark in marks:
@@ -82,7 +86,9 @@ def time_to_paint(code: str, env: dict[str, str], marks: tuple[str, ...] = ("pai
         times.append(time.perf_counter() - start)
         if line.strip() != mark.encode():
             _, err = proc.communicate(timeout=60)
-            raise SystemExit(f"the app did not get to {mark!r} (got {line!r}):\n{err.decode(errors='replace')}")
+            raise SystemExit(
+                f"the app did not get to {mark!r} (got {line!r}):\n{err.decode(errors='replace')}"
+            )
     proc.communicate(timeout=60)
     return times
 
@@ -94,7 +100,9 @@ def bench_startup(runs: int) -> tuple[float, float, float]:
         env = {**os.environ, "STUDYRNN_DATA_DIR": data}
         env.pop("STUDYRNN_DB", None)
         env.pop("STUDYRNN_DECKS", None)
-        time_to_paint(STUDYRNN, env, ("painted", "filled"))  # first run: creates the store, warms the file cache
+        time_to_paint(
+            STUDYRNN, env, ("painted", "filled")
+        )  # first run: creates the store, warms the file cache
         time_to_paint(MINIMAL, env)
         for _ in range(runs):  # interleaved, so both see the same machine load
             minimal += time_to_paint(MINIMAL, env)
@@ -112,11 +120,19 @@ async def bench_quiz(questions: int) -> list[float]:
     from studyrnn.tui.screens.quiz import QuizScreen
 
     with tempfile.TemporaryDirectory() as data:
-        settings = Settings(db_url=f"sqlite:///{Path(data) / 'bench.sqlite3'}", learner="bench",
-                            deck_dirs=(bundled_decks_dir(),))
+        settings = Settings(
+            db_url=f"sqlite:///{Path(data) / 'bench.sqlite3'}",
+            learner="bench",
+            deck_dirs=(bundled_decks_dir(),),
+        )
         decks = load_decks(settings.deck_dirs)
         app = make_app(settings, decks, open_store(settings.db_url), seed=1)
-        cards = [(deck.id, card) for deck in decks.decks for card in deck.cards if card.type in ("choice", "flashcard")]
+        cards = [
+            (deck.id, card)
+            for deck in decks.decks
+            for card in deck.cards
+            if card.type in ("choice", "flashcard")
+        ]
         deck_id = max({d for d, _ in cards}, key=lambda d: sum(1 for x, _ in cards if x == d))
         chosen = [card for d, card in cards if d == deck_id]
         chosen = (chosen * (questions // max(1, len(chosen)) + 2))[: questions + 1]
@@ -157,7 +173,9 @@ async def key_to_paint(app, screen) -> float:
     return end - start
 
 
-CPU: list[float] = []  # the same intervals in this process's CPU time (less sensitive to a busy machine)
+CPU: list[
+    float
+] = []  # the same intervals in this process's CPU time (less sensitive to a busy machine)
 
 
 def main() -> None:
@@ -169,17 +187,24 @@ def main() -> None:
     minimal, painted, filled = bench_startup(args.runs)
     print(f"start-up (median of {args.runs}; load average {os.getloadavg()[0]:.2f}):")
     print(f"  minimal Textual app, painted   {minimal * 1000:7.0f} ms")
-    for label, value in (("studyrnn home, first paint   ", painted), ("studyrnn home, decks filled  ", filled)):
+    for label, value in (
+        ("studyrnn home, first paint   ", painted),
+        ("studyrnn home, decks filled  ", filled),
+    ):
         ratio = value / minimal
-        print(f"  {label} {value * 1000:7.0f} ms   ratio {ratio:.2f}x   goal <= 1.5x  "
-              f"{'OK' if ratio <= 1.5 else 'MISSED'}")
+        print(
+            f"  {label} {value * 1000:7.0f} ms   ratio {ratio:.2f}x   goal <= 1.5x  "
+            f"{'OK' if ratio <= 1.5 else 'MISSED'}"
+        )
 
     latencies = sorted(asyncio.run(bench_quiz(args.questions)))
     p50 = statistics.median(latencies)
     p95 = latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))]
     print(f"key to next question in a quiz ({len(latencies)} keys, recorded to SQLite):")
-    print(f"  p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   goal p95 < 50 ms  "
-          f"{'OK' if p95 < 0.050 else 'MISSED'}")
+    print(
+        f"  p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   goal p95 < 50 ms  "
+        f"{'OK' if p95 < 0.050 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

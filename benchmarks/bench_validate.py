@@ -80,7 +80,9 @@ COMMON = """\
 
 def make_deck(n: int) -> str:
     kinds = list(CARDS)
-    parts = ["id: bench\ntitle: Benchmark deck\nlanguage: en\nnotes: |\n  # Benchmark\n  Generated.\ncards:\n"]
+    parts = [
+        "id: bench\ntitle: Benchmark deck\nlanguage: en\nnotes: |\n  # Benchmark\n  Generated.\ncards:\n"
+    ]
     for i in range(n):
         parts.append(CARDS[kinds[i % len(kinds)]].format(i=i))
         parts.append(COMMON.format(i=i))
@@ -114,9 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     libyaml = "libyaml" if loader is not yaml.SafeLoader else "pure-Python YAML"
     registry = "generator registry" if known_generators() else "no generator registry"
-    print(f"validate {args.cards:,} cards ({len(text.encode()) / 1e6:.2f} MB, {libyaml}, {registry}): "
-          f"best {best * 1000:.0f} ms, median {median * 1000:.0f} ms over {args.repeat} runs "
-          f"(goal < 1000 ms: {'met' if best < 1.0 else 'MISSED'})")
+    print(
+        f"validate {args.cards:,} cards ({len(text.encode()) / 1e6:.2f} MB, {libyaml}, {registry}): "
+        f"best {best * 1000:.0f} ms, median {median * 1000:.0f} ms over {args.repeat} runs "
+        f"(goal < 1000 ms: {'met' if best < 1.0 else 'MISSED'})"
+    )
 
     # Context for the figure: the YAML parser's own event stream (the floor for any loader built
     # on PyYAML), and how fast this machine runs plain Python right now (shared CI boxes vary).
@@ -131,9 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(10_000_000):
         pass
     loop = time.perf_counter() - started
-    print(f"  of which the YAML event stream alone: {min(floor) * 1000:.0f} ms; "
-          f"this machine runs an empty 10M-step Python loop in {loop * 1000:.0f} ms "
-          f"(~150-250 ms on an idle modern CPU)")
+    print(
+        f"  of which the YAML event stream alone: {min(floor) * 1000:.0f} ms; "
+        f"this machine runs an empty 10M-step Python loop in {loop * 1000:.0f} ms "
+        f"(~150-250 ms on an idle modern CPU)"
+    )
     return 0 if best < 1.0 else 1
 
 

@@ -24,7 +24,17 @@ from .init import init_rnn, largest_singular_value, orthogonal, rescale_recurren
 from .losses import cross_entropy, squared_error
 from .optim import SGD, Adam, Momentum, make_optimizer
 from .params import ACTIVATIONS, RNNParams
-from .rnn import Backward, BPTTResult, Trace, backward, bptt, forward, loss_and_grads, loss_value, predict
+from .rnn import (
+    Backward,
+    BPTTResult,
+    Trace,
+    backward,
+    bptt,
+    forward,
+    loss_and_grads,
+    loss_value,
+    predict,
+)
 from .tasks import TaskBatch, adding_problem, copy_task, sine_prediction
 from .training import StepRecord, TrainResult, train
 

@@ -27,7 +27,9 @@ def global_norm(grads: RNNParams, norm_type: float = 2.0) -> float:
     return total ** (1.0 / norm_type)
 
 
-def clip_grad_norm(grads: RNNParams, max_norm: float, norm_type: float = 2.0) -> tuple[RNNParams, float]:
+def clip_grad_norm(
+    grads: RNNParams, max_norm: float, norm_type: float = 2.0
+) -> tuple[RNNParams, float]:
     """Scale all gradients together so their global norm is at most max_norm.
 
     PyTorch's rule: total = ‖all gradients‖, coef = max_norm / (total + 1e-6) clamped to ≤ 1,

@@ -86,11 +86,14 @@ def init_rnn(
     if min(D, H, O) < 1:
         raise ValueError(f"sizes must be positive, got input {D}, hidden {H}, output {O}")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
+        raise ValueError(
+            f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}"
+        )
     if spectral_radius is not None and max_singular_value is not None:
         raise ValueError("give at most one of spectral_radius= or max_singular_value=")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if init == "normal":
+
         def normal(rows: int, cols: int) -> np.ndarray:
             std = scale if scale is not None else 1.0 / np.sqrt(cols)
             return rng.normal(0.0, std, size=(rows, cols))
@@ -110,5 +113,7 @@ def init_rnn(
         raise ValueError(f"unknown init {init!r}; expected one of {', '.join(INITS)}")
     p = RNNParams(W_xh, W_hh, np.zeros(H), W_hy, np.zeros(O), activation)
     if spectral_radius is not None or max_singular_value is not None:
-        p = rescale_recurrent(p, spectral_radius=spectral_radius, max_singular_value=max_singular_value)
+        p = rescale_recurrent(
+            p, spectral_radius=spectral_radius, max_singular_value=max_singular_value
+        )
     return p

@@ -12,7 +12,9 @@ import numpy as np
 REDUCTIONS = ("mean", "sum")
 
 
-def squared_error(Y: np.ndarray, D: np.ndarray, reduction: str = "mean") -> tuple[float, np.ndarray]:
+def squared_error(
+    Y: np.ndarray, D: np.ndarray, reduction: str = "mean"
+) -> tuple[float, np.ndarray]:
     """Σ (y - d)² over every element, or its mean (== torch mse_loss).
 
     Y (N, O) outputs, D (N, O) targets. Returns (loss, dY (N, O)), dY = 2 (Y - D) [/ N·O].
@@ -30,7 +32,9 @@ def squared_error(Y: np.ndarray, D: np.ndarray, reduction: str = "mean") -> tupl
     return loss, diff
 
 
-def cross_entropy(Y: np.ndarray, targets: np.ndarray, reduction: str = "mean") -> tuple[float, np.ndarray]:
+def cross_entropy(
+    Y: np.ndarray, targets: np.ndarray, reduction: str = "mean"
+) -> tuple[float, np.ndarray]:
     """Softmax cross-entropy over rows (== torch cross_entropy on (N, O) logits, (N,) classes).
 
     Y (N, O) logits, targets (N,) integer class indices in [0, O). Returns (loss, dY (N, O)),
@@ -63,12 +67,16 @@ def check_targets(loss: str, targets: np.ndarray, lead: tuple[int, ...], O: int)
     if loss == "squared_error":
         targets = np.asarray(targets, dtype=np.float64)
         if targets.shape != lead + (O,):
-            raise ValueError(f"squared_error targets must have shape {lead + (O,)}, got {targets.shape}")
+            raise ValueError(
+                f"squared_error targets must have shape {lead + (O,)}, got {targets.shape}"
+            )
         return targets
     if loss == "cross_entropy":
         targets = np.asarray(targets)
         if targets.shape != lead:
-            raise ValueError(f"cross_entropy targets must have shape {lead} (class indices), got {targets.shape}")
+            raise ValueError(
+                f"cross_entropy targets must have shape {lead} (class indices), got {targets.shape}"
+            )
         if targets.dtype.kind not in "iu":
             if targets.size and not np.all(targets == np.round(targets)):
                 raise ValueError("cross_entropy targets must be integer class indices")

@@ -49,7 +49,9 @@ class Adam:
     """torch.optim.Adam: m ← β₁m + (1-β₁)g, v ← β₂v + (1-β₂)g²,
     p ← p - lr·m̂ / (√v̂ + ε) with bias corrections m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ)."""
 
-    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+    def __init__(
+        self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+    ):
         self.lr, self.betas, self.eps = float(lr), (float(betas[0]), float(betas[1])), float(eps)
         self.t = 0
         self.m: RNNParams | None = None
@@ -66,7 +68,9 @@ class Adam:
         step_size = self.lr / (1.0 - b1**self.t)
         root_bc2 = math.sqrt(1.0 - b2**self.t)
         eps = self.eps
-        return params.map(lambda p, m, v: p - step_size * m / (v**0.5 / root_bc2 + eps), self.m, self.v)
+        return params.map(
+            lambda p, m, v: p - step_size * m / (v**0.5 / root_bc2 + eps), self.m, self.v
+        )
 
     def reset(self) -> None:
         self.t, self.m, self.v = 0, None, None
@@ -80,5 +84,7 @@ def make_optimizer(name: str, lr: float, **options) -> SGD | Momentum | Adam:
     try:
         cls = OPTIMIZERS[name]
     except KeyError:
-        raise ValueError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}") from None
+        raise ValueError(
+            f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}"
+        ) from None
     return cls(lr=lr, **options)

@@ -9,8 +9,8 @@ one type and a learner reads `grads.W_hh` exactly where the weight lives in `par
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -166,7 +166,9 @@ class RNNParams:
 
     def allclose(self, other: RNNParams, rtol: float = 1e-7, atol: float = 0.0) -> bool:
         """True when every array is close to the other's (dataclass equality is off: arrays)."""
-        return all(np.allclose(a, b, rtol=rtol, atol=atol) for a, b in zip(self.arrays(), other.arrays()))
+        return all(
+            np.allclose(a, b, rtol=rtol, atol=atol) for a, b in zip(self.arrays(), other.arrays())
+        )
 
     def __repr__(self) -> str:
         D, H, O = self.input_size, self.hidden_size, self.output_size

@@ -22,7 +22,6 @@ import numpy as np
 from .losses import LOSSES, REDUCTIONS, check_targets
 from .params import RNNParams
 
-
 # Below this many elements per step (B·H) np.tanh beats the exp formula (call overhead).
 _EXP_TANH_MIN_BLOCK = 256
 
@@ -97,7 +96,9 @@ def activation_derivative(h: np.ndarray, activation: str) -> np.ndarray:
     return d
 
 
-def forward(p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None, last_only: bool = False) -> Trace:
+def forward(
+    p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None, last_only: bool = False
+) -> Trace:
     """Run the RNN over xs (T, B, D) from h0 (B, H) (zeros by default) and return the Trace.
 
     With last_only=True only y_T is computed (ys (1, B, O)), for many-to-one losses.
@@ -177,9 +178,7 @@ def forward(p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None, last_onl
     return Trace(xs, hs, ys, act)
 
 
-def backward(
-    p: RNNParams, trace: Trace, dys: np.ndarray, truncate: int | None = None
-) -> Backward:
+def backward(p: RNNParams, trace: Trace, dys: np.ndarray, truncate: int | None = None) -> Backward:
     """BPTT from output gradients dys (S, B, O) = ∂L/∂y for the last S steps of the trace.
 
     S = T is many-to-many, S = 1 many-to-one. truncate=k stops δ from crossing from step
@@ -251,7 +250,9 @@ def _prepare(p: RNNParams, xs, targets, loss: str, reduction: str, truncate, man
     return xs, targets
 
 
-def sequence_loss(ys: np.ndarray, targets: np.ndarray, loss: str, reduction: str) -> tuple[float, np.ndarray]:
+def sequence_loss(
+    ys: np.ndarray, targets: np.ndarray, loss: str, reduction: str
+) -> tuple[float, np.ndarray]:
     """The loss over outputs ys (S, B, O) and its gradient dys (S, B, O), every step's rows at once.
 
     targets (S, B, O) for squared_error, (S, B) class indices for cross_entropy.
@@ -322,7 +323,9 @@ def loss_value(
     return sequence_loss(trace.ys, targets, loss, reduction)[0]
 
 
-def predict(p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def predict(
+    p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Outputs ys (T, B, O) and hidden states (T, B, H) for xs (T, B, D)."""
     xs = np.asarray(xs, dtype=np.float64)
     trace = forward(p, xs, h0)

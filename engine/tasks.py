@@ -11,8 +11,8 @@ then draws a fresh batch at every step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -107,7 +107,10 @@ def copy_task(
 
 
 def sine_prediction(
-    seq_len: int = 30, batch_size: int = 16, seed: Seed = 0, freq_range: tuple[float, float] = (0.1, 0.3)
+    seq_len: int = 30,
+    batch_size: int = 16,
+    seed: Seed = 0,
+    freq_range: tuple[float, float] = (0.1, 0.3),
 ) -> TaskBatch:
     """Next-step prediction of sine waves: x_t = sin(ω t + φ), target x_{t+1}; xs (T, B, 1),
     targets (T, B, 1); ω ~ U(freq_range) radians per step and φ ~ U(0, 2π) per sequence;
@@ -119,7 +122,9 @@ def sine_prediction(
     omega = rng.uniform(freq_range[0], freq_range[1], size=B)
     phase = rng.uniform(0.0, 2.0 * np.pi, size=B)
     wave = np.sin(np.arange(T + 1)[:, None] * omega + phase)  # (T+1, B)
-    return TaskBatch("sine", wave[:-1, :, None].copy(), wave[1:, :, None].copy(), "squared_error", False, 1, 1)
+    return TaskBatch(
+        "sine", wave[:-1, :, None].copy(), wave[1:, :, None].copy(), "squared_error", False, 1, 1
+    )
 
 
 TASKS: dict[str, Callable[..., TaskBatch]] = {

@@ -13,14 +13,14 @@ There every update is a step, so one batch of length T gives ⌈T/k1⌉ steps.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from .clipping import clip_grad_norm, clip_grad_value, global_norm
 from .losses import LOSSES
-from .optim import Adam, Momentum, SGD, make_optimizer
+from .optim import SGD, Adam, Momentum, make_optimizer
 from .params import RNNParams
 from .rnn import backward, bptt, forward
 from .tasks import TaskBatch
@@ -147,16 +147,27 @@ def train(
                     result.stopped = True
                     break
                 batch = draw()
-                res = bptt(params, batch.xs, batch.targets, batch.loss, reduction, truncate,
-                           many_to_one=batch.many_to_one)
+                res = bptt(
+                    params,
+                    batch.xs,
+                    batch.targets,
+                    batch.loss,
+                    reduction,
+                    truncate,
+                    many_to_one=batch.many_to_one,
+                )
                 if not update(step, res.loss, res.grads, res.dh if record_dh else None, step):
                     break
         else:
-            _train_tbptt(params, draw, steps, k1, k2, reduction, record_dh, should_stop, update, result)
+            _train_tbptt(
+                params, draw, steps, k1, k2, reduction, record_dh, should_stop, update, result
+            )
     return result
 
 
-def _train_tbptt(params, draw, steps, k1, k2, reduction, record_dh, should_stop, update, result) -> None:
+def _train_tbptt(
+    params, draw, steps, k1, k2, reduction, record_dh, should_stop, update, result
+) -> None:
     """TBPTT(k1, k2): every k1 steps along a sequence, one update from the last k1 losses
     backpropagated through the last k2 steps. The hidden state at each window's start comes
     from the forward passes already made (with the weights of their time), never recomputed."""
@@ -183,7 +194,11 @@ def _train_tbptt(params, draw, steps, k1, k2, reduction, record_dh, should_stop,
             ys = trace.ys[-n_loss:]
             O = ys.shape[2]
             tgt = batch.targets[end - n_loss : end]
-            rows = tgt.reshape(n_loss * B, O) if batch.loss == "squared_error" else tgt.reshape(n_loss * B)
+            rows = (
+                tgt.reshape(n_loss * B, O)
+                if batch.loss == "squared_error"
+                else tgt.reshape(n_loss * B)
+            )
             loss, dY = loss_fn(ys.reshape(n_loss * B, O), rows, reduction)
             grads, dh, _, _ = backward(params, trace, dY.reshape(n_loss, B, O))
             if not update(step, loss, grads, dh if record_dh else None, batch_index):

@@ -28,18 +28,33 @@ PROG = "studyrnn"
 def _add_common_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> None:
     """--db / --learner / --decks, accepted before or after the subcommand."""
     default = argparse.SUPPRESS if suppress_defaults else None
-    parser.add_argument("--db", metavar="URL", default=default,
-                        help="progress database URL (default: $STUDYRNN_DB or SQLite in the user data dir)")
-    parser.add_argument("--learner", metavar="NAME", default=default,
-                        help="whose progress to use (default: the OS user)")
-    parser.add_argument("--decks", metavar="DIR", action="append", default=default,
-                        help="an extra deck folder (repeatable; also $STUDYRNN_DECKS)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=default,
+        help="progress database URL (default: $STUDYRNN_DB or SQLite in the user data dir)",
+    )
+    parser.add_argument(
+        "--learner",
+        metavar="NAME",
+        default=default,
+        help="whose progress to use (default: the OS user)",
+    )
+    parser.add_argument(
+        "--decks",
+        metavar="DIR",
+        action="append",
+        default=default,
+        help="an extra deck folder (repeatable; also $STUDYRNN_DECKS)",
+    )
 
 
 def command_names() -> list[str]:
     import studyrnn.commands as commands_pkg
 
-    return sorted(m.name for m in pkgutil.iter_modules(commands_pkg.__path__) if not m.name.startswith("_"))
+    return sorted(
+        m.name for m in pkgutil.iter_modules(commands_pkg.__path__) if not m.name.startswith("_")
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,7 +26,9 @@ HINTS = {
 def visible(text: object) -> str:
     """Deck text as typed: control characters (an escape sequence) written out as ``\\xNN``."""
     s = "" if text is None else str(text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s.replace("\t", "    ").replace("\r\n", "\n"))
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}", s.replace("\t", "    ").replace("\r\n", "\n")
+    )
 
 
 def format_score(value: float) -> str:

@@ -70,7 +70,7 @@ class Presented:
         return self._key.grade(response, revealed=revealed, retried=retried)
 
     def reveal(self) -> Verdict:
-        """"I don't know": the answer shown, graded as wrong (a flashcard: its back, unrated)."""
+        """ "I don't know": the answer shown, graded as wrong (a flashcard: its back, unrated)."""
         return self._key.reveal()
 
     def self_grade(self, knew: bool) -> Verdict:
@@ -126,21 +126,36 @@ def present(card: Any, seed: int | None = None) -> Presented:
     common: dict[str, Any] = {"explanation": explanation, "seed": seed, "card_id": card_id}
 
     if kind == "flashcard":
-        return Presented(kind=kind, prompt=card.front, back=card.back, key=key_for_card(card), **common)
+        return Presented(
+            kind=kind, prompt=card.front, back=card.back, key=key_for_card(card), **common
+        )
     if kind in ("choice", "multi"):
-        return Presented(kind=kind, prompt=card.prompt, options=list(card.options), key=key_for_card(card),
-                         **common)
+        return Presented(
+            kind=kind,
+            prompt=card.prompt,
+            options=list(card.options),
+            key=key_for_card(card),
+            **common,
+        )
     if kind == "true_false":
         key = key_for_card(card)
-        return Presented(kind=kind, prompt=card.statement, options=["True", "False"], key=key, **common)
+        return Presented(
+            kind=kind, prompt=card.statement, options=["True", "False"], key=key, **common
+        )
     if kind == "order":
         shown = shuffled_order(len(card.items), seed, card_id)
         key = key_for_card(card, shown_order=shown)
-        return Presented(kind=kind, prompt=card.prompt, options=[card.items[i] for i in shown], key=key,
-                         **common)
+        return Presented(
+            kind=kind, prompt=card.prompt, options=[card.items[i] for i in shown], key=key, **common
+        )
     if kind == "numeric":
-        return Presented(kind=kind, prompt=card.prompt, unit=getattr(card, "unit", None),
-                         key=key_for_card(card), **common)
+        return Presented(
+            kind=kind,
+            prompt=card.prompt,
+            unit=getattr(card, "unit", None),
+            key=key_for_card(card),
+            **common,
+        )
     if kind == "text":
         return Presented(kind=kind, prompt=card.prompt, key=key_for_card(card), **common)
     if kind == "generated":
@@ -152,7 +167,9 @@ def _present_generated(card: Any, seed: int, common: dict[str, Any]) -> Presente
     from engine.generators import generate
 
     try:
-        question = generate(card.generator, seed=seed, params=dict(getattr(card, "params", None) or {}))
+        question = generate(
+            card.generator, seed=seed, params=dict(getattr(card, "params", None) or {})
+        )
     except ValueError as err:  # GeneratorParamError, or a generator refusing its numbers
         raise StudyrnnError(f"card {common['card_id']!r}: {err}") from err
     lead_in = getattr(card, "prompt", None)
@@ -170,8 +187,9 @@ def _present_generated(card: Any, seed: int, common: dict[str, Any]) -> Presente
     )
 
 
-def build_quiz(deck: Any, limit: int | None = 10, seed: int | None = None,
-               in_order: bool = False) -> list[QuizItem]:
+def build_quiz(
+    deck: Any, limit: int | None = 10, seed: int | None = None, in_order: bool = False
+) -> list[QuizItem]:
     """Up to ``limit`` cards of ``deck`` (None: all), shuffled by ``seed`` unless ``in_order``.
 
     Each card is presented with a seed derived from the quiz seed and its id. ``seed=None`` draws
@@ -187,4 +205,6 @@ def build_quiz(deck: Any, limit: int | None = 10, seed: int | None = None,
         _rng("quiz", seed, getattr(deck, "id", "")).shuffle(cards)
     if limit is not None:
         cards = cards[:limit]
-    return [QuizItem(card=card, presented=present(card, derive_seed(seed, card.id))) for card in cards]
+    return [
+        QuizItem(card=card, presented=present(card, derive_seed(seed, card.id))) for card in cards
+    ]

@@ -71,7 +71,7 @@ class Settings:
         db: str | None = None,
         learner: str | None = None,
         decks: list[str] | None = None,
-    ) -> "Settings":
+    ) -> Settings:
         """Command-line values first, then the environment, then the platform defaults.
 
         Deck folders: the bundled decks, the user's ``decks/`` folder, then ``STUDYRNN_DECKS``
@@ -83,4 +83,6 @@ class Settings:
             dirs += [Path(p).expanduser() for p in env_decks.split(os.pathsep) if p]
         dirs += [Path(p).expanduser() for p in (decks or [])]
         unique = tuple(dict.fromkeys(dirs))
-        return cls(db_url=db or default_db_url(), learner=learner or default_learner(), deck_dirs=unique)
+        return cls(
+            db_url=db or default_db_url(), learner=learner or default_learner(), deck_dirs=unique
+        )

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import BigInteger, func, select, type_coerce
 
 from studyrnn.store import Learner, Store, day_start
-from studyrnn.store.repository import day_number, deck_list
 from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW
 from studyrnn.store.models import (
     US_PER_DAY,
@@ -41,7 +40,7 @@ from studyrnn.store.models import (
     to_epoch_us,
     to_utc,
 )
-
+from studyrnn.store.repository import day_number, deck_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +87,7 @@ class TagAccuracy:
 
 
 def _now(now: datetime | None) -> datetime:
-    return datetime.now(timezone.utc) if now is None else to_utc(now)
+    return datetime.now(UTC) if now is None else to_utc(now)
 
 
 def _micros(column):
@@ -109,7 +108,9 @@ def due_now(store: Store, learner: Learner, now: datetime | None = None) -> int:
     now = _now(now)
     with store.reading() as conn:
         return conn.execute(
-            select(func.count()).select_from(CardRow).where(
+            select(func.count())
+            .select_from(CardRow)
+            .where(
                 CardRow.learner_id == learner.id,
                 CardRow.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)),
                 CardRow.due <= now,
@@ -121,26 +122,41 @@ def _days(store: Store, learner: Learner, first: int, last: int) -> list[tuple]:
     """(day, answers, review_cards, review_passed) rows of the day totals, days first..last."""
     with store.reading() as conn:
         return conn.execute(
-            select(ReviewDayRow.day, ReviewDayRow.answers, ReviewDayRow.review_cards, ReviewDayRow.review_passed)
-            .where(ReviewDayRow.learner_id == learner.id, ReviewDayRow.day >= first, ReviewDayRow.day <= last)
+            select(
+                ReviewDayRow.day,
+                ReviewDayRow.answers,
+                ReviewDayRow.review_cards,
+                ReviewDayRow.review_passed,
+            )
+            .where(
+                ReviewDayRow.learner_id == learner.id,
+                ReviewDayRow.day >= first,
+                ReviewDayRow.day <= last,
+            )
             .order_by(ReviewDayRow.day)
         ).all()
 
 
-def reviews_per_day(store: Store, learner: Learner, days: int = 365, now: datetime | None = None) -> dict[date, int]:
+def reviews_per_day(
+    store: Store, learner: Learner, days: int = 365, now: datetime | None = None
+) -> dict[date, int]:
     """date → answers logged that UTC day, for the last ``days`` days (today included); days without answers are left out."""
     today = day_number(_now(now))
     return {_day(d): n for d, n, _, _ in _days(store, learner, today - days + 1, today) if n}
 
 
-def true_retention(store: Store, learner: Learner, days: int = 30, now: datetime | None = None) -> Retention:
+def true_retention(
+    store: Store, learner: Learner, days: int = 30, now: datetime | None = None
+) -> Retention:
     """Answers to Review-state cards in the last ``days`` UTC days (today included) not rated Again."""
     today = day_number(_now(now))
     rows = _days(store, learner, today - days + 1, today)
     return Retention(passed=sum(r[3] for r in rows), total=sum(r[2] for r in rows), days=days)
 
 
-def due_forecast(store: Store, learner: Learner, days: int = 30, now: datetime | None = None) -> list[tuple[date, int]]:
+def due_forecast(
+    store: Store, learner: Learner, days: int = 30, now: datetime | None = None
+) -> list[tuple[date, int]]:
     """[(day, cards due that day)] for today and the next ``days - 1`` days; overdue cards count today."""
     now = _now(now)
     today = day_start(now)
@@ -167,7 +183,12 @@ def mastery(store: Store, learner: Learner) -> dict[str, DeckMastery]:
     """deck id → its mastery (cards still in the deck only), from the deck totals."""
     with store.reading() as conn:
         rows = conn.execute(
-            select(DeckTotalRow.deck_id, DeckTotalRow.cards, DeckTotalRow.studied, DeckTotalRow.mastered)
+            select(
+                DeckTotalRow.deck_id,
+                DeckTotalRow.cards,
+                DeckTotalRow.studied,
+                DeckTotalRow.mastered,
+            )
             .where(DeckTotalRow.learner_id == learner.id, DeckTotalRow.cards > 0)
             .order_by(DeckTotalRow.deck_id)
         ).all()
@@ -178,9 +199,15 @@ def hardest_cards(store: Store, learner: Learner, limit: int = 10) -> list[HardC
     """The cards with the most lapses (at least one), most first."""
     with store.reading() as conn:
         rows = conn.execute(
-            select(CardRow.deck_id, CardRow.card_id, CardRow.lapses, CardRow.reps, CardRow.difficulty)
-            .where(CardRow.learner_id == learner.id, CardRow.queue != QUEUE_RETIRED, CardRow.lapses > 0)
-            .order_by(CardRow.lapses.desc(), CardRow.difficulty.desc(), CardRow.deck_id, CardRow.card_id)
+            select(
+                CardRow.deck_id, CardRow.card_id, CardRow.lapses, CardRow.reps, CardRow.difficulty
+            )
+            .where(
+                CardRow.learner_id == learner.id, CardRow.queue != QUEUE_RETIRED, CardRow.lapses > 0
+            )
+            .order_by(
+                CardRow.lapses.desc(), CardRow.difficulty.desc(), CardRow.deck_id, CardRow.card_id
+            )
             .limit(limit)
         ).all()
     return [HardCard(*row) for row in rows]
@@ -207,8 +234,9 @@ def accuracy_by_tag(
             return {tag: TagAccuracy(tag, n, c) for tag, n, c in rows}
         answers: dict[str, list[int]] = {}
         rows = conn.execute(
-            select(CardRow.deck_id, CardRow.card_id, CardRow.answers, CardRow.correct)
-            .where(CardRow.learner_id == learner.id, CardRow.answers > 0)
+            select(CardRow.deck_id, CardRow.card_id, CardRow.answers, CardRow.correct).where(
+                CardRow.learner_id == learner.id, CardRow.answers > 0
+            )
         )
         for deck_id, card_id, n, correct in rows:
             for tag in tags.get((deck_id, card_id), ()):
@@ -220,7 +248,11 @@ def accuracy_by_tag(
 
 def tags_of(decks: Iterable) -> dict[tuple[str, str], tuple[str, ...]]:
     """(deck id, card id) → the card's tags, for ``accuracy_by_tag``."""
-    return {(deck.id, card.id): tuple(getattr(card, "tags", ()) or ()) for deck in deck_list(decks) for card in deck.cards}
+    return {
+        (deck.id, card.id): tuple(getattr(card, "tags", ()) or ())
+        for deck in deck_list(decks)
+        for card in deck.cards
+    }
 
 
 def summary(
@@ -242,10 +274,19 @@ def summary(
         "reviews": total_reviews(store, learner),
         "due": due_now(store, learner, now=now),
         "queue": {"new": queue.new, "learning": queue.learning, "review": queue.review},
-        "retention": {"days": retention.days, "passed": retention.passed, "total": retention.total,
-                      "rate": retention.rate},
-        "reviews_per_day": {d.isoformat(): n for d, n in reviews_per_day(store, learner, heatmap_days, now).items()},
-        "forecast": [{"date": d.isoformat(), "due": n} for d, n in due_forecast(store, learner, forecast_days, now)],
+        "retention": {
+            "days": retention.days,
+            "passed": retention.passed,
+            "total": retention.total,
+            "rate": retention.rate,
+        },
+        "reviews_per_day": {
+            d.isoformat(): n for d, n in reviews_per_day(store, learner, heatmap_days, now).items()
+        },
+        "forecast": [
+            {"date": d.isoformat(), "due": n}
+            for d, n in due_forecast(store, learner, forecast_days, now)
+        ],
         "mastery": {
             d: {**asdict(m), "fraction": m.fraction} for d, m in mastery(store, learner).items()
         },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,32 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("STUDYRNN_DATA_DIR", str(data))
     monkeypatch.delenv("STUDYRNN_DB", raising=False)
     monkeypatch.delenv("STUDYRNN_DECKS", raising=False)
     return data
+
+
+def _pg_url(base: str, schema: str) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'progress.sqlite3'}"
+    base = os.environ.get("STUDYRNN_TEST_PG_URL")
+    if not base:
+        pytest.skip("no PostgreSQL server (set STUDYRNN_TEST_PG_URL)")
+    return _pg_url(base, f"t_{uuid.uuid4().hex[:12]}")

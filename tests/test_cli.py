@@ -13,7 +13,9 @@ from studyrnn.errors import StudyrnnError
 
 
 def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "studyrnn", *argv], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "studyrnn", *argv], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_version_prints_the_package_version() -> None:
@@ -36,7 +38,9 @@ def test_unknown_command_is_a_usage_error_without_traceback() -> None:
     assert "invalid choice" in proc.stderr
 
 
-def test_user_error_is_one_line_and_its_exit_code(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_user_error_is_one_line_and_its_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import studyrnn.tui
 
     def boom(args):
@@ -48,7 +52,9 @@ def test_user_error_is_one_line_and_its_exit_code(monkeypatch: pytest.MonkeyPatc
     assert err == "studyrnn: error: the deck is on fire\n"
 
 
-def test_internal_error_is_logged_not_shown(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], _isolated_data_dir) -> None:
+def test_internal_error_is_logged_not_shown(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], _isolated_data_dir
+) -> None:
     import studyrnn.tui
 
     def bug(args):

@@ -107,9 +107,12 @@ EXPECTED: dict[tuple[str, str], float] = {
     ("vanishing-exploding", "jacobian-count"): 10 - 3,
     ("vanishing-exploding", "half-to-the-tenth"): 0.5**10,
     ("vanishing-exploding", "growth-five-steps"): (1.5 * 0.9) ** 5,
-    ("vanishing-exploding", "steps-to-one-percent"): next(k for k in range(1, 1000) if 0.9**k < 0.01),
+    ("vanishing-exploding", "steps-to-one-percent"): next(
+        k for k in range(1, 1000) if 0.9**k < 0.01
+    ),
     ("vanishing-exploding", "gamma-sigmoid"): max(
-        (1 / (1 + math.exp(-a))) * (1 - 1 / (1 + math.exp(-a))) for a in [i / 100 for i in range(-500, 501)]
+        (1 / (1 + math.exp(-a))) * (1 - 1 / (1 + math.exp(-a)))
+        for a in [i / 100 for i in range(-500, 501)]
     ),
     ("vanishing-exploding", "sigmoid-threshold"): 1 / 0.25,
     ("vanishing-exploding", "two-by-two-singular"): _largest_singular_2x2(0.6, 0.0, 0.0, -0.9),
@@ -203,9 +206,15 @@ def test_first_line_is_schema_comment(path: Path):
 def test_safe_yaml_only(path: Path):
     # no tags, anchors or aliases: the bundled decks are plain data
     for event in yaml.parse(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader):
-        assert not isinstance(event, yaml.AliasEvent), f"{path.name}: aliases are not used in bundled decks"
-        assert getattr(event, "anchor", None) is None, f"{path.name}: anchors are not used in bundled decks"
-        assert getattr(event, "tag", None) is None, f"{path.name}: explicit YAML tags are not allowed"
+        assert not isinstance(event, yaml.AliasEvent), (
+            f"{path.name}: aliases are not used in bundled decks"
+        )
+        assert getattr(event, "anchor", None) is None, (
+            f"{path.name}: anchors are not used in bundled decks"
+        )
+        assert getattr(event, "tag", None) is None, (
+            f"{path.name}: explicit YAML tags are not allowed"
+        )
 
 
 def test_deck_header_fields():
@@ -226,8 +235,19 @@ def test_german_deck_is_german():
 def test_german_deck_covers_source_002_topics():
     deck = next(d for d in DECKS.values() if d["id"] == "rnn-grundlagen")
     text = deck["notes"] + " ".join(yaml.safe_dump(c, allow_unicode=True) for c in deck["cards"])
-    for topic in ("MLP", "W_s", "tanh", "Sigmoid", "ReLU", "many-to-one", "many-to-many", "BPTT", "LSTM",
-                  "verschwinden", "explodier"):
+    for topic in (
+        "MLP",
+        "W_s",
+        "tanh",
+        "Sigmoid",
+        "ReLU",
+        "many-to-one",
+        "many-to-many",
+        "BPTT",
+        "LSTM",
+        "verschwinden",
+        "explodier",
+    ):
         assert topic in text, topic
 
 
@@ -255,7 +275,11 @@ def test_card_ids_unique_within_each_deck():
         dupes = [i for i, n in Counter(ids).items() if n > 1]
         assert not dupes, f"{name}: duplicate ids {dupes}"
         for i in ids:
-            assert isinstance(i, str) and i and all(ch.isdigit() or "a" <= ch <= "z" or ch == "-" for ch in i), i
+            assert (
+                isinstance(i, str)
+                and i
+                and all(ch.isdigit() or "a" <= ch <= "z" or ch == "-" for ch in i)
+            ), i
 
 
 def test_card_ids_unique_across_decks():
@@ -270,7 +294,9 @@ def test_every_card_has_explanation_and_source():
         assert card["type"] in CARD_TYPES, where
         assert isinstance(card.get("explanation"), str) and card["explanation"].strip(), where
         assert isinstance(card.get("source"), str) and card["source"].strip(), where
-        assert "FACTS" not in card["source"], f"{where}: cite the original source, not the fact sheet"
+        assert "FACTS" not in card["source"], (
+            f"{where}: cite the original source, not the fact sheet"
+        )
         assert isinstance(card.get("tags", []), list), where
 
 
@@ -300,7 +326,9 @@ def test_card_fields_well_formed():
             assert len(items) >= 3 and all(isinstance(i, str) for i in items), where
             assert len(set(items)) == len(items), where
         elif t == "numeric":
-            assert isinstance(card["answer"], (int, float)) and not isinstance(card["answer"], bool), where
+            assert isinstance(card["answer"], (int, float)) and not isinstance(
+                card["answer"], bool
+            ), where
             assert math.isfinite(card["answer"]), where
             tol = card.get("tolerance")
             assert tol is not None, f"{where}: give an explicit tolerance"
@@ -333,8 +361,10 @@ def test_explanations_do_not_point_at_option_positions():
     # option order is the author's and may change; an explanation must name the option, not its place
     import re
 
-    pattern = re.compile(r"\b(first|second|third|fourth|last|other) (two |three )?(option|answer|choice)s?\b|\boption [a-d1-6]\b",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"\b(first|second|third|fourth|last|other) (two |three )?(option|answer|choice)s?\b|\boption [a-d1-6]\b",
+        re.IGNORECASE,
+    )
     for name, _, card in _all_cards():
         if card["type"] in ("choice", "multi"):
             assert not pattern.search(card["explanation"]), f"{name}:{card['id']}"
@@ -342,7 +372,7 @@ def test_explanations_do_not_point_at_option_positions():
 
 def test_every_numeric_card_is_rederived():
     seen = set()
-    for name, deck, card in _all_cards():
+    for _name, deck, card in _all_cards():
         if card["type"] != "numeric":
             continue
         key = (deck["id"], card["id"])
@@ -353,7 +383,9 @@ def test_every_numeric_card_is_rederived():
             f"{key}: deck says {card['answer']}, independent computation gives {expected}"
         )
         # the tolerance must not be so loose that a clearly wrong answer passes
-        assert not _within(expected * 1.1 + 0.1, expected, card.get("tolerance")), f"{key}: tolerance too loose"
+        assert not _within(expected * 1.1 + 0.1, expected, card.get("tolerance")), (
+            f"{key}: tolerance too loose"
+        )
     assert seen == set(EXPECTED), f"stale entries: {set(EXPECTED) - seen}"
 
 
@@ -370,7 +402,9 @@ def test_generated_cards():
     generated = [(name, c) for name, _, c in _all_cards() if c["type"] == "generated"]
     assert len(generated) >= 12
     used = {c["generator"] for _, c in generated}
-    assert set(PINNED_GENERATORS) <= used, f"unused pinned generators: {set(PINNED_GENERATORS) - used}"
+    assert set(PINNED_GENERATORS) <= used, (
+        f"unused pinned generators: {set(PINNED_GENERATORS) - used}"
+    )
     for name, card in generated:
         params = card.get("params") or {}
         if card["generator"] in PINNED_GENERATORS:
@@ -391,7 +425,9 @@ def test_generated_cards_known_to_engine():
     for name, _, card in _all_cards():
         if card["type"] != "generated":
             continue
-        assert card["generator"] in GENERATORS, f"{name}:{card['id']}: unknown generator {card['generator']}"
+        assert card["generator"] in GENERATORS, (
+            f"{name}:{card['id']}: unknown generator {card['generator']}"
+        )
         validate_params(card["generator"], card.get("params") or {})
 
 

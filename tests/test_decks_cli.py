@@ -35,7 +35,9 @@ def test_validate_clean_files_exits_0(capsys: pytest.CaptureFixture[str]) -> Non
     assert err.strip().splitlines()[-1] == "2 decks, 10 cards: ok"
 
 
-def test_validate_reports_every_problem_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_every_problem_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text(BROKEN, encoding="utf-8")
     assert main(["validate", "--variants", "0", str(bad), str(FIXTURES / "second.yaml")]) == 1
@@ -47,7 +49,9 @@ def test_validate_reports_every_problem_and_exits_1(tmp_path: Path, capsys: pyte
     ]
 
 
-def test_validate_nonexistent_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_nonexistent_path_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
     err = capsys.readouterr().err
     assert "no such file or folder" in err and "Traceback" not in err
@@ -74,7 +78,9 @@ def test_validate_lints_generated_cards_at_their_line(
     registry = generators.Registry(
         names={"clip_by_norm": object()},
         validate=lambda name, params: None,
-        lint=lambda name, params, variants: [f"{name}: answer is NaN [seed 3]"] if params.get("bad") else [],
+        lint=lambda name, params, variants: (
+            [f"{name}: answer is NaN [seed 3]"] if params.get("bad") else []
+        ),
     )
     deck = tmp_path / "gen.yaml"
     deck.write_text(
@@ -86,7 +92,10 @@ def test_validate_lints_generated_cards_at_their_line(
     with generators.use_registry(registry):
         assert main(["validate", str(deck)]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
-    assert lines == [f"{deck}:5:5: error: card 'nan': clip_by_norm: answer is NaN [seed 3]", "1 deck, 2 cards: 1 error"]
+    assert lines == [
+        f"{deck}:5:5: error: card 'nan': clip_by_norm: answer is NaN [seed 3]",
+        "1 deck, 2 cards: 1 error",
+    ]
 
 
 def test_schema_prints_valid_json_with_descriptions(capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,7 +107,14 @@ def test_schema_prints_valid_json_with_descriptions(capsys: pytest.CaptureFixtur
     assert choice["description"] and choice["properties"]["answer"]["description"]
     assert choice["required"][:2] == ["id", "type"]
     assert set(schema["properties"]["cards"]["items"]["discriminator"]["mapping"]) == {
-        "flashcard", "choice", "multi", "true_false", "order", "numeric", "text", "generated"
+        "flashcard",
+        "choice",
+        "multi",
+        "true_false",
+        "order",
+        "numeric",
+        "text",
+        "generated",
     }
 
 
@@ -114,8 +130,9 @@ def test_schema_output_file(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == schema_text()
 
 
-def test_new_writes_a_starter_deck_that_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_writes_a_starter_deck_that_validates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["new", "my-deck", "--title", "My deck"]) == 0
     path = tmp_path / "my-deck.yaml"
@@ -125,7 +142,15 @@ def test_new_writes_a_starter_deck_that_validates(tmp_path: Path, monkeypatch: p
     assert Path(schema_ref).is_file()
     deck = load_deck(path)
     assert (deck.id, deck.title) == ("my-deck", "My deck")
-    assert {c.type for c in deck.cards} >= {"flashcard", "choice", "multi", "true_false", "order", "numeric", "text"}
+    assert {c.type for c in deck.cards} >= {
+        "flashcard",
+        "choice",
+        "multi",
+        "true_false",
+        "order",
+        "numeric",
+        "text",
+    }
     assert main(["validate", str(path)]) == 0
 
 
@@ -137,14 +162,18 @@ def test_new_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "already exists" in capsys.readouterr().err
 
 
-def test_new_rejects_a_bad_id_with_a_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_rejects_a_bad_id_with_a_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["new", "My Deck!", "-o", str(tmp_path / "x.yaml")]) == 2
     err = capsys.readouterr().err
     assert "'My Deck!' is not a valid deck id" in err and "'my-deck'" in err
     assert not (tmp_path / "x.yaml").exists()
 
 
-def test_new_beside_the_bundled_decks_uses_a_relative_schema_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_beside_the_bundled_decks_uses_a_relative_schema_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import studyrnn.settings
 
     content = tmp_path / "content"
@@ -157,8 +186,9 @@ def test_new_beside_the_bundled_decks_uses_a_relative_schema_path(tmp_path: Path
     assert first == "# yaml-language-server: $schema=../schema/deck.schema.json"
 
 
-def test_every_fixture_deck_copy_validates_from_a_user_folder(tmp_path: Path, _isolated_data_dir: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_fixture_deck_copy_validates_from_a_user_folder(
+    tmp_path: Path, _isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     user = _isolated_data_dir / "decks"
     shutil.copytree(FIXTURES, user)
     assert main(["validate", "--variants", "0", str(user)]) == 0

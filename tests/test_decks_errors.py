@@ -34,31 +34,39 @@ cards:
 
 
 def test_unknown_key_points_at_the_key_and_suggests_the_close_match() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: c1
     type: choice
     promt: What?
     prompt: What?
     options: [a, b]
     answer: 0
-""")
+"""
+    )
     assert (d.line, d.col) == (6, 5)
     assert d.message == "card 'c1': unknown key 'promt'; did you mean 'prompt'?"
 
 
 def test_unknown_top_level_key_without_close_match_lists_the_allowed_keys() -> None:
-    d = only("id: d\ntitle: T\nzzz: 1\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n")
+    d = only(
+        "id: d\ntitle: T\nzzz: 1\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
     assert (d.line, d.col) == (3, 1)
     assert "unknown key 'zzz'" in d.message and "title" in d.message
 
 
 def test_wrong_type_points_at_the_value() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: n1
     type: numeric
     prompt: How much?
     answer: [1, 2]
-""")
+"""
+    )
     assert (d.line, d.col) == (7, 13)
     assert d.message == "card 'n1': 'answer' must be a number, not a list"
 
@@ -70,7 +78,9 @@ def test_text_given_a_boolean_suggests_quotes() -> None:
 
 
 def test_duplicate_card_id_points_at_the_second_id() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: same
     type: true_false
     statement: s
@@ -79,59 +89,74 @@ def test_duplicate_card_id_points_at_the_second_id() -> None:
     type: true_false
     statement: t
     answer: false
-""")
+"""
+    )
     assert (d.line, d.col) == (8, 9)
     assert d.message == "duplicate card id 'same' (first used by card #1)"
 
 
 def test_duplicate_card_id_is_found_even_when_other_cards_are_broken() -> None:
-    found = problems(HEAD + """\
+    found = problems(
+        HEAD
+        + """\
   - {id: same, type: true_false, statement: s, answer: true}
   - {id: same, type: true_false, statement: s}
-""")
+"""
+    )
     assert {(d.line, d.col) for d in found} == {(5, 10), (5, 5)}
     assert any("duplicate card id 'same'" in d.message for d in found)
     assert any("missing required key 'answer'" in d.message for d in found)
 
 
 def test_out_of_range_answer() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: x
     type: choice
     prompt: Which?
     options: [a, b, c]
     answer: 5
-""")
+"""
+    )
     assert (d.line, d.col) == (8, 13)
     assert d.message == "card 'x': answer 5 is out of range (3 options, numbered from 0)"
 
 
 def test_out_of_range_multi_answer_points_at_the_item() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: m
     type: multi
     prompt: Which?
     options: [a, b, c]
     answers: [0, -1]
-""")
+"""
+    )
     assert (d.line, d.col) == (8, 18)
     assert "answer -1 is out of range" in d.message
 
 
 def test_answer_text_not_among_the_options_suggests_one() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: x
     type: choice
     prompt: Which?
     options: [tanh, relu]
     answer: tahn
-""")
+"""
+    )
     assert (d.line, d.col) == (8, 13)
     assert d.message == "card 'x': answer 'tahn' is not one of the options; did you mean 'tanh'?"
 
 
 def test_duplicate_option() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: x
     type: choice
     prompt: Which?
@@ -140,23 +165,29 @@ def test_duplicate_option() -> None:
       - b
       - a
     answer: 0
-""")
+"""
+    )
     assert (d.line, d.col) == (10, 9)
     assert d.message == "card 'x': option 'a' appears twice (options 0 and 2)"
 
 
 def test_unknown_card_type_suggests_the_close_match() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: x
     type: choise
     prompt: Which?
-""")
+"""
+    )
     assert (d.line, d.col) == (5, 11)
     assert d.message == "card 'x': unknown card type 'choise'; did you mean 'choice'?"
 
 
 def test_missing_required_field_points_at_the_card() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: ok
     type: true_false
     statement: s
@@ -165,7 +196,8 @@ def test_missing_required_field_points_at_the_card() -> None:
     type: choice
     prompt: Which?
     answer: 0
-""")
+"""
+    )
     assert (d.line, d.col) == (8, 5)
     assert d.message.startswith("card 'x': missing required key 'options'")
 
@@ -177,13 +209,16 @@ def test_missing_deck_title() -> None:
 
 
 def test_tolerance_with_both_kinds() -> None:
-    d = only(HEAD + """\
+    d = only(
+        HEAD
+        + """\
   - id: n
     type: numeric
     prompt: p
     answer: 1
     tolerance: {rtol: 0.1, sigfigs: 2}
-""")
+"""
+    )
     assert (d.line, d.col) == (8, 16)
     assert d.message == "card 'n': give either rtol/atol or sigfigs, not both"
 
@@ -191,11 +226,16 @@ def test_tolerance_with_both_kinds() -> None:
 def test_bad_match_mode_suggests_one() -> None:
     d = only(HEAD + "  - {id: t, type: text, prompt: p, answers: [a], match: fuzy}\n")
     assert (d.line, d.col) == (4, 57)
-    assert "'match' must be one of exact, casefold, fuzzy" in d.message and "did you mean 'fuzzy'" in d.message
+    assert (
+        "'match' must be one of exact, casefold, fuzzy" in d.message
+        and "did you mean 'fuzzy'" in d.message
+    )
 
 
 def test_bad_ids_and_language() -> None:
-    found = problems("id: Bad_Id\ntitle: T\nlanguage: english\ncards: [{id: 'a b', type: true_false, statement: s, answer: true}]\n")
+    found = problems(
+        "id: Bad_Id\ntitle: T\nlanguage: english\ncards: [{id: 'a b', type: true_false, statement: s, answer: true}]\n"
+    )
     where = {(d.line, d.col): d.message for d in found}
     assert "deck id 'Bad_Id'" in where[(1, 5)]
     assert "language 'english'" in where[(3, 11)]
@@ -203,7 +243,9 @@ def test_bad_ids_and_language() -> None:
 
 
 def test_version_other_than_one() -> None:
-    d = only("version: 2\nid: d\ntitle: T\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n")
+    d = only(
+        "version: 2\nid: d\ntitle: T\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
     assert (d.line, d.col) == (1, 10)
     assert "'version' must be 1" in d.message
 
@@ -225,7 +267,10 @@ cards:
 
 def test_diagnostics_print_as_path_line_col() -> None:
     d = only(HEAD + "  - {id: x, type: true_false, statement: s, answer: maybe}\n")
-    assert str(d) == "deck.yaml:4:53: error: card 'x': 'answer' must be true or false, not the text 'maybe'"
+    assert (
+        str(d)
+        == "deck.yaml:4:53: error: card 'x': 'answer' must be true or false, not the text 'maybe'"
+    )
 
 
 # -- generators (a registry injected here; the real one is tested in test_decks_generators) ----
@@ -244,24 +289,30 @@ def _fake_validate(params: dict) -> None:
 
 def test_unknown_generator_suggests_the_close_match() -> None:
     with use_registry(FAKE):
-        d = only(HEAD + """\
+        d = only(
+            HEAD
+            + """\
   - id: g
     type: generated
     generator: clip_by_nrm
-""")
+"""
+        )
     assert (d.line, d.col) == (6, 16)
     assert d.message == "card 'g': unknown generator 'clip_by_nrm'; did you mean 'clip_by_norm'?"
 
 
 def test_bad_generator_params_point_at_the_params() -> None:
     with use_registry(FAKE):
-        d = only(HEAD + """\
+        d = only(
+            HEAD
+            + """\
   - id: g
     type: generated
     generator: clip_by_norm
     params:
       max_nrm: 2
-""")
+"""
+        )
     assert (d.line, d.col) == (8, 7)
     assert d.message == (
         "card 'g': bad params for generator 'clip_by_norm': unknown param 'max_nrm'; did you mean 'max_norm'?"
@@ -278,25 +329,31 @@ def test_yaml_syntax_error_has_its_mark() -> None:
 
 
 def test_duplicate_mapping_key() -> None:
-    d = only("id: d\ntitle: T\ntitle: U\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n")
+    d = only(
+        "id: d\ntitle: T\ntitle: U\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
     assert (d.line, d.col) == (3, 1)
     assert d.message == "duplicate key 'title' (first given on line 2)"
 
 
 def test_any_explicit_tag_is_refused_even_str() -> None:
-    d = only("id: d\ntitle: !!str T\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n")
+    d = only(
+        "id: d\ntitle: !!str T\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
     assert (d.line, d.col) == (2, 8)
     assert "YAML tags aren't allowed (found '!!str')" in d.message
 
 
 def test_local_tag_is_refused() -> None:
-    d = only("id: d\ntitle: T\ncards: !cards [{id: a, type: true_false, statement: s, answer: true}]\n")
+    d = only(
+        "id: d\ntitle: T\ncards: !cards [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
     assert (d.line, d.col) == (3, 8)
     assert "found '!cards'" in d.message
 
 
 def test_non_utf8_reports_the_byte_position() -> None:
-    raw = "id: d\ntitle: Caf".encode() + b"\xe9" + b"\ncards: []\n"
+    raw = b"id: d\ntitle: Caf" + b"\xe9" + b"\ncards: []\n"
     with pytest.raises(DeckError) as info:
         load_deck_bytes(raw, "latin1.yaml")
     (d,) = info.value.diagnostics
@@ -338,7 +395,9 @@ def test_alias_bomb_is_refused_quickly() -> None:
 
 
 def test_small_aliases_are_fine_and_positions_follow_them() -> None:
-    deck = load_deck_text(HEAD + """\
+    deck = load_deck_text(
+        HEAD
+        + """\
   - id: a
     type: true_false
     statement: s
@@ -349,28 +408,47 @@ def test_small_aliases_are_fine_and_positions_follow_them() -> None:
     statement: t
     answer: false
     tags: *common
-""")
+"""
+    )
     assert deck.cards[1].tags == ["bptt", "basics"]
     assert deck.location("cards", 1, "tags") == (13, 11)
     assert deck.location("cards", 1, "tags", 1) == (8, 26)
 
 
 def test_merge_keys_are_explained() -> None:
-    found = problems(HEAD + """\
+    found = problems(
+        HEAD
+        + """\
   - &base {id: a, type: true_false, statement: s, answer: true}
   - <<: *base
     id: b
-""")
+"""
+    )
     d = found[0]
     assert (d.line, d.col) == (5, 5)
     assert d.message == "YAML merge keys ('<<') aren't supported in decks; write the keys out"
 
 
 def test_deep_nesting_is_refused_quickly() -> None:
+    """Whichever layer stops it (our depth check or the YAML parser's own), the deck is refused
+    fast, on the line that nests, with a message about nesting."""
     started = time.perf_counter()
     d = only("id: d\ntitle: " + "[" * 200_000 + "\n")
     assert time.perf_counter() - started < 0.5
-    assert "nested more than" in d.message
+    assert d.line == 2
+    assert "nest" in d.message.lower()
+
+
+def test_nesting_past_our_limit_names_the_limit() -> None:
+    # 100 levels: under any parser's own limit, over ours. With the deck mapping below them,
+    # 63 brackets fill the 64 levels, so the 64th bracket (column 8 + 63) is refused.
+    d = only("id: d\ntitle: " + "[" * 100 + "\n")
+    assert (d.line, d.col) == (2, 8 + 63)
+    assert "64 levels" in d.message
+    block = "id: d\ncards:\n" + "".join("  " * i + "- \n" for i in range(100))
+    d = only(block)
+    # line 3 + i opens level 3 + i (deck mapping, the cards list, i nested lists): line 66 is level 65
+    assert d.line == 3 + 63 and "64 levels" in d.message
 
 
 def test_empty_file_and_non_mapping() -> None:
@@ -387,11 +465,21 @@ def test_two_documents_are_refused() -> None:
 
 
 def test_duplicate_deck_ids_across_files_are_reported_at_both(tmp_path: Path) -> None:
-    (tmp_path / "one.yaml").write_text("id: same\ntitle: One\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n")
-    (tmp_path / "two.yml").write_text("title: Two\nid:   same\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n")
+    (tmp_path / "one.yaml").write_text(
+        "id: same\ntitle: One\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
+    (tmp_path / "two.yml").write_text(
+        "title: Two\nid:   same\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
     with pytest.raises(DeckError) as info:
         load_decks([tmp_path])
     found = {(Path(d.path).name, d.line, d.col): d.message for d in info.value.diagnostics}
     assert set(found) == {("one.yaml", 1, 5), ("two.yml", 2, 7)}
-    assert found[("two.yml", 2, 7)] == f"duplicate deck id 'same' (also used by {tmp_path / 'one.yaml'}:1:5)"
-    assert found[("one.yaml", 1, 5)] == f"duplicate deck id 'same' (also used by {tmp_path / 'two.yml'}:2:7)"
+    assert (
+        found[("two.yml", 2, 7)]
+        == f"duplicate deck id 'same' (also used by {tmp_path / 'one.yaml'}:1:5)"
+    )
+    assert (
+        found[("one.yaml", 1, 5)]
+        == f"duplicate deck id 'same' (also used by {tmp_path / 'two.yml'}:2:7)"
+    )

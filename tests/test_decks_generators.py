@@ -16,7 +16,9 @@ HEAD = "id: d\ntitle: T\ncards:\n"
 def test_the_real_registry_is_used() -> None:
     registry = known_generators()
     assert registry is not None and "clip_by_norm" in registry.names
-    deck = load_deck_text(HEAD + "  - {id: g, type: generated, generator: clip_by_norm, params: {max_norm: 1.0}}\n")
+    deck = load_deck_text(
+        HEAD + "  - {id: g, type: generated, generator: clip_by_norm, params: {max_norm: 1.0}}\n"
+    )
     assert deck.cards[0].generator == "clip_by_norm"
 
 
@@ -29,7 +31,9 @@ def test_real_registry_unknown_name_and_bad_params() -> None:
         )
     first, second = info.value.diagnostics
     assert (first.line, first.col) == (4, 41)
-    assert first.message == "card 'g': unknown generator 'clip_by_nrm'; did you mean 'clip_by_norm'?"
+    assert (
+        first.message == "card 'g': unknown generator 'clip_by_nrm'; did you mean 'clip_by_norm'?"
+    )
     assert (second.line, second.col) == (5, 74)  # at the bad value
     assert second.message.startswith("card 'h': bad params for generator 'clip_by_norm': ")
     assert "max_norm" in second.message

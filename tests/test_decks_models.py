@@ -34,9 +34,22 @@ def test_fixture_deck_loads_with_every_type_normalised() -> None:
     deck = load_deck(FIXTURES / "every-type.yaml")
     assert deck.path == FIXTURES / "every-type.yaml"
     assert (deck.id, deck.title, deck.language, deck.notes.startswith("# Fixture")) == (
-        "fixture-every-type", "Every card type", "en", True)
+        "fixture-every-type",
+        "Every card type",
+        "en",
+        True,
+    )
     assert [c.type for c in deck.cards] == [
-        "flashcard", "choice", "multi", "true_false", "order", "numeric", "numeric", "text", "generated"]
+        "flashcard",
+        "choice",
+        "multi",
+        "true_false",
+        "order",
+        "numeric",
+        "numeric",
+        "text",
+        "generated",
+    ]
     assert deck.card("ch").answer == 1  # given as the option's text
     assert deck.card("mu").answers == [0, 2]
     assert deck.card("nu").tolerance == Tolerance(rtol=0.01, atol=1e-8)
@@ -48,7 +61,9 @@ def test_fixture_deck_loads_with_every_type_normalised() -> None:
 
 
 def test_decks_and_cards_are_frozen() -> None:
-    deck = load_deck_text("id: d\ntitle: T\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n")
+    deck = load_deck_text(
+        "id: d\ntitle: T\ncards: [{id: a, type: true_false, statement: s, answer: true}]\n"
+    )
     with pytest.raises(ValidationError):
         deck.title = "changed"
     with pytest.raises(ValidationError):
@@ -77,17 +92,27 @@ def test_models_built_in_code_are_checked_too() -> None:
 
 
 def test_integer_answer_is_an_index_even_when_options_are_numbers() -> None:
-    deck = load_deck_text("id: d\ntitle: T\ncards:\n  - {id: c, type: choice, prompt: p, options: [3, 1, 2], answer: 1}\n")
+    deck = load_deck_text(
+        "id: d\ntitle: T\ncards:\n  - {id: c, type: choice, prompt: p, options: [3, 1, 2], answer: 1}\n"
+    )
     assert deck.cards[0].answer == 1
-    deck = load_deck_text("id: d\ntitle: T\ncards:\n  - {id: c, type: choice, prompt: p, options: [3, 1, 2], answer: '2'}\n")
+    deck = load_deck_text(
+        "id: d\ntitle: T\ncards:\n  - {id: c, type: choice, prompt: p, options: [3, 1, 2], answer: '2'}\n"
+    )
     assert deck.cards[0].answer == 2  # a quoted number that is an option's text: that option
 
 
 def test_defaults() -> None:
     deck = Deck(id="d", title="T", cards=[tf()])
     assert (deck.version, deck.language, deck.notes, deck.path) == (1, "en", "", None)
-    assert deck.cards[0].tags == [] and deck.cards[0].explanation is None and deck.cards[0].source is None
-    text = load_deck_text("id: d\ntitle: T\ncards: [{id: t, type: text, prompt: p, answers: [a]}]\n").cards[0]
+    assert (
+        deck.cards[0].tags == []
+        and deck.cards[0].explanation is None
+        and deck.cards[0].source is None
+    )
+    text = load_deck_text(
+        "id: d\ntitle: T\ncards: [{id: t, type: text, prompt: p, answers: [a]}]\n"
+    ).cards[0]
     assert text.match == "casefold"
 
 
@@ -114,7 +139,9 @@ def test_deckset_is_an_ordered_mapping_with_suggestions(tmp_path: Path) -> None:
 def test_load_decks_collects_every_files_problems(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("id: a\ntitle: [\n", encoding="utf-8")
     (tmp_path / "b.yml").write_text("id: b\ntitle: B\ncards: []\n", encoding="utf-8")
-    (tmp_path / "c.yaml").write_text("id: c\ntitle: C\ncards: [{id: x, type: true_false, statement: s, answer: true}]\n")
+    (tmp_path / "c.yaml").write_text(
+        "id: c\ntitle: C\ncards: [{id: x, type: true_false, statement: s, answer: true}]\n"
+    )
     (tmp_path / "notes.txt").write_text("not a deck", encoding="utf-8")
     with pytest.raises(DeckError) as info:
         load_decks([tmp_path])
@@ -125,7 +152,9 @@ def test_load_decks_collects_every_files_problems(tmp_path: Path) -> None:
 
 def test_extra_files_and_no_repeats(tmp_path: Path) -> None:
     extra = tmp_path / "extra.deck"
-    extra.write_text("id: extra\ntitle: E\ncards: [{id: x, type: true_false, statement: s, answer: true}]\n")
+    extra.write_text(
+        "id: extra\ntitle: E\ncards: [{id: x, type: true_false, statement: s, answer: true}]\n"
+    )
     decks = load_decks([FIXTURES, FIXTURES], extra_files=[extra, FIXTURES / "second.yaml"])
     assert list(decks) == ["extra", "fixture-every-type", "fixture-second"]
     assert decks["extra"].path == extra

@@ -35,15 +35,36 @@ def test_python_object_tag_is_refused_and_no_code_runs(tmp_path: Path) -> None:
 
 
 def test_python_name_and_module_tags_are_refused(tmp_path: Path) -> None:
-    for tag in ("!!python/name:os.system", "!!python/module:os", "!!binary", "!!set", "!!timestamp"):
+    for tag in (
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!!binary",
+        "!!set",
+        "!!timestamp",
+    ):
         with pytest.raises(DeckError, match="YAML tags aren't allowed"):
             load_deck_text(f"id: d\ntitle: {tag} x\ncards: []\n")
 
 
 def test_yaml_1_2_scalars() -> None:
     """Only true/false are booleans ('no' stays text), 1e-3 is a number, dates stay text."""
-    parsed = parse_yaml("a: [no, yes, on, true, False, 1e-3, 0x10, 0o17, 2024-01-01, ~, '1', .inf]\n")
-    assert parsed.data["a"] == ["no", "yes", "on", True, False, 0.001, 16, 15, "2024-01-01", None, "1", float("inf")]
+    parsed = parse_yaml(
+        "a: [no, yes, on, true, False, 1e-3, 0x10, 0o17, 2024-01-01, ~, '1', .inf]\n"
+    )
+    assert parsed.data["a"] == [
+        "no",
+        "yes",
+        "on",
+        True,
+        False,
+        0.001,
+        16,
+        15,
+        "2024-01-01",
+        None,
+        "1",
+        float("inf"),
+    ]
     assert not parsed.problems
 
 
@@ -61,10 +82,48 @@ def test_numbers_keep_their_spelling_where_text_is_expected() -> None:
 
 BASE = FIXTURE.read_text(encoding="utf-8")
 FRAGMENTS = [
-    "\n", " ", "  ", "- ", ": ", "[", "]", "{", "}", ",", "'", '"', "&a ", "*a", "!!python/object:os.system ",
-    "!x ", "---\n", "...\n", "? ", "|\n", ">\n", "#", "\t", "\x00", "\ufeff", "é", "type: choice\n",
-    "answer: 99\n", "id: fc\n", "options: []\n", "tolerance: {sigfigs: 0}\n", "params: 3\n", "- 1\n",
-    "answers: [zzz]\n", "cards:\n", "~", "null", "true", "1e999", "0x", "%YAML 1.1\n", "<<: *a\n",
+    "\n",
+    " ",
+    "  ",
+    "- ",
+    ": ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "!x ",
+    "---\n",
+    "...\n",
+    "? ",
+    "|\n",
+    ">\n",
+    "#",
+    "\t",
+    "\x00",
+    "\ufeff",
+    "é",
+    "type: choice\n",
+    "answer: 99\n",
+    "id: fc\n",
+    "options: []\n",
+    "tolerance: {sigfigs: 0}\n",
+    "params: 3\n",
+    "- 1\n",
+    "answers: [zzz]\n",
+    "cards:\n",
+    "~",
+    "null",
+    "true",
+    "1e999",
+    "0x",
+    "%YAML 1.1\n",
+    "<<: *a\n",
 ]
 
 
@@ -75,7 +134,7 @@ def mutate_text(text: str, rnd: random.Random, edits: int) -> str:
         if action == 0:
             text = text[:pos] + rnd.choice(FRAGMENTS) + text[pos:]
         elif action == 1:
-            text = text[:pos] + text[pos + rnd.randrange(1, 40):]
+            text = text[:pos] + text[pos + rnd.randrange(1, 40) :]
         elif action == 2:
             lines = text.splitlines(keepends=True)
             if lines:
@@ -89,11 +148,32 @@ def mutate_text(text: str, rnd: random.Random, edits: int) -> str:
 
 JUNK = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=10,
 )
-KEYS = ["id", "type", "title", "cards", "prompt", "options", "answer", "answers", "tolerance",
-        "params", "generator", "items", "statement", "front", "back", "match", "tags", "version", "zzz"]
+KEYS = [
+    "id",
+    "type",
+    "title",
+    "cards",
+    "prompt",
+    "options",
+    "answer",
+    "answers",
+    "tolerance",
+    "params",
+    "generator",
+    "items",
+    "statement",
+    "front",
+    "back",
+    "match",
+    "tags",
+    "version",
+    "zzz",
+]
 
 
 def mutate_structure(data, rnd: random.Random, junk) -> object:

@@ -21,18 +21,25 @@ def problem(activation, loss, seed, T=5, B=3, D=2, H=4, O=3, many_to_one=False):
     """Seeded random params (with nonzero biases), inputs, targets and h0."""
     rng = np.random.default_rng(seed)
     p = engine.RNNParams(
-        rng.normal(0, 0.7, (H, D)), rng.normal(0, 0.6, (H, H)), rng.normal(0, 0.3, H),
-        rng.normal(0, 0.7, (O, H)), rng.normal(0, 0.3, O), activation,
+        rng.normal(0, 0.7, (H, D)),
+        rng.normal(0, 0.6, (H, H)),
+        rng.normal(0, 0.3, H),
+        rng.normal(0, 0.7, (O, H)),
+        rng.normal(0, 0.3, O),
+        activation,
     )
     xs = rng.normal(size=(T, B, D))
     lead = (B,) if many_to_one else (T, B)
-    targets = rng.normal(size=lead + (O,)) if loss == "squared_error" else rng.integers(0, O, size=lead)
+    targets = (
+        rng.normal(size=lead + (O,)) if loss == "squared_error" else rng.integers(0, O, size=lead)
+    )
     h0 = rng.normal(0, 0.5, (B, H))
     return p, xs, targets, h0
 
 
 @pytest.mark.parametrize(
-    "activation,loss,reduction,truncate", list(itertools.product(ACTS, LOSSES, REDUCTIONS, TRUNCATIONS))
+    "activation,loss,reduction,truncate",
+    list(itertools.product(ACTS, LOSSES, REDUCTIONS, TRUNCATIONS)),
 )
 def test_gradients_match_centred_differences(activation, loss, reduction, truncate):
     # A seed per case that does not depend on PYTHONHASHSEED.
@@ -60,7 +67,9 @@ def test_truncation_changes_the_gradient_but_not_the_loss():
     # W_hy and b_y see only the outputs, which truncation does not touch.
     np.testing.assert_allclose(cut.W_hy, full.W_hy, rtol=1e-13)
     # truncate ≥ T is no truncation at all.
-    np.testing.assert_allclose(engine.loss_and_grads(p, xs, targets, truncate=6, h0=h0)[1].W_hh, full.W_hh, rtol=1e-13)
+    np.testing.assert_allclose(
+        engine.loss_and_grads(p, xs, targets, truncate=6, h0=h0)[1].W_hh, full.W_hh, rtol=1e-13
+    )
 
 
 def test_dh_is_the_gradient_with_respect_to_each_hidden_state():
@@ -74,7 +83,9 @@ def test_dh_is_the_gradient_with_respect_to_each_hidden_state():
         up, down = h0.copy(), h0.copy()
         up[idx] += eps
         down[idx] -= eps
-        numeric[idx] = (engine.loss_value(p, xs, targets, h0=up) - engine.loss_value(p, xs, targets, h0=down)) / (2 * eps)
+        numeric[idx] = (
+            engine.loss_value(p, xs, targets, h0=up) - engine.loss_value(p, xs, targets, h0=down)
+        ) / (2 * eps)
     assert relative_error(res.dh0, numeric) < 1e-6
     assert res.dh.shape == xs.shape[:2] + (p.hidden_size,)
     assert res.dh_norms.shape == (xs.shape[0],)
@@ -102,6 +113,7 @@ def test_bad_inputs_raise_value_errors():
 
 # ---- torch.autograd --------------------------------------------------------------------------
 
+
 def torch_reference(p, xs, targets, loss, reduction, truncate, h0, many_to_one=False):
     """The same RNN in torch ops, h.detach() before steps k, 2k, ... Returns (loss, grads, dh)."""
     torch = pytest.importorskip("torch")
@@ -122,7 +134,9 @@ def torch_reference(p, xs, targets, loss, reduction, truncate, h0, many_to_one=F
     if loss == "squared_error":
         L = F.mse_loss(y, torch.tensor(targets), reduction=reduction)
     else:
-        L = F.cross_entropy(y.reshape(-1, y.shape[-1]), torch.tensor(targets).reshape(-1), reduction=reduction)
+        L = F.cross_entropy(
+            y.reshape(-1, y.shape[-1]), torch.tensor(targets).reshape(-1), reduction=reduction
+        )
     L.backward()
     grads = {n: w.grad.numpy() for n, w in W.items()}
     dh = np.stack([h.grad.numpy() if h.grad is not None else np.zeros(h.shape) for h in hs])
@@ -130,7 +144,8 @@ def torch_reference(p, xs, targets, loss, reduction, truncate, h0, many_to_one=F
 
 
 @pytest.mark.parametrize(
-    "activation,loss,reduction,truncate", list(itertools.product(ACTS, LOSSES, REDUCTIONS, (None, 3)))
+    "activation,loss,reduction,truncate",
+    list(itertools.product(ACTS, LOSSES, REDUCTIONS, (None, 3))),
 )
 def test_gradients_match_torch_autograd(activation, loss, reduction, truncate):
     pytest.importorskip("torch")

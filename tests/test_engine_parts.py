@@ -11,8 +11,8 @@ import pytest
 import engine
 from engine import diagnostics, rnn, tasks
 
-
 # ---- RNNParams -------------------------------------------------------------------------------
+
 
 def test_params_shapes_flat_and_arithmetic():
     p = engine.init_rnn(3, 4, 2, seed=0)
@@ -33,13 +33,18 @@ def test_params_shapes_flat_and_arithmetic():
 
 
 def test_import_engine_stays_light():
-    code = ("import sys, engine; bad = [m for m in ('studyrnn', 'textual', 'sqlalchemy', 'pydantic', 'torch')"
-            " if m in sys.modules]; print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys, engine; bad = [m for m in ('studyrnn', 'textual', 'sqlalchemy', 'pydantic', 'torch')"
+        " if m in sys.modules]; print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
 # ---- initialisers ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("init", ["normal", "xavier", "orthogonal", "identity"])
 def test_init_schemes(init):
@@ -71,6 +76,7 @@ def test_recurrent_targets():
 
 
 # ---- tasks -----------------------------------------------------------------------------------
+
 
 def test_adding_problem():
     b = tasks.adding_problem(seq_len=12, batch_size=5, seed=3)
@@ -112,6 +118,7 @@ def test_sine_prediction():
 
 # ---- diagnostics -----------------------------------------------------------------------------
 
+
 def test_jacobian_norms_match_finite_differences():
     rng = np.random.default_rng(0)
     p = engine.init_rnn(2, 5, 1, init="normal", scale=0.6, seed=2)
@@ -126,12 +133,16 @@ def test_jacobian_norms_match_finite_differences():
         up, down = hk.copy(), hk.copy()
         up[0, j] += eps
         down[0, j] -= eps
-        J[:, j] = (rnn.forward(p, xs[k:], up).hs[-1][0] - rnn.forward(p, xs[k:], down).hs[-1][0]) / (2 * eps)
+        J[:, j] = (
+            rnn.forward(p, xs[k:], up).hs[-1][0] - rnn.forward(p, xs[k:], down).hs[-1][0]
+        ) / (2 * eps)
     assert norms[-1, 0] == pytest.approx(np.linalg.norm(J, 2), rel=1e-7)
 
 
 def test_recurrent_summary_uses_the_sufficient_condition():
-    s = diagnostics.recurrent_summary(engine.init_rnn(1, 6, 1, activation="sigmoid", max_singular_value=3.0))
+    s = diagnostics.recurrent_summary(
+        engine.init_rnn(1, 6, 1, activation="sigmoid", max_singular_value=3.0)
+    )
     assert s["gamma"] == 0.25 and s["vanishing_guaranteed"]  # 3 < 1/γ = 4
     s = diagnostics.recurrent_summary(engine.init_rnn(1, 6, 1, max_singular_value=1.5))
     assert s["largest_singular_value"] == pytest.approx(1.5) and not s["vanishing_guaranteed"]
@@ -139,6 +150,7 @@ def test_recurrent_summary_uses_the_sufficient_condition():
 
 
 # ---- the large-block paths of forward --------------------------------------------------------
+
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
 def test_forward_matches_the_textbook_loop_for_large_blocks(activation):
@@ -149,7 +161,11 @@ def test_forward_matches_the_textbook_loop_for_large_blocks(activation):
     p = engine.RNNParams(p.W_xh, p.W_hh, rng.normal(size=H), p.W_hy, p.b_y, activation)
     xs = rng.normal(size=(T, B, D)) * 4
     xs[3, 0] = 400.0  # saturating inputs must give ±1 / 0, not nan
-    f = {"tanh": np.tanh, "sigmoid": lambda a: 0.5 * (1 + np.tanh(a / 2)), "relu": lambda a: np.maximum(a, 0)}
+    f = {
+        "tanh": np.tanh,
+        "sigmoid": lambda a: 0.5 * (1 + np.tanh(a / 2)),
+        "relu": lambda a: np.maximum(a, 0),
+    }
     h, ref = np.zeros((B, H)), []
     for t in range(T):
         h = f[activation](xs[t] @ p.W_xh.T + h @ p.W_hh.T + p.b_h)
@@ -184,5 +200,8 @@ def test_step_contributions_sum_to_the_recurrent_gradient():
     res = engine.bptt(p, xs, targets)
     terms = [sum(np.outer(res.da[t, b], res.trace.hs[t, b]) for b in range(2)) for t in range(5)]
     np.testing.assert_allclose(sum(terms), res.grads.W_hh, rtol=1e-12)
-    np.testing.assert_allclose(diagnostics.step_contributions(p, xs, targets),
-                               [np.linalg.norm(m) for m in terms], rtol=1e-12)
+    np.testing.assert_allclose(
+        diagnostics.step_contributions(p, xs, targets),
+        [np.linalg.norm(m) for m in terms],
+        rtol=1e-12,
+    )

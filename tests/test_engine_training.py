@@ -12,8 +12,15 @@ from engine import tasks
 
 def test_training_on_the_adding_problem_lowers_the_loss():
     p = engine.init_rnn(2, 16, 1, seed=0)
-    result = engine.train(p, tasks.sampler("adding", seq_len=10, batch_size=32), steps=300,
-                          optimizer="adam", lr=0.01, clip_norm=1.0, seed=0)
+    result = engine.train(
+        p,
+        tasks.sampler("adding", seq_len=10, batch_size=32),
+        steps=300,
+        optimizer="adam",
+        lr=0.01,
+        clip_norm=1.0,
+        seed=0,
+    )
     losses = result.losses
     assert len(losses) == 300 and not result.diverged and not result.stopped
     # A constant guess of 1 scores 1/6; the trained net must beat it clearly.
@@ -64,8 +71,18 @@ def test_record_dh_reports_per_step_gradient_norms():
 
 def test_training_is_deterministic_for_a_seed():
     p = engine.init_rnn(1, 8, 1, seed=3)
-    run = lambda seed: engine.train(p, tasks.sampler("sine", seq_len=15, batch_size=4), steps=15,
-                                    optimizer="momentum", lr=0.05, clip_norm=1.0, seed=seed)
+
+    def run(seed):
+        return engine.train(
+            p,
+            tasks.sampler("sine", seq_len=15, batch_size=4),
+            steps=15,
+            optimizer="momentum",
+            lr=0.05,
+            clip_norm=1.0,
+            seed=seed,
+        )
+
     a, b, c = run(1), run(1), run(2)
     np.testing.assert_array_equal(a.losses, b.losses)
     np.testing.assert_array_equal(a.params.flat(), b.params.flat())
@@ -75,15 +92,27 @@ def test_training_is_deterministic_for_a_seed():
 
 def test_should_stop_cancels_and_on_step_reports_progress():
     seen = []
-    r = engine.train(engine.init_rnn(2, 8, 1), tasks.sampler("adding", seq_len=8), steps=100,
-                     on_step=seen.append, should_stop=lambda: len(seen) >= 5)
+    r = engine.train(
+        engine.init_rnn(2, 8, 1),
+        tasks.sampler("adding", seq_len=8),
+        steps=100,
+        on_step=seen.append,
+        should_stop=lambda: len(seen) >= 5,
+    )
     assert r.stopped and len(r.history) == 5 and [s.step for s in seen] == [0, 1, 2, 3, 4]
 
 
 def test_tbptt_makes_one_update_every_k1_steps():
     p = engine.init_rnn(1, 8, 1, seed=0)
-    r = engine.train(p, tasks.sampler("sine", seq_len=20, batch_size=4), steps=10, tbptt=(5, 8),
-                     optimizer="adam", lr=0.01, record_dh=True)
+    r = engine.train(
+        p,
+        tasks.sampler("sine", seq_len=20, batch_size=4),
+        steps=10,
+        tbptt=(5, 8),
+        optimizer="adam",
+        lr=0.01,
+        record_dh=True,
+    )
     # 20 / 5 = 4 updates per sequence: steps 0-3 use batch 0, 4-7 batch 1, 8-9 batch 2.
     assert [rec.batch for rec in r.history] == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2]
     # Windows reach back k2 = 8 steps once 8 steps of the sequence exist.
@@ -119,10 +148,16 @@ def test_optimisers_match_torch(name):
     rng = np.random.default_rng(0)
     grads = [p.map(lambda a: rng.normal(size=a.shape)) for _ in range(4)]
     ws = [torch.tensor(a, requires_grad=True) for a in p.arrays()]
-    topt = {"sgd": lambda: torch.optim.SGD(ws, lr=0.1),
-            "momentum": lambda: torch.optim.SGD(ws, lr=0.1, momentum=0.9),
-            "adam": lambda: torch.optim.Adam(ws, lr=0.01)}[name]()
-    opt = {"sgd": engine.SGD(0.1), "momentum": engine.Momentum(0.1, 0.9), "adam": engine.Adam(0.01)}[name]
+    topt = {
+        "sgd": lambda: torch.optim.SGD(ws, lr=0.1),
+        "momentum": lambda: torch.optim.SGD(ws, lr=0.1, momentum=0.9),
+        "adam": lambda: torch.optim.Adam(ws, lr=0.01),
+    }[name]()
+    opt = {
+        "sgd": engine.SGD(0.1),
+        "momentum": engine.Momentum(0.1, 0.9),
+        "adam": engine.Adam(0.01),
+    }[name]
     for g in grads:
         for w, a in zip(ws, g.arrays()):
             w.grad = torch.tensor(a)

@@ -28,6 +28,7 @@ def questions(name: str, params: dict | None = None):
 
 # -- the numbers shown --------------------------------------------------------------------------
 
+
 def _flat(value) -> list[float]:
     if isinstance(value, (list, tuple)):
         return [x for v in value for x in _flat(v)]
@@ -62,8 +63,11 @@ def test_shown_params_regenerate_the_same_answer(name: str) -> None:
 
 # -- pinned generators --------------------------------------------------------------------------
 
+
 def test_total_sequence_loss() -> None:
-    for q in questions("total_sequence_loss") + questions("total_sequence_loss", {"source": "random"}):
+    for q in questions("total_sequence_loss") + questions(
+        "total_sequence_loss", {"source": "random"}
+    ):
         losses = np.array(q.params["losses"])
         expected = losses.sum() if q.params["reduction"] == "sum" else losses.mean()
         assert close(q.answer, float(expected)), q.params
@@ -71,8 +75,18 @@ def test_total_sequence_loss() -> None:
 
 
 def test_total_sequence_loss_pinned_keys() -> None:
-    assert generate("total_sequence_loss", 0, {"losses": [0.2, 0.5, 0.1, 0.4], "reduction": "mean"}).answer == 0.3
-    assert generate("total_sequence_loss", 0, {"losses": [0.2, 0.5, 0.1, 0.4], "reduction": "sum"}).answer == 1.2
+    assert (
+        generate(
+            "total_sequence_loss", 0, {"losses": [0.2, 0.5, 0.1, 0.4], "reduction": "mean"}
+        ).answer
+        == 0.3
+    )
+    assert (
+        generate(
+            "total_sequence_loss", 0, {"losses": [0.2, 0.5, 0.1, 0.4], "reduction": "sum"}
+        ).answer
+        == 1.2
+    )
 
 
 def test_total_sequence_loss_live_numbers_come_from_a_training_run() -> None:
@@ -107,9 +121,15 @@ def test_clip_by_norm() -> None:
 
 def test_clip_by_norm_facts_worked_example() -> None:
     g = [3.0, 4.0, 12.0]
-    got = [generate("clip_by_norm", 0, {"gradient": g, "max_norm": 1.0, "component": i}).answer for i in range(3)]
+    got = [
+        generate("clip_by_norm", 0, {"gradient": g, "max_norm": 1.0, "component": i}).answer
+        for i in range(3)
+    ]
     assert [round(v, 4) for v in got] == [0.2308, 0.3077, 0.9231]
-    same = [generate("clip_by_norm", 0, {"gradient": g, "max_norm": 20, "component": i}).answer for i in range(3)]
+    same = [
+        generate("clip_by_norm", 0, {"gradient": g, "max_norm": 20, "component": i}).answer
+        for i in range(3)
+    ]
     assert same == g
 
 
@@ -121,7 +141,9 @@ def test_clip_by_norm_agrees_with_the_engine() -> None:
         g = np.array(q.params["gradient"])
         n = len(g)
         # Pack g into the biases of an RNN's gradient (H = n - 1 hidden biases, one output bias).
-        grads = engine.RNNParams(np.zeros((n - 1, 1)), np.zeros((n - 1, n - 1)), g[:-1], np.zeros((1, n - 1)), g[-1:])
+        grads = engine.RNNParams(
+            np.zeros((n - 1, 1)), np.zeros((n - 1, n - 1)), g[:-1], np.zeros((1, n - 1)), g[-1:]
+        )
         clipped, total = engine.clip_grad_norm(grads, q.params["max_norm"])
         flat = np.concatenate([clipped.b_h, clipped.b_y])
         assert close(total, float(np.linalg.norm(g)))
@@ -134,16 +156,28 @@ def test_clip_by_value() -> None:
         assert set(p) == {"gradient", "clip_value", "component"}
         expected = np.clip(p["gradient"], -p["clip_value"], p["clip_value"])[p["component"]]
         assert close(q.answer, float(expected)), p
-    facts = [generate("clip_by_value", 0, {"gradient": [3, 4, 12], "clip_value": 0.5, "component": i}).answer for i in range(3)]
+    facts = [
+        generate(
+            "clip_by_value", 0, {"gradient": [3, 4, 12], "clip_value": 0.5, "component": i}
+        ).answer
+        for i in range(3)
+    ]
     assert facts == [0.5, 0.5, 0.5]
-    assert generate("clip_by_value", 0, {"gradient": [-3, 0.2], "clip_value": 1, "component": 0}).answer == -1.0
+    assert (
+        generate(
+            "clip_by_value", 0, {"gradient": [-3, 0.2], "clip_value": 1, "component": 0}
+        ).answer
+        == -1.0
+    )
 
 
 def test_hidden_state_step() -> None:
     for q in questions("hidden_state_step"):
         p = q.params
         assert set(p) == {"W_x", "W_s", "x", "s_prev"}
-        assert close(q.answer, float(np.tanh(p["W_x"] * p["x"] + p["W_s"] * p["s_prev"])), rel=1e-11)
+        assert close(
+            q.answer, float(np.tanh(p["W_x"] * p["x"] + p["W_s"] * p["s_prev"])), rel=1e-11
+        )
     q = generate("hidden_state_step", 0, {"W_x": 0.5, "W_s": -1.0, "x": 1.0, "s_prev": 0.2})
     assert close(q.answer, math.tanh(0.3), rel=1e-11)
 
@@ -153,7 +187,10 @@ def test_parameter_count() -> None:
         D, H, O = q.params["input_size"], q.params["hidden_size"], q.params["output_size"]
         shapes = [(H, D), (H, H), (H,), (O, H), (O,)]
         assert q.answer == sum(int(np.prod(s)) for s in shapes)
-    assert generate("parameter_count", 0, {"input_size": 3, "hidden_size": 4, "output_size": 2}).answer == 42
+    assert (
+        generate("parameter_count", 0, {"input_size": 3, "hidden_size": 4, "output_size": 2}).answer
+        == 42
+    )
 
 
 def test_parameter_count_matches_the_engine() -> None:
@@ -175,6 +212,7 @@ def test_gradient_decay() -> None:
 
 
 # -- the other generators -----------------------------------------------------------------------
+
 
 def test_softmax_cross_entropy() -> None:
     kinds = set()
@@ -226,7 +264,7 @@ def test_bptt_scalar_gradient_by_finite_differences() -> None:
     for q in questions("bptt_scalar_gradient"):
         p = q.params
 
-        def E3(W_s: float) -> float:
+        def E3(W_s: float, p: dict = p) -> float:
             s3 = _rnn_scalar(p["W_x"], W_s, p["x"], p["s_0"])[3]
             return (p["d_3"] - p["W_y"] * s3) ** 2
 
@@ -244,7 +282,13 @@ def test_bptt_cost() -> None:
     seen = set()
     for q in questions("bptt_cost"):
         p = q.params
-        T, D, H, O, B = p["seq_len"], p["input_size"], p["hidden_size"], p["output_size"], p["batch_size"]
+        T, D, H, O, B = (
+            p["seq_len"],
+            p["input_size"],
+            p["hidden_size"],
+            p["output_size"],
+            p["batch_size"],
+        )
         seen.add(p["quantity"])
         forward = H * D + H * H + O * H
         backward = H * D + 2 * H * H + 2 * O * H  # dW_xh; dW_hh and W_hhᵀ r; dW_hy and W_hyᵀ g
@@ -268,7 +312,9 @@ def test_truncated_bptt_by_walking_the_sequence() -> None:
             if t % k1 == 0:
                 updates += 1
                 visited += len(range(max(1, t - k2 + 1), t + 1))
-        expected = {"updates": updates, "backward_steps": visited, "stored_values": k2 * H}[p["quantity"]]
+        expected = {"updates": updates, "backward_steps": visited, "stored_values": k2 * H}[
+            p["quantity"]
+        ]
         assert q.answer == expected, p
         assert 1 <= k1 <= k2 <= T
     assert seen == {"updates", "backward_steps", "stored_values"}
@@ -303,7 +349,9 @@ def test_vanishing_condition_respects_sufficient_vs_necessary() -> None:
         if lam < 1 / gamma:
             assert "guaranteed to vanish" in right and "sufficient" in right
         else:
-            assert "possible but" in right and "not guaranteed" in right and "only necessary" in right
+            assert (
+                "possible but" in right and "not guaranteed" in right and "only necessary" in right
+            )
         answers.add(lam < 1 / gamma)
         # No option claims that λ₁ > 1/γ guarantees exploding is right, and exactly one is right.
         assert q.kind == "choice" and len(q.options) == 4
@@ -313,10 +361,14 @@ def test_vanishing_condition_respects_sufficient_vs_necessary() -> None:
 
 def test_vanishing_or_exploding() -> None:
     answers = []
-    for q in questions("vanishing_or_exploding") + questions("vanishing_or_exploding", {"source": "random"}):
+    for q in questions("vanishing_or_exploding") + questions(
+        "vanishing_or_exploding", {"source": "random"}
+    ):
         norms = q.params["norms"]
         ratio = norms[0] / norms[-1]
-        expected = "vanishing" if ratio < 0.1 else "exploding" if ratio > 10 else "neither: roughly stable"
+        expected = (
+            "vanishing" if ratio < 0.1 else "exploding" if ratio > 10 else "neither: roughly stable"
+        )
         assert q.options[q.answer] == expected, norms
         answers.append(expected)
     assert set(answers) == {"vanishing", "exploding", "neither: roughly stable"}
@@ -325,4 +377,8 @@ def test_vanishing_or_exploding() -> None:
 def test_vanishing_or_exploding_live_runs_show_every_regime() -> None:
     qs = questions("vanishing_or_exploding")
     assert all("live run" in q.prompt for q in qs)
-    assert {q.options[q.answer] for q in qs} == {"vanishing", "exploding", "neither: roughly stable"}
+    assert {q.options[q.answer] for q in qs} == {
+        "vanishing",
+        "exploding",
+        "neither: roughly stable",
+    }

@@ -28,10 +28,22 @@ PINNED = {
     "parameter_count": {"input_size", "hidden_size", "output_size"},
     "gradient_decay": {"w", "activation_derivatives"},
 }
-JSON_KEYS = {"generator", "seed", "params", "prompt", "answer", "tolerance", "solution", "kind", "options", "unit"}
+JSON_KEYS = {
+    "generator",
+    "seed",
+    "params",
+    "prompt",
+    "answer",
+    "tolerance",
+    "solution",
+    "kind",
+    "options",
+    "unit",
+}
 
 
 # -- registry -----------------------------------------------------------------------------------
+
 
 def test_registry_has_at_least_14_generators_with_the_pinned_names_and_keys() -> None:
     assert len(GENERATORS) >= 14
@@ -39,7 +51,11 @@ def test_registry_has_at_least_14_generators_with_the_pinned_names_and_keys() ->
         spec = GENERATORS[name]
         assert keys <= set(spec.params), name
         assert spec.name == name and spec.summary and callable(spec.fn)
-    assert {n for n, s in GENERATORS.items() if s.live} >= {"total_sequence_loss", "clip_by_norm", "vanishing_or_exploding"}
+    assert {n for n, s in GENERATORS.items() if s.live} >= {
+        "total_sequence_loss",
+        "clip_by_norm",
+        "vanishing_or_exploding",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
@@ -63,6 +79,7 @@ def test_question_shape(name: str) -> None:
 
 # -- determinism --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_same_inputs_give_the_same_question_byte_for_byte(name: str) -> None:
     for seed in (0, 1, 12345):
@@ -82,7 +99,9 @@ def test_determinism_survives_a_fresh_interpreter() -> None:
         "import json; from engine.generators import GENERATORS, generate;"
         "print(json.dumps([generate(n, 3).to_json() for n in sorted(GENERATORS)]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     here = [generate(n, 3).to_json() for n in sorted(GENERATORS)]
     assert json.loads(out) == json.loads(json.dumps(here))
 
@@ -105,7 +124,9 @@ def test_fixing_one_param_keeps_the_other_draws() -> None:
     assert fixed.params["losses"] == free.params["losses"]
     q = generate("hidden_state_step", 5)
     q2 = generate("hidden_state_step", 5, {"x": 0.5})
-    assert {k: v for k, v in q2.params.items() if k != "x"} == {k: v for k, v in q.params.items() if k != "x"}
+    assert {k: v for k, v in q2.params.items() if k != "x"} == {
+        k: v for k, v in q.params.items() if k != "x"
+    }
 
 
 def test_given_params_are_used_and_shown() -> None:
@@ -124,6 +145,7 @@ def test_shown_numbers_are_rounded() -> None:
 
 
 # -- validation ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("name", "params", "message"),
@@ -145,7 +167,11 @@ def test_shown_numbers_are_rounded() -> None:
         ("hidden_state_step", {"s_prev": 1.5}, "must be <= 1"),
         ("gradient_decay", {"activation_derivatives": [0.5, 1.2]}, "must be <= 1"),
         ("vanishing_condition", {"W_hh": [1, 2, 3, 4]}, "2x2 matrix"),
-        ("vanishing_condition", {"W_hh": [[1, 0], [0, 0.5]], "activation": "tanh"}, "equals 1/γ exactly"),
+        (
+            "vanishing_condition",
+            {"W_hh": [[1, 0], [0, 0.5]], "activation": "tanh"},
+            "equals 1/γ exactly",
+        ),
         ("truncated_bptt", {"k1": 5, "k2": 3}, "k2 = 3 is shorter than k1 = 5"),
         ("sgd_update", {"w": [1, 2], "gradient": [1, 2, 3]}, "same length"),
         ("sgd_update", {"clipping": "none", "max_norm": 1}, "only used with clipping 'norm'"),
@@ -177,7 +203,14 @@ def test_bad_seeds(seed) -> None:
 def test_component_given_with_a_random_gradient_is_always_in_range() -> None:
     for seed in range(20):
         assert generate("clip_by_norm", seed, {"component": 7}).params["component"] == 7
-        assert len(generate("clip_by_norm", seed, {"component": 7, "source": "random"}).params["gradient"]) >= 8
+        assert (
+            len(
+                generate("clip_by_norm", seed, {"component": 7, "source": "random"}).params[
+                    "gradient"
+                ]
+            )
+            >= 8
+        )
         assert len(generate("clip_by_value", seed, {"component": 6}).params["gradient"]) >= 7
 
 
@@ -191,13 +224,16 @@ def test_param_specs_describe_themselves() -> None:
 
 # -- lint ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_lint_passes_for_every_generator_with_default_params(name: str) -> None:
     assert lint_generator(name, None, variants=200 if not GENERATORS[name].live else 100) == []
 
 
 def test_lint_passes_with_pinned_params() -> None:
-    assert lint_generator("total_sequence_loss", {"losses": [0.2, 0.5, 0.1, 0.4]}, variants=20) == []
+    assert (
+        lint_generator("total_sequence_loss", {"losses": [0.2, 0.5, 0.1, 0.4]}, variants=20) == []
+    )
     assert lint_generator("clip_by_norm", {"max_norm": 1.0, "source": "random"}, variants=50) == []
 
 
@@ -214,21 +250,39 @@ def test_lint_catches_an_answer_outside_its_own_tolerance(monkeypatch: pytest.Mo
 
     def third(ctx):
         ctx.take("n", lambda r: 3)
-        return ctx.question(prompt="What is 1/3?", answer=1 / 3, solution=["1/3"], tolerance={"rtol": 1e-6, "atol": 0})
+        return ctx.question(
+            prompt="What is 1/3?",
+            answer=1 / 3,
+            solution=["1/3"],
+            tolerance={"rtol": 1e-6, "atol": 0},
+        )
 
     def broken(ctx):
         return ctx.question(prompt=" ", answer=float("inf"), solution=[], kind="numeric")
 
-    spec = _registry.GeneratorSpec("third", "test", {"n": Param("n", "int", "n")}, False, third, "test")
+    spec = _registry.GeneratorSpec(
+        "third", "test", {"n": Param("n", "int", "n")}, False, third, "test"
+    )
     monkeypatch.setitem(GENERATORS, "third", spec)
     problems = lint_generator("third", None, variants=3)
-    assert len(problems) == 1 and "outside its own tolerance" in problems[0] and "0.3333" in problems[0]
-    monkeypatch.setitem(GENERATORS, "broken", _registry.GeneratorSpec("broken", "t", {}, False, broken, "t"))
+    assert (
+        len(problems) == 1
+        and "outside its own tolerance" in problems[0]
+        and "0.3333" in problems[0]
+    )
+    monkeypatch.setitem(
+        GENERATORS, "broken", _registry.GeneratorSpec("broken", "t", {}, False, broken, "t")
+    )
     problems = " | ".join(lint_generator("broken", None, variants=2))
-    assert "prompt is empty" in problems and "solution is empty" in problems and "not a finite number" in problems
+    assert (
+        "prompt is empty" in problems
+        and "solution is empty" in problems
+        and "not a finite number" in problems
+    )
 
 
 # -- the command --------------------------------------------------------------------------------
+
 
 def test_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "--list"]) == 0
@@ -240,8 +294,17 @@ def test_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["generate", "total_sequence_loss", "--seed", "4", "--param", "losses=[0.2,0.5,0.1,0.4]",
-            "--param", "reduction=mean", "--json"]
+    argv = [
+        "generate",
+        "total_sequence_loss",
+        "--seed",
+        "4",
+        "--param",
+        "losses=[0.2,0.5,0.1,0.4]",
+        "--param",
+        "reduction=mean",
+        "--json",
+    ]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     assert JSON_KEYS <= set(data)
@@ -249,15 +312,34 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["params"] == {"losses": [0.2, 0.5, 0.1, 0.4], "reduction": "mean"}
     assert data["answer"] == 0.3 and data["tolerance"]["rtol"] > 0
     assert data["kind"] == "numeric" and data["solution"]
-    assert data == json.loads(json.dumps(generate("total_sequence_loss", 4, data["params"]).to_json()))
+    assert data == json.loads(
+        json.dumps(generate("total_sequence_loss", 4, data["params"]).to_json())
+    )
 
 
 def test_cli_json_choice_and_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "vanishing_condition", "--seed", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["kind"] == "choice" and len(data["options"]) == 4 and isinstance(data["answer"], int)
-    assert main(["generate", "clip_by_norm", "--seed", "1", "--param", "gradient=[3,4,12]", "--param", "max_norm=1",
-                 "--param", "component=0"]) == 0
+    assert (
+        data["kind"] == "choice" and len(data["options"]) == 4 and isinstance(data["answer"], int)
+    )
+    assert (
+        main(
+            [
+                "generate",
+                "clip_by_norm",
+                "--seed",
+                "1",
+                "--param",
+                "gradient=[3,4,12]",
+                "--param",
+                "max_norm=1",
+                "--param",
+                "component=0",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Answer: 0.2308" in out and "Solution:" in out
 
@@ -278,12 +360,20 @@ def test_cli_random_seed_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
         (["generate", "clip_by_norm", "--param", "max_nrom=1"], "did you mean 'max_norm'?"),
         (["generate", "clip_by_norm", "--param", "max_norm=-1"], "must be > 0"),
         (["generate", "clip_by_norm", "--param", "max_norm"], "KEY=VALUE"),
-        (["generate", "clip_by_norm", "--param", "max_norm=1", "--param", "max_norm=2"], "given twice"),
-        (["generate", "total_sequence_loss", "--param", "losses=[0.2,"], "must be a list of numbers"),
+        (
+            ["generate", "clip_by_norm", "--param", "max_norm=1", "--param", "max_norm=2"],
+            "given twice",
+        ),
+        (
+            ["generate", "total_sequence_loss", "--param", "losses=[0.2,"],
+            "must be a list of numbers",
+        ),
         (["generate"], "--list"),
     ],
 )
-def test_cli_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("studyrnn: error: ") and message in err and "Traceback" not in err
@@ -297,6 +387,7 @@ def test_cli_negative_seed_is_refused(capsys: pytest.CaptureFixture[str]) -> Non
 
 # -- boundary -----------------------------------------------------------------------------------
 
+
 def test_generators_never_import_the_app() -> None:
     code = (
         "import sys; from engine.generators import GENERATORS, generate, lint_generator\n"
@@ -304,5 +395,7 @@ def test_generators_never_import_the_app() -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'studyrnn', 'textual', 'sqlalchemy', 'pydantic'})\n"
         "print(bad)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     assert out.strip() == "[]"

@@ -47,7 +47,9 @@ MULTI = MultiKey(options=("a", "b", "c", "d", "e"), answers=frozenset({0, 2, 3})
         (Outcome.INVALID, 0.0, False, False, None),
     ],
 )
-def test_suggested_ratings(outcome: Outcome, score: float, revealed: bool, retried: bool, rating: int | None) -> None:
+def test_suggested_ratings(
+    outcome: Outcome, score: float, revealed: bool, retried: bool, rating: int | None
+) -> None:
     assert suggested_rating(outcome, score, revealed=revealed, retried=retried) == rating
 
 
@@ -58,8 +60,14 @@ def test_a_right_answer_after_a_retry_suggests_hard() -> None:
 
 
 def test_empty_answer_reveals_and_counts_as_wrong() -> None:
-    for key in (CHOICE, MULTI, TrueFalseKey(answer=True), OrderKey(items=("x", "y")), numeric_key(0.3),
-                TextKey(answers=("tanh",))):
+    for key in (
+        CHOICE,
+        MULTI,
+        TrueFalseKey(answer=True),
+        OrderKey(items=("x", "y")),
+        numeric_key(0.3),
+        TextKey(answers=("tanh",)),
+    ):
         for response in ("", "   ", None):
             verdict = key.grade(response)
             assert verdict.outcome is Outcome.REVEALED
@@ -130,7 +138,10 @@ def test_multi_invalid(text: str) -> None:
 
 def test_multi_none_picks_nothing() -> None:
     assert MULTI.grade_text("none").outcome is Outcome.INCORRECT
-    assert MultiKey(options=("a", "b"), answers=frozenset()).grade_text("none").outcome is Outcome.CORRECT
+    assert (
+        MultiKey(options=("a", "b"), answers=frozenset()).grade_text("none").outcome
+        is Outcome.CORRECT
+    )
 
 
 # --- true/false ------------------------------------------------------------------------------
@@ -195,7 +206,9 @@ def test_order_partial_credit_counts_pairs_in_order() -> None:
     assert reversed_.outcome is Outcome.INCORRECT and reversed_.score == 0
 
 
-@pytest.mark.parametrize("text", ["1 2 3 4", "1 2 3 4 4", "1 2 3 4 6", "0 1 2 3 4", "a b c d e", "1 2 3 4 5 1"])
+@pytest.mark.parametrize(
+    "text", ["1 2 3 4", "1 2 3 4 4", "1 2 3 4 6", "0 1 2 3 4", "a b c d e", "1 2 3 4 5 1"]
+)
 def test_order_invalid_needs_each_number_once(text: str) -> None:
     verdict = OrderKey(items=ITEMS).grade_text(text)
     assert verdict.outcome is Outcome.INVALID and "each once" in verdict.message
@@ -271,7 +284,9 @@ def test_fuzzy_is_strict_for_short_answers_and_digits() -> None:
     assert not match_text("elu", ["relu"], "fuzzy").matched
     assert match_text("ReLU", ["relu"], "fuzzy").matched
     assert not match_text("lstm-3", ["LSTM-2"], "fuzzy").matched
-    assert match_text("backpropagaton through time", ["backpropagation through time"], "fuzzy").matched
+    assert match_text(
+        "backpropagaton through time", ["backpropagation through time"], "fuzzy"
+    ).matched
 
 
 def test_casefold_folds_unicode() -> None:
@@ -304,8 +319,12 @@ def test_flashcard_shows_the_back_and_lets_the_learner_rate() -> None:
 
 
 def test_grade_reads_cards_by_their_fields() -> None:
-    card = SimpleNamespace(type="numeric", answer=0.5, tolerance=SimpleNamespace(rtol=0, atol=0.1, sigfigs=None),
-                           unit=None)
+    card = SimpleNamespace(
+        type="numeric",
+        answer=0.5,
+        tolerance=SimpleNamespace(rtol=0, atol=0.1, sigfigs=None),
+        unit=None,
+    )
     assert grade(card, "0.59").outcome is Outcome.CORRECT
     assert grade(card, "0.61").outcome is Outcome.INCORRECT
     order = SimpleNamespace(type="order", items=["a", "b", "c"])

@@ -144,8 +144,12 @@ def test_repr_of_a_finite_float_round_trips_exactly(x: float) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
-       st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6).filter(lambda b: b != 0))
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6).filter(
+        lambda b: b != 0
+    ),
+)
 def test_a_fraction_is_the_quotient(a: float, b: float) -> None:
     assume(math.isfinite(a / b))
     assert parse_number(f"{a!r}/{b!r}") == a / b

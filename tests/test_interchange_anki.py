@@ -40,7 +40,12 @@ def _expected_guids(deck) -> list[str]:
 @pytest.fixture(scope="module")
 def apkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("anki") / "deck.apkg"
-    assert main(["export", "--format", "anki", str(EVERY), "-o", str(out), "--variants", str(VARIANTS)]) == 0
+    assert (
+        main(
+            ["export", "--format", "anki", str(EVERY), "-o", str(out), "--variants", str(VARIANTS)]
+        )
+        == 0
+    )
     return out
 
 
@@ -59,7 +64,7 @@ def test_deck_and_note_type_ids_are_fixed(apkg: Path, tmp_path: Path) -> None:
     decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
     ours = [d for d in decks.values() if d["name"].startswith("Interchange")]
     assert len(ours) == 1 and ours[0]["id"] == stable_int("studyrnn-deck", "interchange-fixture")
-    assert "<h1>Study notes</h1>" in ours[0]["desc"]         # the notes, as HTML
+    assert "<h1>Study notes</h1>" in ours[0]["desc"]  # the notes, as HTML
     assert "&lt;b&gt;not bold&lt;/b&gt;" in ours[0]["desc"]  # raw HTML in notes stays text
     models = json.loads(db.execute("SELECT models FROM col").fetchone()[0])
     assert {int(k) for k in models} == {BASIC_MODEL_ID, CHOICE_MODEL_ID}
@@ -69,9 +74,27 @@ def test_deck_and_note_type_ids_are_fixed(apkg: Path, tmp_path: Path) -> None:
 
 def test_re_export_gives_the_same_guids(apkg: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.apkg"
-    assert main(["export", "--format", "anki", str(EVERY), "-o", str(again), "--variants", str(VARIANTS)]) == 0
-    first = sorted(g for (g,) in _collection(apkg, tmp_path / "a").execute("SELECT guid FROM notes"))
-    second = sorted(g for (g,) in _collection(again, tmp_path / "b").execute("SELECT guid FROM notes"))
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "anki",
+                str(EVERY),
+                "-o",
+                str(again),
+                "--variants",
+                str(VARIANTS),
+            ]
+        )
+        == 0
+    )
+    first = sorted(
+        g for (g,) in _collection(apkg, tmp_path / "a").execute("SELECT guid FROM notes")
+    )
+    second = sorted(
+        g for (g,) in _collection(again, tmp_path / "b").execute("SELECT guid FROM notes")
+    )
     assert first == second
 
 
@@ -79,10 +102,10 @@ def test_fields_are_escaped_and_solutions_kept(apkg: Path, tmp_path: Path) -> No
     db = _collection(apkg, tmp_path)
     fields = {g: f.split("\x1f") for g, f in db.execute("SELECT guid, flds FROM notes")}
     choice = fields[genanki.guid_for("interchange-fixture", "choice-special")]
-    assert "&#91;bold&#93;markup&#91;/bold&#93;" in choice[1]   # literal, not Anki/HTML markup
-    assert "3. #hash and {braces}" in choice[2]                  # the right answer on the back
+    assert "&#91;bold&#93;markup&#91;/bold&#93;" in choice[1]  # literal, not Anki/HTML markup
+    assert "3. #hash and {braces}" in choice[2]  # the right answer on the back
     variant = fields[genanki.guid_for("interchange-fixture", "gen-count", 0)]
-    assert variant[2].startswith("<ol><li>")                      # the worked solution
+    assert variant[2].startswith("<ol><li>")  # the worked solution
     assert text_html("<script>[sound:x.mp3]\nnext") == "&lt;script&gt;&#91;sound:x.mp3&#93;<br>next"
 
 

@@ -22,7 +22,9 @@ def test_the_guide_has_complete_example_decks() -> None:
     assert len(_yaml_decks()) >= 2
 
 
-@pytest.mark.parametrize("block", _yaml_decks(), ids=lambda b: re.search(r"^id: (\S+)", b, re.M).group(1))
+@pytest.mark.parametrize(
+    "block", _yaml_decks(), ids=lambda b: re.search(r"^id: (\S+)", b, re.M).group(1)
+)
 def test_every_example_deck_validates(block: str) -> None:
     deck = load_deck_text(block, str(GUIDE))
     assert deck.cards

@@ -31,10 +31,23 @@ def reimported(exported):
     return import_deck(text, "gift", source="every.gift")
 
 
-@pytest.mark.parametrize("text", [
-    "plain", "~ = # { } :", "a\\b", "\\n is not a newline", "two\nlines", "\\~ already escaped",
-    "ends with backslash \\", "::title::", "{=a ~b}", "####", "50%", "[html]<b>x</b>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "~ = # { } :",
+        "a\\b",
+        "\\n is not a newline",
+        "two\nlines",
+        "\\~ already escaped",
+        "ends with backslash \\",
+        "::title::",
+        "{=a ~b}",
+        "####",
+        "50%",
+        "[html]<b>x</b>",
+    ],
+)
 def test_escape_round_trips_and_hides_every_special_character(text: str) -> None:
     escaped = escape(text)
     assert unescape(escaped) == text
@@ -90,7 +103,9 @@ def test_variant_answers_match_the_generator(deck, reimported) -> None:
 
     for k in range(3):
         shown = present(deck.card("gen-count"), k)
-        assert reimported.deck.card(f"gen-count-v{k + 1}").answer == pytest.approx(shown.question.answer)
+        assert reimported.deck.card(f"gen-count-v{k + 1}").answer == pytest.approx(
+            shown.question.answer
+        )
 
 
 def test_what_gift_cannot_hold_is_reported(exported) -> None:
@@ -125,7 +140,9 @@ def test_numeric_tolerance_is_absolute_band(exported) -> None:
 def test_multi_weights_sum_to_100(exported) -> None:
     text, _ = exported
     line = next(line for line in text.splitlines() if line.startswith("::multi-three::"))
-    assert line.count("~%33.33333%") == 3 and "~%-33.33333%wrong" in line  # a wrong pick undoes a right one
+    assert (
+        line.count("~%33.33333%") == 3 and "~%-33.33333%wrong" in line
+    )  # a wrong pick undoes a right one
     line = next(line for line in text.splitlines() if line.startswith("::multi-card::"))
     assert line.count("~%50%") == 2 and line.count("~%-50%") == 2
 
@@ -133,7 +150,8 @@ def test_multi_weights_sum_to_100(exported) -> None:
 def test_arrow_in_an_answer_is_reported_not_misread() -> None:
     deck = load_deck_text(
         "id: arrows\ntitle: Arrows\ncards:\n"
-        "  - {id: c, type: choice, prompt: Flow?, options: [x -> y, y -> x], answer: 0}\n")
+        "  - {id: c, type: choice, prompt: Flow?, options: [x -> y, y -> x], answer: 0}\n"
+    )
     text, report = export_gift([deck], 0)
     assert "->" not in text.split("\n::c::")[1]
     assert any("'->'" in m for m in report.messages())
@@ -142,7 +160,9 @@ def test_arrow_in_an_answer_is_reported_not_misread() -> None:
 
 
 def test_foreign_moodle_file(capsys) -> None:
-    result = import_deck((FIXTURES / "moodle.gift").read_text(encoding="utf-8"), "gift", source="moodle.gift")
+    result = import_deck(
+        (FIXTURES / "moodle.gift").read_text(encoding="utf-8"), "gift", source="moodle.gift"
+    )
     deck = result.deck
     assert deck.title == "Moodle examples"
     types = {c.id: c.type for c in deck.cards}
@@ -181,5 +201,8 @@ def test_every_bundled_deck_survives_gift() -> None:
             if card.type == "generated":
                 assert f"{card.id}-v1" in back
                 continue
-            a, b = card.model_dump(exclude={"tolerance"}), back[card.id].model_dump(exclude={"tolerance"})
+            a, b = (
+                card.model_dump(exclude={"tolerance"}),
+                back[card.id].model_dump(exclude={"tolerance"}),
+            )
             assert a == b, (deck.id, card.id)

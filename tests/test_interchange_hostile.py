@@ -9,8 +9,12 @@ from studyrnn.decks import load_deck_text
 from studyrnn.errors import StudyrnnError
 from studyrnn.interchange.importing import import_deck
 
-GIFT_ALPHABET = st.sampled_from(list("ab =~#{}:\\%-> \n\tT F 0.5..1[]/$") + ["::", "{=", "####", "//", "\n\n"])
-TEXT_ALPHABET = st.sampled_from(list("ab?:\t\n ,;\"'#-|>") + ["Q:", "A:", "\n\n", "\ufeff", "yes", "1e3"])
+GIFT_ALPHABET = st.sampled_from(
+    list("ab =~#{}:\\%-> \n\tT F 0.5..1[]/$") + ["::", "{=", "####", "//", "\n\n"]
+)
+TEXT_ALPHABET = st.sampled_from(
+    list("ab?:\t\n ,;\"'#-|>") + ["Q:", "A:", "\n\n", "\ufeff", "yes", "1e3"]
+)
 
 
 def _try(text: str, fmt: str) -> None:

@@ -24,14 +24,18 @@ def _import(tmp_path: Path, name: str, *extra: str) -> tuple[Path, str]:
     return out, ""
 
 
-@pytest.mark.parametrize("name, layout", [
-    ("alternating.txt", "alternating question and answer"),
-    ("prefixed.txt", "'Q:' and 'A:'"),
-    ("tabbed.txt", "question<TAB>answer"),
-    ("line-one.txt", "took line 1 of each block as the question"),
-])
-def test_qa_import_gives_a_deck_that_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               name: str, layout: str) -> None:
+@pytest.mark.parametrize(
+    "name, layout",
+    [
+        ("alternating.txt", "alternating question and answer"),
+        ("prefixed.txt", "'Q:' and 'A:'"),
+        ("tabbed.txt", "question<TAB>answer"),
+        ("line-one.txt", "took line 1 of each block as the question"),
+    ],
+)
+def test_qa_import_gives_a_deck_that_validates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, layout: str
+) -> None:
     out = tmp_path / "deck.yaml"
     assert main(["import", "--format", "qa", str(FIXTURES / name), "-o", str(out)]) == 0
     err = capsys.readouterr().err
@@ -42,14 +46,22 @@ def test_qa_import_gives_a_deck_that_validates(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_qa_pairs_and_multi_line_text(tmp_path: Path) -> None:
-    result = import_deck((FIXTURES / "prefixed.txt").read_text(encoding="utf-8"), "qa", source="p.txt")
+    result = import_deck(
+        (FIXTURES / "prefixed.txt").read_text(encoding="utf-8"), "qa", source="p.txt"
+    )
     cards = result.deck.cards
     assert len(cards) == 3
     assert cards[1].front == "Why do RNN gradients vanish?\nThe question goes on here."
     assert cards[1].back == "The error is multiplied once per step.\n\nFactors below 1 shrink it."
     assert "|-" in result.yaml  # multi-line text as a block scalar
-    alt = import_deck((FIXTURES / "alternating.txt").read_text(encoding="utf-8"), "qa", source="a.txt")
-    assert [c.id for c in alt.deck.cards] == ["bptt-stand", "rnn-gradients-vanish", "gradient-clipping-limit"]
+    alt = import_deck(
+        (FIXTURES / "alternating.txt").read_text(encoding="utf-8"), "qa", source="a.txt"
+    )
+    assert [c.id for c in alt.deck.cards] == [
+        "bptt-stand",
+        "rnn-gradients-vanish",
+        "gradient-clipping-limit",
+    ]
     assert alt.deck.cards[1].back.startswith("The error is multiplied")
 
 
@@ -61,20 +73,41 @@ def test_qa_odd_block_is_reported() -> None:
 
 def test_csv_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cards.yaml"
-    assert main(["import", str(FIXTURES / "cards.csv"), "-o", str(out), "--id", "my-cards",
-                 "--title", "My cards"]) == 0
+    assert (
+        main(
+            [
+                "import",
+                str(FIXTURES / "cards.csv"),
+                "-o",
+                str(out),
+                "--id",
+                "my-cards",
+                "--title",
+                "My cards",
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
-    assert "'Difficulty' not used" in err            # extra column reported
+    assert "'Difficulty' not used" in err  # extra column reported
     assert "cards.csv:6:1: warning:" in err and "no front" in err
     deck = load_deck(out)
     assert deck.id == "my-cards" and deck.title == "My cards"
-    assert [c.front for c in deck.cards] == ["What is BPTT?", "Multi-line, with comma", "What is T?"]  # BOM gone
+    assert [c.front for c in deck.cards] == [
+        "What is BPTT?",
+        "Multi-line, with comma",
+        "What is T?",
+    ]  # BOM gone
     assert deck.cards[0].tags == ["bptt", "basics"] and deck.cards[1].tags == ["a", "b"]
     assert deck.cards[1].back == "line one\nline two"
 
 
-def test_csv_semicolons_and_missing_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    deck = import_deck((FIXTURES / "semicolons.csv").read_text(encoding="utf-8"), "csv", source="s.csv").deck
+def test_csv_semicolons_and_missing_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deck = import_deck(
+        (FIXTURES / "semicolons.csv").read_text(encoding="utf-8"), "csv", source="s.csv"
+    ).deck
     assert deck.cards[0].front == "What is h_0?" and deck.cards[0].tags == ["state"]
     bad = tmp_path / "noheader.csv"
     bad.write_text("What is T?,The length\n", encoding="utf-8")
@@ -105,7 +138,11 @@ def test_ids_are_stable_slugs() -> None:
     assert slugify("Größe der Gradienten") == "grosse-der-gradienten"
     assert slugify("???") == "card"
     ids = IdAllocator()
-    assert [ids.from_text("Same?"), ids.from_text("Same?"), ids.from_text("Same?")] == ["same", "same-2", "same-3"]
+    assert [ids.from_text("Same?"), ids.from_text("Same?"), ids.from_text("Same?")] == [
+        "same",
+        "same-2",
+        "same-3",
+    ]
     assert deck_id_from("BPTT Notes (v2)") == "bptt-notes-v2"
     assert stable_int("studyrnn-deck", "x") == stable_int("studyrnn-deck", "x")
     assert 1 << 30 <= stable_int("a") < 1 << 31
@@ -113,54 +150,116 @@ def test_ids_are_stable_slugs() -> None:
 
 def test_tolerance_bands() -> None:
     assert absolute_tolerance(0.3, None) == pytest.approx(1e-8 + 0.003)
-    assert absolute_tolerance(10, {"atol": 0.5}) == pytest.approx(0.5 + 0.1)  # rtol keeps its default
+    assert absolute_tolerance(10, {"atol": 0.5}) == pytest.approx(
+        0.5 + 0.1
+    )  # rtol keeps its default
     assert absolute_tolerance(10, {"rtol": 0, "atol": 0.5}) == 0.5
     assert absolute_tolerance(0.000976, {"sigfigs": 2}) == pytest.approx(5e-6)
     assert format_tolerance(0.00300001) == "0.00301"  # rounded up, never narrower
 
 
-@pytest.mark.parametrize("text", [
-    "yes", "no", "true", "null", "1e3", "0o17", "12:30", "- dash", "a: b", "x #y", "#hash", "'q'", '"dq"',
-    "[list]", "{map}", "*star", "&amp", "!bang", "%pct", "@at", "`tick", "|pipe", ">gt", "  lead", "trail  ",
-    "two\nlines", "  indented\nfirst line", "\nleading newline", "ends\n", "ends twice\n\n", "tab\there",
-    "ctrl\x07char", "crlf\r\nline", "blank line\n\nin the middle", "spaces only line\n   \nbelow", "…unicode ✓",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "no",
+        "true",
+        "null",
+        "1e3",
+        "0o17",
+        "12:30",
+        "- dash",
+        "a: b",
+        "x #y",
+        "#hash",
+        "'q'",
+        '"dq"',
+        "[list]",
+        "{map}",
+        "*star",
+        "&amp",
+        "!bang",
+        "%pct",
+        "@at",
+        "`tick",
+        "|pipe",
+        ">gt",
+        "  lead",
+        "trail  ",
+        "two\nlines",
+        "  indented\nfirst line",
+        "\nleading newline",
+        "ends\n",
+        "ends twice\n\n",
+        "tab\there",
+        "ctrl\x07char",
+        "crlf\r\nline",
+        "blank line\n\nin the middle",
+        "spaces only line\n   \nbelow",
+        "…unicode ✓",
+    ],
+)
 def test_yaml_writer_keeps_text_exactly(text: str) -> None:
-    deck = {"version": 1, "id": "t", "title": "T", "cards": [
-        {"id": "c", "type": "flashcard", "front": text if text.strip() else "x", "back": "b",
-         "tags": [text.replace("\n", " ").strip() or "t"]},
-        {"id": "d", "type": "choice", "prompt": "p", "options": [text, "other"], "answer": 0},
-    ]}
+    deck = {
+        "version": 1,
+        "id": "t",
+        "title": "T",
+        "cards": [
+            {
+                "id": "c",
+                "type": "flashcard",
+                "front": text if text.strip() else "x",
+                "back": "b",
+                "tags": [text.replace("\n", " ").strip() or "t"],
+            },
+            {"id": "d", "type": "choice", "prompt": "p", "options": [text, "other"], "answer": 0},
+        ],
+    }
     loaded = load_deck_text(dump_deck(deck, schema="s.json"))
     assert loaded.cards[0].front == deck["cards"][0]["front"]
     assert loaded.cards[0].tags == deck["cards"][0]["tags"]
     assert loaded.cards[1].options[0] == text
 
 
-@pytest.mark.parametrize("argv, code, words", [
-    (["export", "--format", "gift", "no-such-deck"], 2, "unknown deck 'no-such-deck'"),
-    (["export", "--format", "gift", "bptt-basic"], 2, "did you mean 'bptt-basics'"),
-    (["export", "--format", "pdf"], 2, "unknown format 'pdf'"),
-    (["export", "bptt-basics"], 2, "--format"),
-    (["export", "--format", "anki", "bptt-basics"], 2, "-o FILE.apkg"),
-    (["export", "--format", "anki", "bptt-basics", "-o", "-"], 2, "stdout"),
-    (["export", "--format", "gift", "missing.yaml"], 2, "no such deck file"),
-    (["export", "--format", "json", "bptt-basics", "--variants", "-1"], 2, "--variants"),
-    (["import", "missing.txt", "-o", "x.yaml"], 2, "no such file"),
-    (["import", "--format", "docx", "x.txt"], 2, "unknown format 'docx'"),
-    (["import", "notes.pdf"], 2, "--format"),
-    (["import", "--format", "qa", "{fixtures}/tabbed.txt", "--id", "Bad Id"], 2, "not a valid deck id"),
-    (["import", "--format", "qa", "{fixtures}/tabbed.txt", "-o", "deck.txt"], 2, ".yaml"),
-    (["import", "--format", "qa", "{fixtures}/empty.txt", "-o", "x.yaml"], 1, "no cards"),
-    (["import", "--format", "gift", "{fixtures}/binary.gift", "-o", "x.yaml"], 1, "not UTF-8"),
-])
-def test_cli_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str], argv: list[str], code: int, words: str) -> None:
+@pytest.mark.parametrize(
+    "argv, code, words",
+    [
+        (["export", "--format", "gift", "no-such-deck"], 2, "unknown deck 'no-such-deck'"),
+        (["export", "--format", "gift", "bptt-basic"], 2, "did you mean 'bptt-basics'"),
+        (["export", "--format", "pdf"], 2, "unknown format 'pdf'"),
+        (["export", "bptt-basics"], 2, "--format"),
+        (["export", "--format", "anki", "bptt-basics"], 2, "-o FILE.apkg"),
+        (["export", "--format", "anki", "bptt-basics", "-o", "-"], 2, "stdout"),
+        (["export", "--format", "gift", "missing.yaml"], 2, "no such deck file"),
+        (["export", "--format", "json", "bptt-basics", "--variants", "-1"], 2, "--variants"),
+        (["import", "missing.txt", "-o", "x.yaml"], 2, "no such file"),
+        (["import", "--format", "docx", "x.txt"], 2, "unknown format 'docx'"),
+        (["import", "notes.pdf"], 2, "--format"),
+        (
+            ["import", "--format", "qa", "{fixtures}/tabbed.txt", "--id", "Bad Id"],
+            2,
+            "not a valid deck id",
+        ),
+        (["import", "--format", "qa", "{fixtures}/tabbed.txt", "-o", "deck.txt"], 2, ".yaml"),
+        (["import", "--format", "qa", "{fixtures}/empty.txt", "-o", "x.yaml"], 1, "no cards"),
+        (["import", "--format", "gift", "{fixtures}/binary.gift", "-o", "x.yaml"], 1, "not UTF-8"),
+    ],
+)
+def test_cli_errors_are_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    code: int,
+    words: str,
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "empty.txt").write_text("\n\n", encoding="utf-8")
     (tmp_path / "binary.gift").write_bytes(b"::t::ok {=a}\n\xff\xfe")
-    argv = [a.replace("{fixtures}/tabbed.txt", str(FIXTURES / "tabbed.txt")).replace("{fixtures}/", "")
-            for a in argv]
+    argv = [
+        a.replace("{fixtures}/tabbed.txt", str(FIXTURES / "tabbed.txt")).replace("{fixtures}/", "")
+        for a in argv
+    ]
     assert main(argv) == code
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
@@ -170,7 +269,9 @@ def test_cli_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert not list(tmp_path.glob("*.yaml"))
 
 
-def test_broken_deck_file_is_reported_not_exported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_deck_file_is_reported_not_exported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\ntitle: Bad\ncards: []\n", encoding="utf-8")
     assert main(["export", "--format", "gift", str(bad), "-o", str(tmp_path / "x.gift")]) == 1

@@ -38,9 +38,26 @@ def test_json_round_trip_keeps_every_card() -> None:
     assert any("variants dropped" in m for m in result.report.messages())
 
 
-def test_json_with_several_decks_needs_a_choice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_with_several_decks_needs_a_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "all.json"
-    assert main(["export", "--format", "json", "bptt-basics", "remedies", "-o", str(out), "--variants", "1"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "json",
+                "bptt-basics",
+                "remedies",
+                "-o",
+                str(out),
+                "--variants",
+                "1",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["import", str(out), "-o", str(tmp_path / "x.yaml")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -55,7 +72,9 @@ def test_json_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["decks"][0]["id"] == "interchange-fixture"
 
 
-def test_bad_json_is_reported_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_json_is_reported_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"decks": [\n  {"id": "x",, }\n]}\n', encoding="utf-8")
     assert main(["import", str(bad), "-o", str(tmp_path / "x.yaml")]) == 1

@@ -43,7 +43,9 @@ def _bench():
 def pg_url():
     base = os.environ.get("STUDYRNN_TEST_PG_URL")
     if not base:
-        pytest.skip("load test needs PostgreSQL: set STUDYRNN_TEST_PG_URL (.ci/run starts a server and sets it)")
+        pytest.skip(
+            "load test needs PostgreSQL: set STUDYRNN_TEST_PG_URL (.ci/run starts a server and sets it)"
+        )
     bench = _bench()
     url, schema = bench.fresh_schema(base)
     yield url
@@ -52,7 +54,9 @@ def pg_url():
 
 def test_fifty_learners_answer_at_once(pg_url: str, record_property) -> None:
     bench = _bench()
-    result = bench.run_load(pg_url, learners=LEARNERS, reviews=REVIEWS, processes=2, timeout=TIME_LIMIT_S)
+    result = bench.run_load(
+        pg_url, learners=LEARNERS, reviews=REVIEWS, processes=2, timeout=TIME_LIMIT_S
+    )
     print("\n" + result.summary())
     record_property("record_review_p50_ms", round(result.p50_ms, 2))
     record_property("record_review_p95_ms", round(result.p95_ms, 2))
@@ -73,8 +77,9 @@ def test_fifty_learners_answer_at_once(pg_url: str, record_property) -> None:
 def test_a_deck_edit_while_the_class_answers(pg_url: str) -> None:
     """The instructor pushes decks with changed tags while 5 learners answer: nothing may fail."""
     bench = _bench()
-    result = bench.run_load(pg_url, learners=5, reviews=10, processes=1, timeout=TIME_LIMIT_S,
-                            deck_edits=True)
+    result = bench.run_load(
+        pg_url, learners=5, reviews=10, processes=1, timeout=TIME_LIMIT_S, deck_edits=True
+    )
     print("\n" + result.summary())
     assert result.deck_edits[0] > 0
     assert result.errors == []

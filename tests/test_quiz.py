@@ -15,8 +15,12 @@ def card(type_: str, id_: str = "c", **fields) -> SimpleNamespace:
     return SimpleNamespace(id=id_, type=type_, tags=[], source=None, **fields)
 
 
-ORDER = card("order", "steps", prompt="Order the steps of one training iteration.",
-             items=["forward pass", "loss", "backward pass", "clip", "update"])
+ORDER = card(
+    "order",
+    "steps",
+    prompt="Order the steps of one training iteration.",
+    items=["forward pass", "loss", "backward pass", "clip", "update"],
+)
 
 
 def test_order_items_are_shuffled_deterministically_per_seed() -> None:
@@ -45,25 +49,40 @@ def test_order_answer_refers_to_the_shown_numbers() -> None:
 
 
 def test_present_each_kind() -> None:
-    flash = present(card("flashcard", front="What is BPTT?", back="Backprop through the unrolled graph"), 0)
-    assert (flash.kind, flash.prompt, flash.back) == ("flashcard", "What is BPTT?", "Backprop through the unrolled graph")
+    flash = present(
+        card("flashcard", front="What is BPTT?", back="Backprop through the unrolled graph"), 0
+    )
+    assert (flash.kind, flash.prompt, flash.back) == (
+        "flashcard",
+        "What is BPTT?",
+        "Backprop through the unrolled graph",
+    )
     assert flash.grade_text("").rating is None
     assert flash.self_grade(True).outcome is Outcome.CORRECT
 
-    choice = present(card("choice", prompt="Pick", options=["a", "b", "c"], answer=1, explanation="b it is"), 0)
+    choice = present(
+        card("choice", prompt="Pick", options=["a", "b", "c"], answer=1, explanation="b it is"), 0
+    )
     assert choice.options == ["a", "b", "c"]  # choices keep the author's order
     assert choice.explanation == "b it is"
-    assert choice.grade_text("2").outcome is Outcome.CORRECT and choice.grade(1).outcome is Outcome.CORRECT
+    assert (
+        choice.grade_text("2").outcome is Outcome.CORRECT
+        and choice.grade(1).outcome is Outcome.CORRECT
+    )
 
     tf = present(card("true_false", statement="tanh' ≤ 1", answer=True), 0)
     assert (tf.kind, tf.prompt, tf.options) == ("true_false", "tanh' ≤ 1", ["True", "False"])
-    assert tf.grade_text("t").outcome is Outcome.CORRECT and tf.grade(True).outcome is Outcome.CORRECT
+    assert (
+        tf.grade_text("t").outcome is Outcome.CORRECT and tf.grade(True).outcome is Outcome.CORRECT
+    )
 
     multi = present(card("multi", prompt="Pick", options=["a", "b", "c"], answers=[0, 2]), 0)
     assert multi.grade_text("1,3").outcome is Outcome.CORRECT
     assert multi.grade([0]).outcome is Outcome.PARTIAL
 
-    numeric = present(card("numeric", prompt="How long?", answer=12.0, tolerance=None, unit="ms"), 0)
+    numeric = present(
+        card("numeric", prompt="How long?", answer=12.0, tolerance=None, unit="ms"), 0
+    )
     assert (numeric.kind, numeric.unit, numeric.expected) == ("numeric", "ms", "12 ms")
     assert numeric.grade_text("12.1").outcome is Outcome.CORRECT
     assert numeric.grade_text("twelve").outcome is Outcome.INVALID
@@ -73,14 +92,19 @@ def test_present_each_kind() -> None:
 
 
 def test_deck_text_stays_literal() -> None:
-    p = present(card("choice", prompt="[bold]x[/bold] \x1b[31m", options=["[red]a", "b"], answer=0), 0)
+    p = present(
+        card("choice", prompt="[bold]x[/bold] \x1b[31m", options=["[red]a", "b"], answer=0), 0
+    )
     assert p.prompt == "[bold]x[/bold] \x1b[31m"
     assert p.options[0] == "[red]a"
     assert isinstance(p, Presented)
 
 
 def _deck(n: int = 8) -> SimpleNamespace:
-    cards = [card("numeric", f"c{i}", prompt=f"q{i}", answer=float(i), tolerance=None, unit=None) for i in range(n)]
+    cards = [
+        card("numeric", f"c{i}", prompt=f"q{i}", answer=float(i), tolerance=None, unit=None)
+        for i in range(n)
+    ]
     return SimpleNamespace(id="d", title="D", cards=cards)
 
 
@@ -90,7 +114,9 @@ def test_build_quiz_limit_seed_and_order() -> None:
     assert [item.card.id for item in in_order] == ["c0", "c1", "c2"]
     shuffled = build_quiz(deck, limit=None, seed=1)
     assert sorted(item.card.id for item in shuffled) == [f"c{i}" for i in range(8)]
-    assert [i.card.id for i in shuffled] == [i.card.id for i in build_quiz(deck, limit=None, seed=1)]
+    assert [i.card.id for i in shuffled] == [
+        i.card.id for i in build_quiz(deck, limit=None, seed=1)
+    ]
     orders = {tuple(i.card.id for i in build_quiz(deck, limit=None, seed=s)) for s in range(10)}
     assert len(orders) > 1
     assert len(build_quiz(deck, limit=100, seed=1)) == 8
@@ -159,8 +185,16 @@ def test_present_a_loaded_deck_with_every_card_type() -> None:
 
     deck = load_deck(Path(__file__).parent / "fixtures" / "quiz" / "every-type.yaml")
     kinds = {item.card.type: item.presented.kind for item in build_quiz(deck, limit=None, seed=0)}
-    assert kinds == {"flashcard": "flashcard", "choice": "choice", "multi": "multi", "true_false": "true_false",
-                     "order": "order", "numeric": "numeric", "text": "text", "generated": "numeric"}
+    assert kinds == {
+        "flashcard": "flashcard",
+        "choice": "choice",
+        "multi": "multi",
+        "true_false": "true_false",
+        "order": "order",
+        "numeric": "numeric",
+        "text": "text",
+        "generated": "numeric",
+    }
     generated = present(deck.card("generated"), seed=4)
     assert generated.prompt.startswith("A fresh variant:\n\n")
     assert generated.question is not None and generated.question.seed == 4

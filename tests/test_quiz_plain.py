@@ -22,12 +22,28 @@ SEED = "5"
 
 def quiz(stdin: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "studyrnn", "quiz", str(FIXTURE), "--plain", "--in-order", "--seed", SEED, *extra],
-        input=stdin, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "studyrnn",
+            "quiz",
+            str(FIXTURE),
+            "--plain",
+            "--in-order",
+            "--seed",
+            SEED,
+            *extra,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
-def quiz_in_process(stdin: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+def quiz_in_process(
+    stdin: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> str:
     """The same command through ``cli.main`` (no interpreter start-up): its stdout."""
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     assert main(["quiz", str(FIXTURE), "--plain", "--in-order", "--seed", SEED]) == 0
@@ -36,7 +52,9 @@ def quiz_in_process(stdin: str, capsys: pytest.CaptureFixture[str], monkeypatch:
 
 def results(stdout: str) -> list[str]:
     """The result lines, in order."""
-    return [line for line in stdout.splitlines() if re.match(r"(correct|incorrect|invalid)\b", line)]
+    return [
+        line for line in stdout.splitlines() if re.match(r"(correct|incorrect|invalid)\b", line)
+    ]
 
 
 def block(stdout: str, number: int) -> str:
@@ -56,7 +74,9 @@ def revealed_run() -> subprocess.CompletedProcess[str]:
     return quiz("\n" * 20)
 
 
-def test_empty_lines_reveal_every_answer_and_score_zero(revealed_run: subprocess.CompletedProcess[str]) -> None:
+def test_empty_lines_reveal_every_answer_and_score_zero(
+    revealed_run: subprocess.CompletedProcess[str],
+) -> None:
     proc = revealed_run
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
@@ -94,14 +114,16 @@ def _right_answers(printed: str) -> list[str]:
     w_x, w_s, x, s_prev = (_number(g) for g in m.groups())
     s_t = math.tanh(w_x * x + w_s * s_prev)
     return [
-        "", "y",          # flashcard: show the back, "I knew it"
-        "abc", "2",       # choice: invalid first, then right
-        "1",              # multi: half the right options, no wrong one: partial credit 0.5
-        "",               # true/false: revealed
-        order,            # order: right
-        "12.3 ms",        # numeric: within ±0.5
-        "vanishnig",      # text: a typo, accepted
-        f"{s_t:.6f}",     # generated: right
+        "",
+        "y",  # flashcard: show the back, "I knew it"
+        "abc",
+        "2",  # choice: invalid first, then right
+        "1",  # multi: half the right options, no wrong one: partial credit 0.5
+        "",  # true/false: revealed
+        order,  # order: right
+        "12.3 ms",  # numeric: within ±0.5
+        "vanishnig",  # text: a typo, accepted
+        f"{s_t:.6f}",  # generated: right
     ]
 
 
@@ -122,7 +144,9 @@ def test_a_full_quiz_with_invalid_partial_revealed_and_generated(revealed_run) -
     assert proc.stdout.rstrip().splitlines()[-1] == "score: 6.5/8"
 
 
-def test_a_wrong_generated_answer_shows_the_worked_solution(revealed_run, capsys, monkeypatch) -> None:
+def test_a_wrong_generated_answer_shows_the_worked_solution(
+    revealed_run, capsys, monkeypatch
+) -> None:
     answers = _right_answers(revealed_run.stdout)
     answers[-1] = "7"  # tanh never reaches 7
     last = block(quiz_in_process("\n".join(answers) + "\n", capsys, monkeypatch), 8)
@@ -146,7 +170,9 @@ def test_end_of_input_at_once_and_inside_a_flashcard(capsys, monkeypatch) -> Non
     assert inside.rstrip().splitlines()[-1] == "score: 0/0"
 
 
-def test_limit_and_seed(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_limit_and_seed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["quiz", str(FIXTURE), "--plain", "--limit", "3", "--seed", "1"]) == 0
     first = capsys.readouterr().out
@@ -160,10 +186,13 @@ def test_without_plain_the_app_opens_on_the_deck(monkeypatch: pytest.MonkeyPatch
     import studyrnn.tui
 
     calls = []
-    monkeypatch.setattr(studyrnn.tui, "run_quiz",
-                        lambda settings, deck_id, limit: calls.append((settings, deck_id, limit)) or 0)
+    monkeypatch.setattr(
+        studyrnn.tui,
+        "run_quiz",
+        lambda settings, deck_id, limit: calls.append((settings, deck_id, limit)) or 0,
+    )
     assert main(["quiz", str(FIXTURE), "--limit", "4"]) == 0
-    (settings, deck_id, limit), = calls
+    ((settings, deck_id, limit),) = calls
     assert (deck_id, limit) == ("quiz-every-type", 4)
     assert FIXTURE.parent.resolve() in settings.deck_dirs
 
@@ -175,7 +204,9 @@ def test_unknown_deck_id_suggests_a_close_match(capsys: pytest.CaptureFixture[st
     assert "bptt-basics" in err and "remedies" in err
 
 
-def test_a_deck_id_from_a_deck_folder(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_deck_id_from_a_deck_folder(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["quiz", "quiz-every-type", "--plain", "--decks", str(FIXTURE.parent)]) == 0
     assert "Every card type (quiz-every-type)" in capsys.readouterr().out
@@ -191,24 +222,47 @@ def test_a_missing_deck_file(capsys: pytest.CaptureFixture[str]) -> None:
 
 def _run(deck: SimpleNamespace, stdin: str) -> str:
     out = io.StringIO()
-    assert PlainQuiz(io.StringIO(stdin), out).run(deck, build_quiz(deck, limit=None, seed=0, in_order=True)) == 0
+    assert (
+        PlainQuiz(io.StringIO(stdin), out).run(
+            deck, build_quiz(deck, limit=None, seed=0, in_order=True)
+        )
+        == 0
+    )
     return out.getvalue()
 
 
 def test_escape_sequences_in_deck_text_are_shown_not_sent() -> None:
-    card = SimpleNamespace(id="c", type="choice", prompt="red \x1b[31mALERT\x1b[0m", options=["\x07bell", "b"],
-                           answer=1, explanation="see \x1b]0;title\x07", tags=[], source=None)
+    card = SimpleNamespace(
+        id="c",
+        type="choice",
+        prompt="red \x1b[31mALERT\x1b[0m",
+        options=["\x07bell", "b"],
+        answer=1,
+        explanation="see \x1b]0;title\x07",
+        tags=[],
+        source=None,
+    )
     out = _run(SimpleNamespace(id="d", title="T\x1b[2J", cards=[card]), "1\n")
     assert "\x1b" not in out and "\x07" not in out
     assert "red \\x1b[31mALERT\\x1b[0m" in out and "  1. \\x07bell" in out
 
 
 def test_flashcard_y_n_and_invalid() -> None:
-    card = SimpleNamespace(id="f", type="flashcard", front="F", back="B", explanation=None, tags=[], source=None)
-    out = _run(SimpleNamespace(id="d", title="T", cards=[card, card]), "\nmaybe\nyes\nanything\nn\n")
+    card = SimpleNamespace(
+        id="f", type="flashcard", front="F", back="B", explanation=None, tags=[], source=None
+    )
+    out = _run(
+        SimpleNamespace(id="d", title="T", cards=[card, card]), "\nmaybe\nyes\nanything\nn\n"
+    )
     assert results(out) == ["invalid: type y or n", "correct", "incorrect"]
     assert out.rstrip().endswith("score: 1/2")
 
 
 def test_format_score() -> None:
-    assert [format_score(v) for v in (0, 3, 2.5, 2 + 2 / 3, 0.001)] == ["0", "3", "2.5", "2.67", "0"]
+    assert [format_score(v) for v in (0, 3, 2.5, 2 + 2 / 3, 0.001)] == [
+        "0",
+        "3",
+        "2.5",
+        "2.67",
+        "0",
+    ]

@@ -7,7 +7,11 @@ from conftest import REPO
 
 def _readme_commands() -> list[str]:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip().startswith("python3 -m venv .venv")]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip().startswith("python3 -m venv .venv")
+    ]
 
 
 def test_readme_has_a_run_command_and_a_test_command() -> None:

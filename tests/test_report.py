@@ -18,10 +18,12 @@ import io
 import os
 import uuid
 from dataclasses import FrozenInstanceError
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import _pg_url
+from test_store import FakeCard, FakeDeck
 
 from studyrnn.cli import main
 from studyrnn.store import AGAIN, EASY, GOOD, HARD, QUEUE_RETIRED, open_store
@@ -32,9 +34,8 @@ from studyrnn.store.report import (
     class_report,
     overdue_learners,
 )
-from test_store import FakeCard, FakeDeck, _pg_url
 
-T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 DAY = timedelta(days=1)
 NOW = T0 + 20 * DAY
@@ -120,8 +121,16 @@ def fill(url: str) -> None:
             store.sync_cards(who, [DECK_D, DECK_E], now=T0)
         dues = {}
         for name, deck_id, card_id, rating, mode, ms, at in FIXTURE:
-            result = store.record_review(learners[name], deck_id, card_id, rating, mode=mode,
-                                         duration_ms=ms, answer="x", now=at)
+            result = store.record_review(
+                learners[name],
+                deck_id,
+                card_id,
+                rating,
+                mode=mode,
+                duration_ms=ms,
+                answer="x",
+                now=at,
+            )
             dues[name, deck_id, card_id] = result.next_due
         assert dues["ada", "d", "a"] == T0 + 9 * DAY + 10 * MIN
         assert dues["bob", "e", "x"] == T0 + 5.5 * MIN
@@ -166,11 +175,14 @@ def test_overdue_learners_most_first(store) -> None:
     assert overdue_learners(store, now=NOW) == EXPECTED_OVERDUE
     assert overdue_learners(store, now=NOW, limit=1) == EXPECTED_OVERDUE[:1]
     # deck e: only bob's e/x is scheduled (the rest were quiz answers: still new)
-    assert overdue_learners(store, deck_id="e", now=NOW) == [OverdueLearner("bob", 1, T0 + 5.5 * MIN)]
+    assert overdue_learners(store, deck_id="e", now=NOW) == [
+        OverdueLearner("bob", 1, T0 + 5.5 * MIN)
+    ]
     # at T0+5min: ada's d/c (T0+1min) and bob's d/a (T0+1min); bob's e/x is due at 5.5 min, and
     # cy has nothing overdue, so cy is not listed at all. Ties go by name.
     assert overdue_learners(store, now=T0 + 5 * MIN) == [
-        OverdueLearner("ada", 1, T0 + MIN), OverdueLearner("bob", 1, T0 + MIN),
+        OverdueLearner("ada", 1, T0 + MIN),
+        OverdueLearner("bob", 1, T0 + MIN),
     ]
     # "due < now": a card due exactly now is not overdue yet
     assert overdue_learners(store, now=T0 + MIN) == []
@@ -198,7 +210,9 @@ def test_undo_takes_an_answer_out_of_the_report(store) -> None:
     store.undo_last(store.learner("cy"))  # cy's last: e/y Good (3500 ms)
     y = next(c for c in card_difficulty(store) if (c.deck_id, c.card_id) == ("e", "y"))
     # e/y now: A G A → 1 of 3; times 500 1500 2500 → 1500
-    assert y == CardDifficulty("e", "y", attempts=3, correct=1, lapses=0, learners=2, median_ms=1500.0)
+    assert y == CardDifficulty(
+        "e", "y", attempts=3, correct=1, lapses=0, learners=2, median_ms=1500.0
+    )
 
 
 def test_an_empty_database(db_url: str) -> None:
@@ -249,20 +263,24 @@ def test_report_table(url: str, decks_dir: Path, capsys) -> None:
     assert (code, err) == (0, "")
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["deck", "card"])
-    rows = [line.split() for line in lines[header + 1: header + 1 + len(EXPECTED_CARDS)]]
+    rows = [line.split() for line in lines[header + 1 : header + 1 + len(EXPECTED_CARDS)]]
     assert [(r[0], r[1]) for r in rows] == [(c.deck_id, c.card_id) for c in EXPECTED_CARDS]
     # the last four columns: attempts, accuracy %, lapses, median s
     assert [r[-4:] for r in rows] == [
-        ["4", "50%", "1", "3.0"], ["4", "50%", "0", "2.0"], ["2", "50%", "0", "0.2"],
-        ["3", "67%", "0", "3.0"], ["4", "75%", "1", "4.0"], ["1", "100%", "0", "–"],
+        ["4", "50%", "1", "3.0"],
+        ["4", "50%", "0", "2.0"],
+        ["2", "50%", "0", "0.2"],
+        ["3", "67%", "0", "3.0"],
+        ["4", "75%", "1", "4.0"],
+        ["1", "100%", "0", "–"],
     ]
-    table = "\n".join(lines[header: header + 1 + len(EXPECTED_CARDS)])
+    table = "\n".join(lines[header : header + 1 + len(EXPECTED_CARDS)])
     assert "What does unrolling an RNN" in table and "…" in table  # a long prompt is cut short
     assert "BPTT is ordinary backpropagation" in table
     assert "\x1b" not in out and "\\x1b[31mred" in out  # an escape in a prompt is shown, not sent
     assert "(not in a deck)" in table  # deck e is not loaded: the card is still reported
     assert "3 learners, 18 answers" in out
-    tail = out[out.index("overdue"):].splitlines()
+    tail = out[out.index("overdue") :].splitlines()
     overdue_rows = [line.split()[:2] for line in tail[2:5]]
     assert overdue_rows == [["bob", "3"], ["ada", "2"], ["cy", "2"]]
 
@@ -271,39 +289,94 @@ def test_report_csv(url: str, decks_dir: Path, capsys) -> None:
     code, out, err = run_cli(capsys, "report", "--db", url, "--decks", str(decks_dir), "--csv")
     assert (code, err) == (0, "")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["deck_id", "card_id", "prompt", "learners", "attempts", "correct",
-                             "accuracy", "lapses", "median_s"]
-    assert [(r["deck_id"], r["card_id"], r["attempts"], r["correct"], r["accuracy"], r["lapses"], r["median_s"])
-            for r in rows] == [
-        ("d", "a", "4", "2", "0.5000", "1", "3.000"), ("e", "y", "4", "2", "0.5000", "0", "2.000"),
-        ("e", "z", "2", "1", "0.5000", "0", "0.200"), ("d", "c", "3", "2", "0.6667", "0", "3.000"),
-        ("d", "b", "4", "3", "0.7500", "1", "4.000"), ("e", "x", "1", "1", "1.0000", "0", ""),
+    assert list(rows[0]) == [
+        "deck_id",
+        "card_id",
+        "prompt",
+        "learners",
+        "attempts",
+        "correct",
+        "accuracy",
+        "lapses",
+        "median_s",
     ]
-    assert rows[0]["prompt"].startswith("What does unrolling") and rows[0]["prompt"].endswith("entirely")
+    assert [
+        (
+            r["deck_id"],
+            r["card_id"],
+            r["attempts"],
+            r["correct"],
+            r["accuracy"],
+            r["lapses"],
+            r["median_s"],
+        )
+        for r in rows
+    ] == [
+        ("d", "a", "4", "2", "0.5000", "1", "3.000"),
+        ("e", "y", "4", "2", "0.5000", "0", "2.000"),
+        ("e", "z", "2", "1", "0.5000", "0", "0.200"),
+        ("d", "c", "3", "2", "0.6667", "0", "3.000"),
+        ("d", "b", "4", "3", "0.7500", "1", "4.000"),
+        ("e", "x", "1", "1", "1.0000", "0", ""),
+    ]
+    assert rows[0]["prompt"].startswith("What does unrolling") and rows[0]["prompt"].endswith(
+        "entirely"
+    )
     assert rows[-1]["prompt"] == ""  # not in a loaded deck
     assert [r["learners"] for r in rows] == ["3", "2", "1", "3", "3", "1"]
 
-    code, out, _ = run_cli(capsys, "report", "--db", url, "--decks", str(decks_dir), "--csv", "--overdue",
-                           "--deck", "d", "--limit", "2")
+    code, out, _ = run_cli(
+        capsys,
+        "report",
+        "--db",
+        url,
+        "--decks",
+        str(decks_dir),
+        "--csv",
+        "--overdue",
+        "--deck",
+        "d",
+        "--limit",
+        "2",
+    )
     assert code == 0
     assert list(csv.reader(io.StringIO(out))) == [
         ["learner", "overdue", "oldest_due"],
         # deck d only: ada d/a d/c; bob d/a d/b; cy d/a d/c, now = the real time (long after 2026-03-22)
-        ["ada", "2", (T0 + MIN).isoformat()], ["bob", "2", (T0 + MIN).isoformat()],
+        ["ada", "2", (T0 + MIN).isoformat()],
+        ["bob", "2", (T0 + MIN).isoformat()],
     ]
 
 
 def test_report_one_deck_and_a_limit(url: str, decks_dir: Path, capsys) -> None:
-    code, out, _ = run_cli(capsys, "report", "--db", url, "--decks", str(decks_dir), "--csv",
-                           "--deck", "e", "--limit", "2")
+    code, out, _ = run_cli(
+        capsys,
+        "report",
+        "--db",
+        url,
+        "--decks",
+        str(decks_dir),
+        "--csv",
+        "--deck",
+        "e",
+        "--limit",
+        "2",
+    )
     assert code == 0
-    assert [(r["deck_id"], r["card_id"]) for r in csv.DictReader(io.StringIO(out))] == [("e", "y"), ("e", "z")]
+    assert [(r["deck_id"], r["card_id"]) for r in csv.DictReader(io.StringIO(out))] == [
+        ("e", "y"),
+        ("e", "z"),
+    ]
 
 
 def test_report_errors_are_one_line(url: str, decks_dir: Path, capsys) -> None:
-    code, out, err = run_cli(capsys, "report", "--db", url, "--decks", str(decks_dir), "--limit", "0")
+    code, out, err = run_cli(
+        capsys, "report", "--db", url, "--decks", str(decks_dir), "--limit", "0"
+    )
     assert code == 2 and out == "" and err.count("\n") == 1 and "--limit" in err
-    code, out, err = run_cli(capsys, "report", "--db", url, "--decks", str(decks_dir), "--deck", "dd")
+    code, out, err = run_cli(
+        capsys, "report", "--db", url, "--decks", str(decks_dir), "--deck", "dd"
+    )
     assert code == 2 and err.startswith("studyrnn: error: ") and "did you mean 'd'" in err
     assert err.count("\n") == 1
     code, out, err = run_cli(capsys, "report", "--db", "postgresql+nosuchdriver://x/y")

@@ -59,11 +59,30 @@ def deck_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def review_cli(deck_dir: Path, db: Path, stdin: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def review_cli(
+    deck_dir: Path, db: Path, stdin: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "studyrnn", "review", "--plain", "--decks", str(deck_dir), "--deck", "tiny",
-         "--db", f"sqlite:///{db}", "--learner", "ada", *extra],
-        input=stdin, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "studyrnn",
+            "review",
+            "--plain",
+            "--decks",
+            str(deck_dir),
+            "--deck",
+            "tiny",
+            "--db",
+            f"sqlite:///{db}",
+            "--learner",
+            "ada",
+            *extra,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -83,9 +102,16 @@ def test_plain_review_end_to_end(deck_dir: Path, tmp_path: Path) -> None:
     assert "back: Backpropagation through time" in out
     assert out.count("Again 1 min · Hard 5.5 min · Good 10 min · Easy 8 days") == 3
     assert [line for line in out if line.startswith("rate [")] == [
-        "rate [1-4, Enter for 3]:", "rate [1-4, Enter for 1]:", "rate [1-4, Enter for 1]:", "rate [1-4, Enter for 3]:",
+        "rate [1-4, Enter for 3]:",
+        "rate [1-4, Enter for 1]:",
+        "rate [1-4, Enter for 1]:",
+        "rate [1-4, Enter for 3]:",
     ]
-    assert [line for line in out if line.startswith("next:")] == ["next: 10 min", "next: 1 min", "next: 10 min"]
+    assert [line for line in out if line.startswith("next:")] == [
+        "next: 10 min",
+        "next: 1 min",
+        "next: 10 min",
+    ]
     assert out[-1].startswith("done: 3 reviewed; nothing more is due now; the next card is due in ")
 
     with open_store(f"sqlite:///{db}") as store:
@@ -105,7 +131,9 @@ def test_plain_review_end_to_end(deck_dir: Path, tmp_path: Path) -> None:
     assert again.stdout.splitlines()[-1].startswith("nothing is due now; the next card is due in ")
 
 
-def test_end_of_input_stops_cleanly_recording_only_what_was_rated(deck_dir: Path, tmp_path: Path) -> None:
+def test_end_of_input_stops_cleanly_recording_only_what_was_rated(
+    deck_dir: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "p.sqlite3"
     proc = review_cli(deck_dir, db, "2\n")  # answered, then the input ends at the rating
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
@@ -121,11 +149,30 @@ def test_end_of_input_stops_cleanly_recording_only_what_was_rated(deck_dir: Path
 def test_unknown_deck_and_missing_plain_are_usage_errors(deck_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "p.sqlite3"
     proc = subprocess.run(
-        [sys.executable, "-m", "studyrnn", "review", "--plain", "--decks", str(deck_dir), "--deck", "tinny",
-         "--db", f"sqlite:///{db}"], capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "studyrnn",
+            "review",
+            "--plain",
+            "--decks",
+            str(deck_dir),
+            "--deck",
+            "tinny",
+            "--db",
+            f"sqlite:///{db}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "tiny" in proc.stderr and "Traceback" not in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "studyrnn", "review", "--db", f"sqlite:///{db}"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "studyrnn", "review", "--db", f"sqlite:///{db}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "--plain" in proc.stderr
 
 
@@ -135,11 +182,15 @@ def _in_process(deck_dir: Path, tmp_path: Path, stdin: str, deck_id: str):
     ada = store.learner("ada")
     store.sync_cards(ada, decks)
     out = io.StringIO()
-    code = PlainReview(store, ada, decks, io.StringIO(stdin), out, rng=random.Random(5)).run(deck_id)
+    code = PlainReview(store, ada, decks, io.StringIO(stdin), out, rng=random.Random(5)).run(
+        deck_id
+    )
     return code, out.getvalue().splitlines(), store, ada, decks
 
 
-def test_a_generated_card_logs_the_seed_of_the_variant_shown(deck_dir: Path, tmp_path: Path) -> None:
+def test_a_generated_card_logs_the_seed_of_the_variant_shown(
+    deck_dir: Path, tmp_path: Path
+) -> None:
     code, out, store, ada, decks = _in_process(deck_dir, tmp_path, "\n\n", "gen")
     try:
         assert code == 0
@@ -148,7 +199,7 @@ def test_a_generated_card_logs_the_seed_of_the_variant_shown(deck_dir: Path, tmp
         shown = present(decks["gen"].card("step"), log.seed)
         # the prompt printed is the variant the logged seed rebuilds, line for line
         start = out.index("card 1: gen/step (new)") + 1
-        assert out[start:start + len(shown.prompt.splitlines())] == shown.prompt.splitlines()
+        assert out[start : start + len(shown.prompt.splitlines())] == shown.prompt.splitlines()
         assert store.card_state(ada, "gen", "step").reps == 1
     finally:
         store.close()
@@ -158,7 +209,9 @@ def test_a_wrong_rating_override_is_what_gets_recorded(deck_dir: Path, tmp_path:
     # a typo is not a lapse: the learner overrides the suggested Again with Good
     code, out, store, ada, _ = _in_process(deck_dir, tmp_path, "1\ngood\n", "tiny")
     try:
-        assert "incorrect: the answer is 2. tanh" in out or any(line.startswith("incorrect:") for line in out)
+        assert "incorrect: the answer is 2. tanh" in out or any(
+            line.startswith("incorrect:") for line in out
+        )
         assert "rate [1-4, Enter for 1]:" in out
         assert store.reviews(ada)[0].rating == 3
         assert out[-1] == "end of input: 1 reviewed"

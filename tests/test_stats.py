@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,8 @@ from sqlalchemy import insert, update
 from studyrnn import stats
 from studyrnn.store import open_store
 from studyrnn.store.models import CardRow, ReviewLogRow
-from test_store import db_url  # noqa: F401  (the fixture: SQLite, and PostgreSQL when CI has one)
 
-T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)  # 2026: February has 28 days
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 2026: February has 28 days
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
 
@@ -36,17 +35,41 @@ class Deck:
 
 
 DECKS = [
-    Deck("d", [Card("a", ["bptt", "grad"]), Card("b", ["bptt"]), Card("c", ["grad"]), Card("e", ["bptt"])]),
+    Deck(
+        "d",
+        [
+            Card("a", ["bptt", "grad"]),
+            Card("b", ["bptt"]),
+            Card("c", ["grad"]),
+            Card("e", ["bptt"]),
+        ],
+    ),
     Deck("g", [Card("x"), Card("y", ["gone"])]),
 ]
 
 #            card  queue  state     stability  due           reps lapses difficulty
 CARD_STATES = {
-    "a": dict(queue=2, state=REVIEW, stability=30.0, due=T0 + 2 * DAY, reps=5, lapses=3, difficulty=7.0),
-    "b": dict(queue=2, state=REVIEW, stability=21.0, due=T0 - 3 * DAY, reps=4, lapses=1, difficulty=5.0),
-    "c": dict(queue=2, state=REVIEW, stability=20.9, due=T0 + DAY, reps=3, lapses=1, difficulty=8.0),
-    "x": dict(queue=1, state=LEARNING, stability=2.3, due=T0 + timedelta(minutes=10), reps=1, lapses=0, difficulty=2.0),
-    "y": dict(queue=2, state=REVIEW, stability=50.0, due=T0, reps=12, lapses=9, difficulty=9.0),  # retired below
+    "a": dict(
+        queue=2, state=REVIEW, stability=30.0, due=T0 + 2 * DAY, reps=5, lapses=3, difficulty=7.0
+    ),
+    "b": dict(
+        queue=2, state=REVIEW, stability=21.0, due=T0 - 3 * DAY, reps=4, lapses=1, difficulty=5.0
+    ),
+    "c": dict(
+        queue=2, state=REVIEW, stability=20.9, due=T0 + DAY, reps=3, lapses=1, difficulty=8.0
+    ),
+    "x": dict(
+        queue=1,
+        state=LEARNING,
+        stability=2.3,
+        due=T0 + timedelta(minutes=10),
+        reps=1,
+        lapses=0,
+        difficulty=2.0,
+    ),
+    "y": dict(
+        queue=2, state=REVIEW, stability=50.0, due=T0, reps=12, lapses=9, difficulty=9.0
+    ),  # retired below
 }
 
 #        card  reviewed at                  mode      rating prev_state
@@ -69,12 +92,28 @@ def build(url: str, t0: datetime = T0):
     with store.writing() as conn:
         for card_id, values in CARD_STATES.items():
             values = {**values, "due": values["due"] - T0 + t0, "last_review": t0 - 60 * DAY}
-            conn.execute(update(CardRow).where(CardRow.learner_id == ada.id, CardRow.card_id == card_id).values(**values))
+            conn.execute(
+                update(CardRow)
+                .where(CardRow.learner_id == ada.id, CardRow.card_id == card_id)
+                .values(**values)
+            )
         for card_id, at, mode, rating, prev_state in LOG:
             deck_id = "g" if card_id in "xy" else "d"
-            conn.execute(insert(ReviewLogRow).values(
-                learner_id=ada.id, deck_id=deck_id, card_id=card_id, reviewed_at=at - T0 + t0, mode=mode,
-                rating=rating, prev_queue=1, prev_state=prev_state, prev_due=t0, prev_reps=1, prev_lapses=0))
+            conn.execute(
+                insert(ReviewLogRow).values(
+                    learner_id=ada.id,
+                    deck_id=deck_id,
+                    card_id=card_id,
+                    reviewed_at=at - T0 + t0,
+                    mode=mode,
+                    rating=rating,
+                    prev_queue=1,
+                    prev_state=prev_state,
+                    prev_due=t0,
+                    prev_reps=1,
+                    prev_lapses=0,
+                )
+            )
     store.rebuild_statistics()  # the log rows went in by hand: recompute the running totals
     store.sync_cards(ada, [DECKS[0], Deck("g", [DECKS[1].cards[0]])], now=t0)  # y leaves its deck
     return store, ada
@@ -90,13 +129,23 @@ def fixture(db_url: str):
 def test_reviews_per_day(fixture) -> None:
     store, ada = fixture
     assert stats.reviews_per_day(store, ada, days=365, now=T0) == {
-        date(2026, 1, 21): 1, date(2026, 2, 1): 1, date(2026, 2, 20): 2, date(2026, 3, 1): 2, date(2026, 3, 2): 2,
+        date(2026, 1, 21): 1,
+        date(2026, 2, 1): 1,
+        date(2026, 2, 20): 2,
+        date(2026, 3, 1): 2,
+        date(2026, 3, 2): 2,
     }
     # 30 days ending today: Feb 1 .. Mar 2 (February 2026 has 28 days)
     assert stats.reviews_per_day(store, ada, days=30, now=T0) == {
-        date(2026, 2, 1): 1, date(2026, 2, 20): 2, date(2026, 3, 1): 2, date(2026, 3, 2): 2,
+        date(2026, 2, 1): 1,
+        date(2026, 2, 20): 2,
+        date(2026, 3, 1): 2,
+        date(2026, 3, 2): 2,
     }
-    assert stats.reviews_per_day(store, ada, days=2, now=T0) == {date(2026, 3, 1): 2, date(2026, 3, 2): 2}
+    assert stats.reviews_per_day(store, ada, days=2, now=T0) == {
+        date(2026, 3, 1): 2,
+        date(2026, 3, 2): 2,
+    }
 
 
 def test_true_retention_counts_review_state_answers_in_review_mode_only(fixture) -> None:
@@ -132,7 +181,11 @@ def test_mastery_per_deck(fixture) -> None:
 def test_hardest_cards_by_lapses_then_difficulty(fixture) -> None:
     store, ada = fixture
     hardest = stats.hardest_cards(store, ada)
-    assert [(c.card_id, c.lapses) for c in hardest] == [("a", 3), ("c", 1), ("b", 1)]  # y is retired
+    assert [(c.card_id, c.lapses) for c in hardest] == [
+        ("a", 3),
+        ("c", 1),
+        ("b", 1),
+    ]  # y is retired
     assert [c.card_id for c in stats.hardest_cards(store, ada, limit=1)] == ["a"]
 
 
@@ -177,11 +230,20 @@ def test_summary_is_json_ready(fixture) -> None:
 
 def test_stats_command_json_and_text(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
-    t0 = datetime.now(timezone.utc) - 100 * DAY  # every learning and review card is due now
+    t0 = datetime.now(UTC) - 100 * DAY  # every learning and review card is due now
     build(f"sqlite:///{path}", t0)[0].close()
     empty = tmp_path / "no-decks"
     empty.mkdir()
-    base = [sys.executable, "-m", "studyrnn", "stats", "--db", f"sqlite:///{path}", "--learner", "ada"]
+    base = [
+        sys.executable,
+        "-m",
+        "studyrnn",
+        "stats",
+        "--db",
+        f"sqlite:///{path}",
+        "--learner",
+        "ada",
+    ]
     proc = subprocess.run([*base, "--json"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
@@ -189,5 +251,7 @@ def test_stats_command_json_and_text(tmp_path: Path) -> None:
     proc = subprocess.run(base, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "8 answers recorded, 4 cards due now" in proc.stdout
-    proc = subprocess.run([*base[:-1], "nobody", "--json"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [*base[:-1], "nobody", "--json"], capture_output=True, text=True, timeout=60
+    )
     assert json.loads(proc.stdout)["reviews"] == 0

@@ -7,12 +7,10 @@ FSRS rules (learning steps 1 min and 10 min; Hard on the first step = their mean
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -31,7 +29,7 @@ from studyrnn.store import (
     open_store,
 )
 
-T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 DAY = timedelta(days=1)
 
@@ -51,27 +49,6 @@ class FakeDeck:
 
 def deck(deck_id: str, *card_ids: str) -> FakeDeck:
     return FakeDeck(deck_id, [FakeCard(c) for c in card_ids])
-
-
-def _pg_url(base: str, schema: str) -> str:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine.dispose()
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'progress.sqlite3'}"
-    base = os.environ.get("STUDYRNN_TEST_PG_URL")
-    if not base:
-        pytest.skip("no PostgreSQL server (set STUDYRNN_TEST_PG_URL)")
-    return _pg_url(base, f"t_{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture
@@ -127,7 +104,7 @@ def test_new_cards_per_day_limit_counts_the_learners_utc_day(store, ada) -> None
     assert store.next_card(ada, now=T0) is None  # two introduced today: the limit
     assert store.queue_counts(ada, now=T0).new == 0
     # a review of an already-introduced card does not count as a new one
-    midnight = datetime(2026, 3, 3, 0, 0, tzinfo=timezone.utc)
+    midnight = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
     assert store.next_card(ada, now=midnight - timedelta(microseconds=1)) is None
     assert store.next_card(ada, now=midnight).card_id == "c"
     assert store.queue_counts(ada, now=midnight).new == 2
@@ -157,7 +134,9 @@ def test_deck_filter_serves_only_that_deck(store, ada) -> None:
     store.sync_cards(ada, [deck("alpha", "a1"), deck("beta", "b1", "b2")], now=T0)
     assert store.next_card(ada, now=T0).deck_id == "alpha"
     assert store.next_card(ada, deck_id="beta", now=T0).card_id == "b1"
-    assert store.queue_counts(ada, deck_id="beta", now=T0) == QueueCounts(new=2, learning=0, review=0)
+    assert store.queue_counts(ada, deck_id="beta", now=T0) == QueueCounts(
+        new=2, learning=0, review=0
+    )
     assert store.next_card(ada, deck_id="gamma", now=T0) is None
 
 
@@ -180,7 +159,10 @@ def test_preview_of_a_new_card_by_hand(store, ada) -> None:
     # Again → step 1 (1 min); Hard on the first step → mean of the steps (5.5 min); Good → step 2
     # (10 min); Easy → Review at the initial stability for Easy, w[3] = 8.2956 days → 8 days.
     assert store.preview(ada, "d", "a", now=T0) == {
-        AGAIN: MIN, HARD: timedelta(minutes=5, seconds=30), GOOD: 10 * MIN, EASY: 8 * DAY,
+        AGAIN: MIN,
+        HARD: timedelta(minutes=5, seconds=30),
+        GOOD: 10 * MIN,
+        EASY: 8 * DAY,
     }
 
 
@@ -208,12 +190,30 @@ def test_review_log_keeps_answer_verdict_duration_seed_mode_session(store, ada) 
             value = "correct"
 
     session = store.start_session(ada, "review", now=T0)
-    store.record_review(ada, "d", "gen", GOOD, verdict=Verdict(), answer="0.25", duration_ms=4200,
-                        seed=987654321, mode="review", session_id=session, now=T0)
+    store.record_review(
+        ada,
+        "d",
+        "gen",
+        GOOD,
+        verdict=Verdict(),
+        answer="0.25",
+        duration_ms=4200,
+        seed=987654321,
+        mode="review",
+        session_id=session,
+        now=T0,
+    )
     store.end_session(session, now=T0 + MIN)
     (log,) = store.reviews(ada)
-    assert (log.rating, log.outcome, log.answer, log.duration_ms, log.seed, log.mode, log.session_id) == (
-        GOOD, "correct", "0.25", 4200, 987654321, "review", session)
+    assert (
+        log.rating,
+        log.outcome,
+        log.answer,
+        log.duration_ms,
+        log.seed,
+        log.mode,
+        log.session_id,
+    ) == (GOOD, "correct", "0.25", 4200, 987654321, "review", session)
     assert log.reviewed_at == T0
 
 
@@ -250,7 +250,11 @@ def test_undo_restores_every_field_and_removes_the_log_row(store, ada) -> None:
     lapse = store.record_review(ada, "d", "a", AGAIN, now=day9)  # a lapse: relearning
     assert lapse.state.state == 3 and lapse.state.lapses == 1
     undone = store.undo_last(ada)
-    assert undone.review_id == lapse.review_id and (undone.deck_id, undone.card_id, undone.rating) == ("d", "a", AGAIN)
+    assert undone.review_id == lapse.review_id and (
+        undone.deck_id,
+        undone.card_id,
+        undone.rating,
+    ) == ("d", "a", AGAIN)
     after = store.card_state(ada, "d", "a")
     for f in fields(before):
         assert getattr(after, f.name) == getattr(before, f.name), f.name
@@ -275,7 +279,7 @@ def test_datetimes_go_in_aware_and_come_out_aware_utc(store, ada) -> None:
     result = store.record_review(ada, "d", "a", EASY, now=moment)
     card = store.card_state(ada, "d", "a")
     for value in (card.last_review, card.due, store.reviews(ada)[0].reviewed_at, result.next_due):
-        assert value.tzinfo is timezone.utc
+        assert value.tzinfo is UTC
     assert card.last_review == moment and card.last_review.hour == 12
     assert card.last_review.microsecond == 123456
     assert card.due == moment + 8 * DAY
@@ -294,15 +298,20 @@ def test_naive_datetimes_are_refused(store, ada) -> None:
 def test_utc_type_round_trips_extreme_instants() -> None:
     from studyrnn.store.models import from_epoch_us, to_epoch_us
 
-    for value in (datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
-                  datetime(1969, 7, 20, 20, 17, 40, 1, tzinfo=timezone.utc)):
+    for value in (
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(1969, 7, 20, 20, 17, 40, 1, tzinfo=UTC),
+    ):
         assert from_epoch_us(to_epoch_us(value)) == value
 
 
 # -- content changes never delete progress ------------------------------------------------------------
 
 
-def test_a_card_that_leaves_its_deck_keeps_state_and_history_and_returns_with_them(store, ada) -> None:
+def test_a_card_that_leaves_its_deck_keeps_state_and_history_and_returns_with_them(
+    store, ada
+) -> None:
     full = [deck("d", "a", "b")]
     store.sync_cards(ada, full, now=T0)
     store.record_review(ada, "d", "a", GOOD, now=T0)
@@ -328,7 +337,9 @@ def test_a_card_that_leaves_its_deck_keeps_state_and_history_and_returns_with_th
 
 def test_sync_adds_new_cards_and_follows_their_order_and_type(store, ada) -> None:
     store.sync_cards(ada, [deck("d", "a", "b")], now=T0)
-    result = store.sync_cards(ada, [FakeDeck("d", [FakeCard("c", "numeric"), FakeCard("b"), FakeCard("a")])], now=T0)
+    result = store.sync_cards(
+        ada, [FakeDeck("d", [FakeCard("c", "numeric"), FakeCard("b"), FakeCard("a")])], now=T0
+    )
     assert result.added == 1
     assert [c.card_id for c in store.cards(ada)] == ["c", "b", "a"]
     assert store.card_state(ada, "d", "c").card_type == "numeric"
@@ -340,9 +351,15 @@ def test_sync_adds_new_cards_and_follows_their_order_and_type(store, ada) -> Non
 
 def test_settings_are_stored_per_learner(store, ada) -> None:
     bob = store.learner("bob")
-    store.update_settings(ada, desired_retention=0.85, learning_steps=(timedelta(minutes=2),), new_per_day=5)
+    store.update_settings(
+        ada, desired_retention=0.85, learning_steps=(timedelta(minutes=2),), new_per_day=5
+    )
     got = store.settings(ada)
-    assert (got.desired_retention, got.learning_steps, got.new_per_day) == (0.85, (timedelta(minutes=2),), 5)
+    assert (got.desired_retention, got.learning_steps, got.new_per_day) == (
+        0.85,
+        (timedelta(minutes=2),),
+        5,
+    )
     assert store.settings(bob).desired_retention == 0.9
     store.sync_cards(ada, [deck("d", "a")], now=T0)
     assert store.preview(ada, "d", "a", now=T0)[AGAIN] == 2 * MIN
@@ -429,8 +446,12 @@ def test_cli_reports_a_bad_database_in_one_line(tmp_path: Path, damage: str) -> 
     else:
         open_store(f"sqlite:///{path}").close()
         path.chmod(0o444)
-    proc = subprocess.run([sys.executable, "-m", "studyrnn", "stats", "--db", f"sqlite:///{path}"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "studyrnn", "stats", "--db", f"sqlite:///{path}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     path.chmod(0o644)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -453,7 +474,9 @@ def test_a_database_from_a_newer_studyrnn_is_refused_clearly(tmp_path: Path) -> 
 
 
 def test_opening_does_not_build_an_engine_at_import() -> None:
-    code = ("import gc, studyrnn.store, studyrnn.stats, sqlalchemy; "
-            "print(any(isinstance(o, sqlalchemy.Engine) for o in gc.get_objects()))")
+    code = (
+        "import gc, studyrnn.store, studyrnn.stats, sqlalchemy; "
+        "print(any(isinstance(o, sqlalchemy.Engine) for o in gc.get_objects()))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "False"

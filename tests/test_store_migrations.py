@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,9 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from studyrnn.store import open_store
 from studyrnn.store.engine import MIGRATIONS_DIR
 from studyrnn.store.models import Base, to_epoch_us
-from test_store import db_url  # noqa: F401  (the fixture: SQLite, and PostgreSQL when CI has one)
 
-T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def build_at(path: Path | str, revision: str) -> None:
@@ -46,14 +45,79 @@ def test_a_database_at_revision_0001_is_upgraded_keeping_every_row(tmp_path: Pat
     ]
     db.executemany("INSERT INTO cards VALUES (" + ",".join("?" * 15) + ")", cards)
     logs = [
-        (1, 1, "d", "a", t - 5, "review", 3, "correct", "2", 3100, None, 0, 1, 0, None, None, t, None, 0, 0),
-        (2, 1, "d", "b", t - 4, "review", 3, "correct", "0.3", 5000, 424242, 0, 1, 0, None, None, t, None, 0, 0),
-        (3, 2, "d", "a", t - 3, "quiz", 1, "incorrect", "x", None, None, 2, 2, None, 30.0, 5.0, t, t, 5, 2),
+        (
+            1,
+            1,
+            "d",
+            "a",
+            t - 5,
+            "review",
+            3,
+            "correct",
+            "2",
+            3100,
+            None,
+            0,
+            1,
+            0,
+            None,
+            None,
+            t,
+            None,
+            0,
+            0,
+        ),
+        (
+            2,
+            1,
+            "d",
+            "b",
+            t - 4,
+            "review",
+            3,
+            "correct",
+            "0.3",
+            5000,
+            424242,
+            0,
+            1,
+            0,
+            None,
+            None,
+            t,
+            None,
+            0,
+            0,
+        ),
+        (
+            3,
+            2,
+            "d",
+            "a",
+            t - 3,
+            "quiz",
+            1,
+            "incorrect",
+            "x",
+            None,
+            None,
+            2,
+            2,
+            None,
+            30.0,
+            5.0,
+            t,
+            t,
+            5,
+            2,
+        ),
     ]
     db.executemany("INSERT INTO review_log VALUES (" + ",".join("?" * 20) + ")", logs)
     db.commit()
-    before = {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
-              for table in ("learners", "cards", "review_log")}
+    before = {
+        table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+        for table in ("learners", "cards", "review_log")
+    }
     db.close()
 
     with open_store(f"sqlite:///{path}") as store:
@@ -67,19 +131,23 @@ def test_a_database_at_revision_0001_is_upgraded_keeping_every_row(tmp_path: Pat
     db = sqlite3.connect(path)
     assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
     # 0003 backfilled the running totals from the old log
-    assert db.execute("SELECT learner_id, answers, review_cards, review_passed FROM review_days ORDER BY 1").fetchall() \
-        == [(1, 3, 0, 0), (2, 1, 0, 0)]
-    assert db.execute("SELECT card_id, answers, correct FROM cards WHERE learner_id = 1 ORDER BY 1").fetchall() \
-        == [("a", 1, 1), ("b", 1, 1), ("c", 1, 1)]
+    assert db.execute(
+        "SELECT learner_id, answers, review_cards, review_passed FROM review_days ORDER BY 1"
+    ).fetchall() == [(1, 3, 0, 0), (2, 1, 0, 0)]
+    assert db.execute(
+        "SELECT card_id, answers, correct FROM cards WHERE learner_id = 1 ORDER BY 1"
+    ).fetchall() == [("a", 1, 1), ("b", 1, 1), ("c", 1, 1)]
     # 0004 counted each deck's cards (bob's card has left its deck); a mastered card: Review, S ≥ 21
-    assert db.execute("SELECT learner_id, deck_id, cards, studied, mastered FROM deck_totals ORDER BY 1").fetchall() \
-        == [(1, "d", 3, 3, 0)]
+    assert db.execute(
+        "SELECT learner_id, deck_id, cards, studied, mastered FROM deck_totals ORDER BY 1"
+    ).fetchall() == [(1, "d", 3, 3, 0)]
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     after_logs = db.execute(
         "SELECT id, learner_id, deck_id, card_id, reviewed_at, mode, rating, outcome, answer, duration_ms, seed, "
         "prev_queue, prev_state, prev_step, prev_stability, prev_difficulty, prev_due, prev_last_review, "
-        "prev_reps, prev_lapses, session_id FROM review_log ORDER BY id").fetchall()
+        "prev_reps, prev_lapses, session_id FROM review_log ORDER BY id"
+    ).fetchall()
     assert [row[:-1] for row in after_logs[:3]] == before["review_log"]
     assert [row[-1] for row in after_logs] == [None, None, None, 1]
     assert db.execute("SELECT * FROM learners ORDER BY 1, 2, 3").fetchall() == before["learners"]
@@ -92,7 +160,9 @@ def _diff(url: str, build) -> list:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         build(conn)
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     engine.dispose()
     return diff
 
@@ -115,14 +185,21 @@ def test_a_fresh_database_is_stamped_at_head_and_matches_the_migrated_one(tmp_pa
 
     def schema(path: Path) -> dict:
         db = sqlite3.connect(path)
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
         out = {}
         for table in tables:
             out[table] = (
-                sorted(r[1:] for r in db.execute(f"PRAGMA table_info({table})")),  # column order may differ
+                sorted(
+                    r[1:] for r in db.execute(f"PRAGMA table_info({table})")
+                ),  # column order may differ
                 sorted((r[1], r[2]) for r in db.execute(f"PRAGMA index_list({table})")),
                 sorted(r[2:5] for r in db.execute(f"PRAGMA foreign_key_list({table})")),
-                db.execute("SELECT * FROM alembic_version").fetchall() if table == "alembic_version" else None,
+                db.execute("SELECT * FROM alembic_version").fetchall()
+                if table == "alembic_version"
+                else None,
             )
         db.close()
         return out
@@ -138,13 +215,16 @@ def test_every_migration_step_runs_and_ends_at_the_models_schema(db_url: str) ->
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO learners (id, name, created_at, desired_retention, learning_steps, relearning_steps, "
-            f"new_per_day, max_reviews_per_day) VALUES (7, 'ada', {t}, 0.9, '60,600', '600', 20, 200)")
+            f"new_per_day, max_reviews_per_day) VALUES (7, 'ada', {t}, 0.9, '60,600', '600', 20, 200)"
+        )
         conn.exec_driver_sql(
             "INSERT INTO cards VALUES (7, 'd', 'a', 'choice', 0, 2, 2, NULL, 12.5, 4.25, "
-            f"{t}, {t}, 3, 1, {t})")
+            f"{t}, {t}, 3, 1, {t})"
+        )
         conn.exec_driver_sql(
             f"INSERT INTO review_log VALUES (1, 7, 'd', 'a', {t}, 'review', 1, 'incorrect', 'x', 900, NULL, "
-            f"2, 2, NULL, 12.5, 4.25, {t}, {t}, 2, 0)")
+            f"2, 2, NULL, 12.5, 4.25, {t}, {t}, 2, 0)"
+        )
     engine.dispose()
     for revision in ("0002", "0003", "0004"):
         build_at(db_url, revision)

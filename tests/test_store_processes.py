@@ -53,7 +53,10 @@ def _start(tmp_path: Path, url: str, learner: str, count: int) -> subprocess.Pop
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     return subprocess.Popen(
         [sys.executable, str(script), url, learner, str(count)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
@@ -66,7 +69,9 @@ def _ids(stdout: str) -> list[int]:
 def test_sigkill_while_recording_loses_no_committed_review(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
     proc = _start(tmp_path, f"sqlite:///{path}", "ada", -1)
-    assert proc.stdout.readline() == "ready\n", proc.stderr.read() if proc.poll() is not None else ""
+    assert proc.stdout.readline() == "ready\n", (
+        proc.stderr.read() if proc.poll() is not None else ""
+    )
     time.sleep(1.5)
     proc.send_signal(signal.SIGKILL)
     out, err = proc.communicate(timeout=30)
@@ -92,7 +97,7 @@ def test_two_processes_reviewing_one_database_lose_nothing(tmp_path: Path) -> No
     url = f"sqlite:///{path}"
     procs = [_start(tmp_path, url, "ada", 200) for _ in range(2)]
     results = [p.communicate(timeout=120) for p in procs]
-    for proc, (out, err) in zip(procs, results):
+    for proc, (_out, err) in zip(procs, results):
         assert "locked" not in err.lower() and "Traceback" not in err, err
         assert proc.returncode == 0, err
     reported = [set(_ids(out)) for out, _ in results]

@@ -3,26 +3,41 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from test_store import FakeCard, FakeDeck
 
 from studyrnn import stats
 from studyrnn.store import open_store
 from studyrnn.store.models import CardRow, DeckTotalRow, ReviewDayRow, TagTotalRow
-from test_store import FakeCard, FakeDeck, db_url  # noqa: F401  (db_url: the fixture)
 
-T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def snapshot(store) -> dict:
     with store.reading() as conn:
         return {
-            "days": sorted(conn.execute(select(ReviewDayRow.__table__).where(ReviewDayRow.answers > 0)).all()),
-            "decks": sorted(conn.execute(select(DeckTotalRow.__table__).where(DeckTotalRow.cards > 0)).all()),
-            "tags": sorted(conn.execute(select(TagTotalRow.__table__).where(TagTotalRow.answers > 0)).all()),
-            "cards": sorted(conn.execute(select(CardRow.learner_id, CardRow.deck_id, CardRow.card_id,
-                                                CardRow.answers, CardRow.correct)).all()),
+            "days": sorted(
+                conn.execute(select(ReviewDayRow.__table__).where(ReviewDayRow.answers > 0)).all()
+            ),
+            "decks": sorted(
+                conn.execute(select(DeckTotalRow.__table__).where(DeckTotalRow.cards > 0)).all()
+            ),
+            "tags": sorted(
+                conn.execute(select(TagTotalRow.__table__).where(TagTotalRow.answers > 0)).all()
+            ),
+            "cards": sorted(
+                conn.execute(
+                    select(
+                        CardRow.learner_id,
+                        CardRow.deck_id,
+                        CardRow.card_id,
+                        CardRow.answers,
+                        CardRow.correct,
+                    )
+                ).all()
+            ),
         }
 
 
@@ -30,8 +45,11 @@ def decks_variant(rng: random.Random) -> list[FakeDeck]:
     """Two decks whose cards come and go and whose tags change between syncs."""
     out = []
     for deck_id in ("alpha", "beta"):
-        cards = [FakeCard(f"c{i}", tags=rng.sample(["bptt", "grad", "clip", "rnn"], rng.randint(0, 2)))
-                 for i in range(8) if rng.random() < 0.8]
+        cards = [
+            FakeCard(f"c{i}", tags=rng.sample(["bptt", "grad", "clip", "rnn"], rng.randint(0, 2)))
+            for i in range(8)
+            if rng.random() < 0.8
+        ]
         out.append(FakeDeck(deck_id, cards))
     return out
 
@@ -55,7 +73,9 @@ def test_totals_match_a_recount_after_random_answers_undos_and_deck_changes(db_u
                 cards = store.cards(learner, include_retired=step % 5 == 0)
                 card = rng.choice(cards)
                 mode = rng.choices(("review", "quiz", "flashcards"), weights=(8, 1, 1))[0]
-                store.record_review(learner, card.deck_id, card.card_id, rng.randint(1, 4), mode=mode, now=now)
+                store.record_review(
+                    learner, card.deck_id, card.card_id, rng.randint(1, 4), mode=mode, now=now
+                )
         kept = snapshot(store)
         assert kept["days"] and kept["decks"] and kept["tags"]
         store.rebuild_statistics()

@@ -7,7 +7,7 @@ slow, so the automatic one is a rare safety net and the store checkpoints when i
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from test_store import deck
@@ -15,14 +15,17 @@ from test_store import deck
 from studyrnn.store import GOOD, open_store
 from studyrnn.store.engine import WAL_AUTOCHECKPOINT_PAGES
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_connections_use_wal_with_a_large_autocheckpoint(tmp_path: Path) -> None:
     with open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}") as store:
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == WAL_AUTOCHECKPOINT_PAGES
+            assert (
+                conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+                == WAL_AUTOCHECKPOINT_PAGES
+            )
     assert WAL_AUTOCHECKPOINT_PAGES > 1000  # larger than SQLite's default, or the setting is moot
 
 

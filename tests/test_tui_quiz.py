@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tui_helpers import SIZE, build_app, pilot_test, settle
 
 
@@ -78,7 +77,10 @@ async def test_each_card_type_right_wrong_and_invalid(tmp_path, card_id: str) ->
             await settle(pilot, app)
             assert type(app.screen).__name__ == "ResultsScreen"
             assert (logged(app)[-1].card_id, logged(app)[-1].rating, logged(app)[-1].mode) == (
-                card_id, 3 if right else 1, "quiz")
+                card_id,
+                3 if right else 1,
+                "quiz",
+            )
             app.pop_screen()
         before = len(logged(app))
         screen = await open_card(app, pilot, card_id)
@@ -164,7 +166,9 @@ async def test_quiz_to_results_and_redrill_the_wrong_ones(tmp_path) -> None:
     app = build_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         deck = app.deck("tui-types")
-        app.push_screen(QuizScreen.for_cards(app, "tui-types", [deck.card("choice"), deck.card("tf")]))
+        app.push_screen(
+            QuizScreen.for_cards(app, "tui-types", [deck.card("choice"), deck.card("tf")])
+        )
         await settle(pilot, app)
         await pilot.press("2", "enter")  # choice: wrong
         await pilot.pause()

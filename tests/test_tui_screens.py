@@ -8,11 +8,10 @@ import shutil
 from datetime import timedelta
 
 import pytest
-
 from tui_helpers import DECKS_DIR, LITERAL_DIR, NOW, SIZE, build_app, pilot_test, settle
 
-
 # -- home -------------------------------------------------------------------------------------------
+
 
 @pilot_test
 async def test_home_lists_decks_with_counts_and_every_action_has_a_key(tmp_path) -> None:
@@ -52,7 +51,9 @@ async def test_help_lists_the_keys_of_the_screen_below(tmp_path) -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
         text = app.screen.query_one("#help-keys", Static).render()
-        assert "Review all" in str(text) or "Review all" in app.screen.keys_table().columns[1]._cells
+        assert (
+            "Review all" in str(text) or "Review all" in app.screen.keys_table().columns[1]._cells
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
@@ -91,6 +92,7 @@ async def test_notes_show_the_deck_markdown(tmp_path) -> None:
 
 
 # -- review and undo -------------------------------------------------------------------------------
+
 
 @pilot_test
 async def test_review_rate_then_undo_restores_the_store(tmp_path) -> None:
@@ -146,6 +148,7 @@ async def test_review_of_a_deck_with_nothing_due_says_so(tmp_path) -> None:
 
 # -- gradient lab -----------------------------------------------------------------------------------
 
+
 async def open_lab(app, pilot, steps: str):
     from textual.widgets import Input
 
@@ -194,7 +197,9 @@ async def test_lab_training_can_be_cancelled(tmp_path) -> None:
 
 
 @pilot_test
-async def test_a_failing_worker_is_a_notification_and_the_app_keeps_running(tmp_path, monkeypatch) -> None:
+async def test_a_failing_worker_is_a_notification_and_the_app_keeps_running(
+    tmp_path, monkeypatch
+) -> None:
     import engine
 
     def broken_train(*args, **kwargs):
@@ -231,6 +236,7 @@ async def test_lab_rejects_a_value_that_is_not_a_number(tmp_path) -> None:
 
 # -- statistics -------------------------------------------------------------------------------------
 
+
 @pilot_test
 async def test_stats_on_an_empty_store_is_a_friendly_empty_state(tmp_path) -> None:
     app = build_app(tmp_path)
@@ -247,8 +253,14 @@ async def test_stats_with_reviews_draw_heatmap_forecast_and_mastery(tmp_path) ->
     deck = app.deck("tui-second")
     for day in range(5):
         for card in deck.cards:
-            app.store.record_review(app.learner, deck.id, card.id, 3, mode="review",
-                                    now=NOW - timedelta(days=30 - 6 * day))
+            app.store.record_review(
+                app.learner,
+                deck.id,
+                card.id,
+                3,
+                mode="review",
+                now=NOW - timedelta(days=30 - 6 * day),
+            )
     async with app.run_test(size=SIZE) as pilot:
         app.open_stats()
         await settle(pilot, app)
@@ -260,6 +272,7 @@ async def test_stats_with_reviews_draw_heatmap_forecast_and_mastery(tmp_path) ->
 
 
 # -- browser ------------------------------------------------------------------------------------------
+
 
 @pilot_test
 async def test_browser_reloads_a_file_when_it_changes_and_lists_errors(tmp_path) -> None:
@@ -277,7 +290,10 @@ async def test_browser_reloads_a_file_when_it_changes_and_lists_errors(tmp_path)
         tree = screen.query_one(Tree)
         assert len(tree.root.children[0].children) == 2
         assert screen.query("CardView")
-        text = deck_file.read_text() + "  - id: three\n    type: flashcard\n    front: Front three\n    back: Back three\n"
+        text = (
+            deck_file.read_text()
+            + "  - id: three\n    type: flashcard\n    front: Front three\n    back: Back three\n"
+        )
         deck_file.write_text(text)
         os.utime(deck_file, ns=(0, deck_file.stat().st_mtime_ns + 10**9))
         await pilot.pause(0.8)
@@ -324,6 +340,7 @@ async def test_browser_new_variant_and_answering_a_card(tmp_path) -> None:
 
 # -- deck text is literal --------------------------------------------------------------------------
 
+
 @pilot_test
 async def test_markup_and_escape_sequences_in_deck_text_are_shown_as_typed(tmp_path) -> None:
     from textual.widgets import OptionList, Static
@@ -349,6 +366,7 @@ async def test_markup_and_escape_sequences_in_deck_text_are_shown_as_typed(tmp_p
 
 # -- settings ---------------------------------------------------------------------------------------
 
+
 @pilot_test
 async def test_settings_are_saved_to_the_store_and_bad_values_explained(tmp_path) -> None:
     from textual.widgets import Input
@@ -366,7 +384,11 @@ async def test_settings_are_saved_to_the_store_and_bad_values_explained(tmp_path
         await pilot.pause()
         saved = app.store.settings(app.learner)
         assert saved.desired_retention == 0.85 and saved.new_per_day == 7
-        assert saved.learning_steps == (timedelta(seconds=30), timedelta(minutes=5), timedelta(hours=1))
+        assert saved.learning_steps == (
+            timedelta(seconds=30),
+            timedelta(minutes=5),
+            timedelta(hours=1),
+        )
         screen.query_one("#desired_retention", Input).value = "2"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -375,6 +397,7 @@ async def test_settings_are_saved_to_the_store_and_bad_values_explained(tmp_path
 
 
 # -- loading in the background, and errors while loading ------------------------------------------
+
 
 @pilot_test
 async def test_home_paints_a_loading_state_then_fills_in_the_real_rows(tmp_path) -> None:
@@ -392,7 +415,9 @@ async def test_home_paints_a_loading_state_then_fills_in_the_real_rows(tmp_path)
         assert release.wait(30)
         return load(settings)
 
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,))
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,)
+    )
     app = make_app(settings, loader=slow_load, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -410,7 +435,12 @@ async def test_home_paints_a_loading_state_then_fills_in_the_real_rows(tmp_path)
         await settle(pilot, app)
         assert not app.loading
         assert table.row_count == 2
-        assert [str(c) for c in table.get_row("tui-types")[:4]] == ["Every card type", "8", "0", "0"]
+        assert [str(c) for c in table.get_row("tui-types")[:4]] == [
+            "Every card type",
+            "8",
+            "0",
+            "0",
+        ]
         await pilot.press("n")
         await pilot.pause()
         assert type(app.screen).__name__ == "NotesScreen"
@@ -424,7 +454,9 @@ def _run_headless(monkeypatch) -> None:
     monkeypatch.setattr(StudyApp, "run", lambda self, **kw: App.run(self, headless=True, size=SIZE))
 
 
-def test_a_bad_deck_while_loading_ends_the_app_with_the_error(tmp_path, monkeypatch, capsys) -> None:
+def test_a_bad_deck_while_loading_ends_the_app_with_the_error(
+    tmp_path, monkeypatch, capsys
+) -> None:
     from studyrnn.cli import main as cli_main
     from studyrnn.errors import DeckError
     from studyrnn.tui import main
@@ -433,7 +465,9 @@ def test_a_bad_deck_while_loading_ends_the_app_with_the_error(tmp_path, monkeypa
     bad = tmp_path / "decks"
     bad.mkdir()
     (bad / "bad.yaml").write_text("id: bad\ntitle: Bad\ncards:\n  - id: x\n    type: nope\n")
-    args = argparse.Namespace(db=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", decks=[str(bad)])
+    args = argparse.Namespace(
+        db=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", decks=[str(bad)]
+    )
     with pytest.raises(DeckError) as err:
         main(args)
     assert "bad.yaml:" in str(err.value)
@@ -441,7 +475,9 @@ def test_a_bad_deck_while_loading_ends_the_app_with_the_error(tmp_path, monkeypa
     assert capsys.readouterr().err.startswith("studyrnn: error: ")
 
 
-def test_an_unreadable_database_while_loading_is_one_line_and_exit_code_1(tmp_path, monkeypatch, capsys) -> None:
+def test_an_unreadable_database_while_loading_is_one_line_and_exit_code_1(
+    tmp_path, monkeypatch, capsys
+) -> None:
     from studyrnn.cli import main as cli_main
     from studyrnn.errors import StoreError
 
@@ -452,8 +488,8 @@ def test_an_unreadable_database_while_loading_is_one_line_and_exit_code_1(tmp_pa
     err = capsys.readouterr().err
     assert err.startswith("studyrnn: error: ") and err.count("\n") == 1 and "junk.sqlite3" in err
     assert "Traceback" not in err
-    from studyrnn.tui import lazy
     from studyrnn.settings import Settings
+    from studyrnn.tui import lazy
 
     app = lazy(Settings(db_url=f"sqlite:///{junk}", learner="t", deck_dirs=(DECKS_DIR,)))
     app.run()
@@ -465,13 +501,17 @@ def test_run_quiz_rejects_an_unknown_deck(tmp_path) -> None:
     from studyrnn.settings import Settings
     from studyrnn.tui import run_quiz
 
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,))
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,)
+    )
     with pytest.raises(UsageError, match="tui-types"):
         run_quiz(settings, "no-such-deck")
 
 
 @pilot_test
-async def test_run_review_opens_the_review_screen_and_rejects_an_unknown_deck(tmp_path, monkeypatch) -> None:
+async def test_run_review_opens_the_review_screen_and_rejects_an_unknown_deck(
+    tmp_path, monkeypatch
+) -> None:
     from studyrnn.errors import UsageError
     from studyrnn.settings import Settings
     from studyrnn.tui import run_review
@@ -479,7 +519,9 @@ async def test_run_review_opens_the_review_screen_and_rejects_an_unknown_deck(tm
 
     opened: list = []
     monkeypatch.setattr(StudyApp, "run", lambda self, **kw: opened.append(self))
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,))
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", deck_dirs=(DECKS_DIR,)
+    )
     with pytest.raises(UsageError, match="tui-types"):
         run_review(settings, "tui-typos")
     assert run_review(settings, "tui-types") == 0
@@ -500,9 +542,16 @@ def test_review_without_plain_in_a_terminal_opens_the_app(tmp_path, monkeypatch)
             return True
 
     calls: list = []
-    monkeypatch.setattr(studyrnn.tui, "run_review", lambda settings, deck_id=None: calls.append(deck_id) or 0)
+    monkeypatch.setattr(
+        studyrnn.tui, "run_review", lambda settings, deck_id=None: calls.append(deck_id) or 0
+    )
     monkeypatch.setattr("sys.stdin", Tty())
     monkeypatch.setattr("sys.stdout", Tty())
-    args = argparse.Namespace(plain=False, deck="tui-types", db=f"sqlite:///{tmp_path / 'p.sqlite3'}",
-                              learner="t", decks=[str(DECKS_DIR)])
+    args = argparse.Namespace(
+        plain=False,
+        deck="tui-types",
+        db=f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        learner="t",
+        decks=[str(DECKS_DIR)],
+    )
     assert review.run(args) == 0 and calls == ["tui-types"]

@@ -32,7 +32,11 @@ def test_quiz_question(snap_compare, tmp_path) -> None:
     async def ask(pilot) -> None:
         app = pilot.app
         deck = app.deck("tui-types")
-        app.push_screen(QuizScreen.for_cards(app, "tui-types", [deck.card(c) for c in ("choice", "numeric", "order")]))
+        app.push_screen(
+            QuizScreen.for_cards(
+                app, "tui-types", [deck.card(c) for c in ("choice", "numeric", "order")]
+            )
+        )
         await steady(pilot)
 
     assert snap_compare(build_app(tmp_path), terminal_size=SIZE, run_before=ask)
@@ -64,7 +68,9 @@ def test_lab(snap_compare, tmp_path) -> None:
         pilot.app.clear_notifications()
         await pilot.pause()
 
-    assert snap_compare(build_app(tmp_path, start=("lab", None)), terminal_size=SIZE, run_before=train)
+    assert snap_compare(
+        build_app(tmp_path, start=("lab", None)), terminal_size=SIZE, run_before=train
+    )
 
 
 def test_stats(snap_compare, tmp_path) -> None:
@@ -72,6 +78,12 @@ def test_stats(snap_compare, tmp_path) -> None:
     for deck in app.deck_list():
         for day in range(0, 60, 4):
             for card in deck.cards:
-                app.store.record_review(app.learner, deck.id, card.id, 3 if day % 3 else 1, mode="review",
-                                        now=NOW - timedelta(days=day, hours=1))
+                app.store.record_review(
+                    app.learner,
+                    deck.id,
+                    card.id,
+                    3 if day % 3 else 1,
+                    mode="review",
+                    now=NOW - timedelta(days=day, hours=1),
+                )
     assert snap_compare(app, terminal_size=SIZE, run_before=steady)

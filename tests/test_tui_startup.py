@@ -13,7 +13,9 @@ HEAVY = ("sqlalchemy", "pydantic", "numpy", "engine", "alembic", "studyrnn.store
 def imported_after(code: str) -> set[str]:
     """The top-level module names loaded in a fresh interpreter after running ``code``."""
     probe = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
     return set(json.loads(out.stdout.splitlines()[-1]))
 
 
@@ -40,7 +42,9 @@ def test_an_up_to_date_store_opens_without_alembic(tmp_path) -> None:
 
     db = tmp_path / "p.sqlite3"
     open_store(f"sqlite:///{db}").close()  # created and stamped (imports Alembic)
-    loaded = imported_after(f"from studyrnn.store import open_store\nopen_store({f'sqlite:///{db}'!r}).close()")
+    loaded = imported_after(
+        f"from studyrnn.store import open_store\nopen_store({f'sqlite:///{db}'!r}).close()"
+    )
     assert "studyrnn.store" in loaded and "alembic" not in loaded
 
 
@@ -49,7 +53,9 @@ def test_decks_without_generated_cards_load_without_numpy(tmp_path) -> None:
         "id: plain\ntitle: Plain\ncards:\n  - id: c\n    type: choice\n    prompt: Which?\n"
         "    options: [a, b]\n    answer: 0\n"
     )
-    loaded = imported_after(f"from studyrnn.decks import load_decks\nassert load_decks([{str(tmp_path)!r}])['plain']")
+    loaded = imported_after(
+        f"from studyrnn.decks import load_decks\nassert load_decks([{str(tmp_path)!r}])['plain']"
+    )
     assert "studyrnn.decks" in loaded and "numpy" not in loaded and "engine" not in loaded
 
 

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tui"
 DECKS_DIR = FIXTURES / "decks"
 LITERAL_DIR = FIXTURES / "literal"
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SIZE = (100, 34)
 
 
-def build_app(tmp_path: Path, *, deck_dirs: tuple[Path, ...] = (DECKS_DIR,), start: Any = None, seed: int = 7,
-              db_name: str = "progress.sqlite3", clock: Any = None) -> Any:
+def build_app(
+    tmp_path: Path,
+    *,
+    deck_dirs: tuple[Path, ...] = (DECKS_DIR,),
+    start: Any = None,
+    seed: int = 7,
+    db_name: str = "progress.sqlite3",
+    clock: Any = None,
+) -> Any:
     from studyrnn.decks import load_decks
     from studyrnn.settings import Settings
     from studyrnn.store import open_store
     from studyrnn.tui.app import make_app
 
-    settings = Settings(db_url=f"sqlite:///{tmp_path / db_name}", learner="tester", deck_dirs=deck_dirs)
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / db_name}", learner="tester", deck_dirs=deck_dirs
+    )
     decks = load_decks(list(deck_dirs))
     store = open_store(settings.db_url)
     return make_app(settings, decks, store, clock=clock or (lambda: NOW), seed=seed, start=start)

@@ -1,19 +1,19 @@
 """Regenerate the README screenshots: home, a quiz question and the gradient lab (SVG).
 
-    .venv/bin/python docs/screenshots/make_screenshots.py
-    rsvg-convert docs/screenshots/home.svg -o /tmp/home.png    # to look at one
+.venv/bin/python docs/screenshots/make_screenshots.py
+rsvg-convert docs/screenshots/home.svg -o /tmp/home.png    # to look at one
 """
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SIZE = (110, 32)
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def build(data: Path, start=None):
@@ -22,9 +22,15 @@ def build(data: Path, start=None):
     from studyrnn.store import open_store
     from studyrnn.tui.app import make_app
 
-    settings = Settings(db_url=f"sqlite:///{data / 'shots.sqlite3'}", learner="ada", deck_dirs=(bundled_decks_dir(),))
+    settings = Settings(
+        db_url=f"sqlite:///{data / 'shots.sqlite3'}",
+        learner="ada",
+        deck_dirs=(bundled_decks_dir(),),
+    )
     decks = load_decks(settings.deck_dirs)
-    return make_app(settings, decks, open_store(settings.db_url), clock=lambda: NOW, seed=3, start=start)
+    return make_app(
+        settings, decks, open_store(settings.db_url), clock=lambda: NOW, seed=3, start=start
+    )
 
 
 async def settle(pilot) -> None:

@@ -10,6 +10,8 @@ default, or "random"). One module per family: losses, clipping, forward, backwar
 stability. This package never imports the app (studyrnn), Textual, SQLAlchemy or pydantic.
 """
 
+# Importing the family modules registers their generators (order = listing order).
+from engine.generators import backward, clipping, cost, forward, losses, stability  # noqa: E402,F401,I001
 from engine.generators._registry import (
     GENERATORS,
     RANDOM,
@@ -22,9 +24,6 @@ from engine.generators._registry import (
     get_spec,
     validate_params,
 )
-
-# Importing the family modules registers their generators (order = listing order).
-from engine.generators import losses, clipping, forward, backward, stability, cost  # noqa: E402,F401,I001
 from engine.generators.lint import lint_generator, question_problems  # noqa: E402
 
 __all__ = [

@@ -31,16 +31,31 @@ def _seed(rng: np.random.Generator) -> int:
 
 
 @functools.lru_cache(maxsize=512)
-def _trained(task: str, hidden: int, seq_len: int, steps: int, lr: float, seed: int, input_scale: float = 1.0,
-             recurrent_scale: float | None = None):
+def _trained(
+    task: str,
+    hidden: int,
+    seq_len: int,
+    steps: int,
+    lr: float,
+    seed: int,
+    input_scale: float = 1.0,
+    recurrent_scale: float | None = None,
+):
     """Parameters after ``steps`` SGD updates on fresh batches of ``task`` (8 sequences each)."""
     import engine
     from engine import tasks
 
     sample = tasks.make_task(task, seed=0, seq_len=seq_len, batch_size=1)
     init = "xavier" if recurrent_scale is None else "orthogonal"
-    p = engine.init_rnn(sample.input_size, hidden, sample.output_size, activation="tanh", init=init,
-                        seed=seed, scale=recurrent_scale)
+    p = engine.init_rnn(
+        sample.input_size,
+        hidden,
+        sample.output_size,
+        activation="tanh",
+        init=init,
+        seed=seed,
+        scale=recurrent_scale,
+    )
     if input_scale != 1.0:
         p = engine.RNNParams(p.W_xh * input_scale, p.W_hh, p.b_h, p.W_hy, p.b_y, p.activation)
     if steps:
@@ -57,7 +72,9 @@ def _run_text(task: str, hidden: int, steps: int, lr: float) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _sequence_losses(hidden: int, seq_len: int, steps: int, lr: float, seed: int) -> tuple[float, ...]:
+def _sequence_losses(
+    hidden: int, seq_len: int, steps: int, lr: float, seed: int
+) -> tuple[float, ...]:
     import engine
     from engine import tasks
 
@@ -84,13 +101,17 @@ def sequence_losses(rng: np.random.Generator) -> LiveNumbers:
 
 
 @functools.lru_cache(maxsize=512)
-def _output_gradient(hidden: int, seq_len: int, steps: int, lr: float, seed: int) -> tuple[float, ...]:
+def _output_gradient(
+    hidden: int, seq_len: int, steps: int, lr: float, seed: int
+) -> tuple[float, ...]:
     import engine
     from engine import tasks
 
     p = _trained("sine", hidden, seq_len, steps, lr, seed)
     batch = tasks.make_task("sine", seed=seed + 2, seq_len=seq_len, batch_size=8)
-    _, grads = engine.loss_and_grads(p, batch.xs, batch.targets, loss="squared_error", reduction="mean")
+    _, grads = engine.loss_and_grads(
+        p, batch.xs, batch.targets, loss="squared_error", reduction="mean"
+    )
     flat = np.concatenate([grads.W_hy.ravel(), grads.b_y.ravel()])
     return tuple(sig(v, 3) for v in flat)
 
@@ -124,7 +145,9 @@ def _dh_norms(hidden: int, seq_len: int, scale: float, steps: int, seed: int) ->
     # keeps an exploding run from wrecking the weights before the norms are read.
     p = _trained("adding", hidden, seq_len, 0, DH_LR, seed, input_scale=1e-3, recurrent_scale=scale)
     draw = tasks.sampler("adding", seq_len=seq_len, batch_size=4)
-    run = engine.train(p, draw, steps, optimizer="sgd", lr=DH_LR, clip_norm=DH_CLIP, seed=seed + 1, record_dh=True)
+    run = engine.train(
+        p, draw, steps, optimizer="sgd", lr=DH_LR, clip_norm=DH_CLIP, seed=seed + 1, record_dh=True
+    )
     return tuple(sig(v, 3) for v in run.history[-1].dh_norms)
 
 

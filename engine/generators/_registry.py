@@ -69,14 +69,20 @@ class Param:
         rng = self._range_text()
         if rng:
             bits.append(rng)
-        bits.append(f"default {self.default!r}" if self.default is not RANDOM else "default: random")
+        bits.append(
+            f"default {self.default!r}" if self.default is not RANDOM else "default: random"
+        )
         return f"{self.name} ({', '.join(bits)}): {self.doc}"
 
     def _type_text(self) -> str:
         if self.kind == "str":
             return " | ".join(repr(c) for c in self.choices or ())
         if self.kind == "float_list":
-            n = f"{self.min_len}..{self.max_len}" if self.max_len != self.min_len else str(self.min_len)
+            n = (
+                f"{self.min_len}..{self.max_len}"
+                if self.max_len != self.min_len
+                else str(self.min_len)
+            )
             return f"list of {n} numbers"
         if self.kind == "float_matrix":
             r, c = self.shape or (0, 0)
@@ -96,10 +102,14 @@ class Param:
         where = f"{generator}: param {self.name!r}"
         if self.kind == "str":
             if not isinstance(value, str):
-                raise GeneratorParamError(f"{where} must be one of {self._type_text()}, not {_show(value)}")
+                raise GeneratorParamError(
+                    f"{where} must be one of {self._type_text()}, not {_show(value)}"
+                )
             if value not in (self.choices or ()):
                 hint = _did_you_mean(value, self.choices or ())
-                raise GeneratorParamError(f"{where} must be one of {self._type_text()}, not {value!r}{hint}")
+                raise GeneratorParamError(
+                    f"{where} must be one of {self._type_text()}, not {value!r}{hint}"
+                )
             return value
         if self.kind == "int":
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -127,7 +137,10 @@ class Param:
                 f"{where} must be a {rows}x{cols} matrix given as a list of {rows} rows of {cols} numbers, "
                 f"not {_show(value)}"
             )
-        return [[self._number(f"{where}[{i}][{j}]", v) for j, v in enumerate(r)] for i, r in enumerate(value)]
+        return [
+            [self._number(f"{where}[{i}][{j}]", v) for j, v in enumerate(r)]
+            for i, r in enumerate(value)
+        ]
 
     def _len_text(self) -> str:
         if self.max_len is None:
@@ -268,7 +281,9 @@ def register(
         if name in GENERATORS:
             raise ValueError(f"generator {name!r} registered twice")
         family = fn.__module__.rsplit(".", 1)[-1]
-        GENERATORS[name] = GeneratorSpec(name, summary, {p.name: p for p in params}, live, fn, family, check)
+        GENERATORS[name] = GeneratorSpec(
+            name, summary, {p.name: p for p in params}, live, fn, family, check
+        )
         return fn
 
     return deco
@@ -293,13 +308,17 @@ def normalise_params(name: str, params: dict[str, Any] | None) -> dict[str, Any]
     if params is None:
         return {}
     if not isinstance(params, dict):
-        raise GeneratorParamError(f"{name}: params must be a mapping of param names to values, not {_show(params)}")
+        raise GeneratorParamError(
+            f"{name}: params must be a mapping of param names to values, not {_show(params)}"
+        )
     out: dict[str, Any] = {}
     for key, value in params.items():
         if not isinstance(key, str) or key not in spec.params:
             allowed = ", ".join(spec.params) or "(none)"
             hint = _did_you_mean(str(key), spec.params)
-            raise GeneratorParamError(f"{name}: unknown param {str(key)!r}{hint} (allowed: {allowed})")
+            raise GeneratorParamError(
+                f"{name}: unknown param {str(key)!r}{hint} (allowed: {allowed})"
+            )
         out[key] = spec.params[key].check(name, value)
     if spec.check is not None:
         spec.check(out)
@@ -334,7 +353,9 @@ class Context:
         """Whether the caller gave ``key``."""
         return key in self.given
 
-    def take(self, key: str, draw: Callable[[np.random.Generator], Any], *, show: bool = True) -> Any:
+    def take(
+        self, key: str, draw: Callable[[np.random.Generator], Any], *, show: bool = True
+    ) -> Any:
         """The given value for ``key``, else ``draw(rng)`` (already rounded). Shown values are
         recorded in ``params`` in the order taken."""
         if key in self.given:

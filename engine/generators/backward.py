@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from engine.generators._format import approx, aparen, num, paren, rnd, vec
+from engine.generators._format import aparen, approx, num, paren, rnd, vec
 from engine.generators._registry import Context, Param, Question, register
 from engine.generators.forward import NOTATION
 
@@ -16,7 +16,9 @@ from engine.generators.forward import NOTATION
         Param("W_x", "float", "input weight", low=-10.0, high=10.0),
         Param("W_s", "float", "recurrent weight", low=-10.0, high=10.0),
         Param("W_y", "float", "output weight", low=-10.0, high=10.0),
-        Param("x", "float_list", "inputs x_1, x_2, x_3", low=-10.0, high=10.0, min_len=3, max_len=3),
+        Param(
+            "x", "float_list", "inputs x_1, x_2, x_3", low=-10.0, high=10.0, min_len=3, max_len=3
+        ),
         Param("s_0", "float", "initial state", low=-1.0, high=1.0),
         Param("d_3", "float", "target at step 3", low=-10.0, high=10.0),
     ],
@@ -46,7 +48,9 @@ def bptt_scalar_gradient(ctx: Context) -> Question:
         "∂⁺s_k/∂W_s = (1 - s_k²)·s_{k-1} is the direct (immediate) effect of W_s on s_k and "
         "∂E_3/∂s_k = ∂E_3/∂s_{k+1} · (1 - s_{k+1}²)·W_s carries the error back in time."
     )
-    steps.append(f"∂E_3/∂y_3 = -2(d_3 - y_3) = {approx(dE_dy, 6)}; ∂E_3/∂s_3 = ∂E_3/∂y_3 · W_y = {approx(dE_dy * W_y, 6)}.")
+    steps.append(
+        f"∂E_3/∂y_3 = -2(d_3 - y_3) = {approx(dE_dy, 6)}; ∂E_3/∂s_3 = ∂E_3/∂y_3 · W_y = {approx(dE_dy * W_y, 6)}."
+    )
     dE_ds = dE_dy * W_y
     terms = {}
     for k in (3, 2, 1):

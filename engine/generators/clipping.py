@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from engine.generators._format import approx, aparen, num, paren, rnd, sig, vec
+from engine.generators._format import aparen, approx, num, paren, rnd, sig, vec
 from engine.generators._registry import Context, GeneratorParamError, Param, Question, register
 from engine.generators.losses import SOURCE_DOC
 
@@ -19,11 +19,15 @@ NORM_RULE = (
 )
 
 
-def _check_component(name: str, params: dict[str, Any], vectors: tuple[str, ...] = ("gradient",)) -> None:
+def _check_component(
+    name: str, params: dict[str, Any], vectors: tuple[str, ...] = ("gradient",)
+) -> None:
     lengths = {k: len(params[k]) for k in vectors if k in params}
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{k} has {n}" for k, n in lengths.items())
-        raise GeneratorParamError(f"{name}: {' and '.join(vectors)} must have the same length ({shown})")
+        raise GeneratorParamError(
+            f"{name}: {' and '.join(vectors)} must have the same length ({shown})"
+        )
     if lengths and "component" in params:
         n = next(iter(lengths.values()))
         if params["component"] >= n:
@@ -43,7 +47,9 @@ def _nonzero(values, step: float) -> list[float]:
     return [v if v != 0 else step for v in values]
 
 
-def norm_clip_steps(g: list[float], max_norm: float, c: int, label: str = "g") -> tuple[float, list[str]]:
+def norm_clip_steps(
+    g: list[float], max_norm: float, c: int, label: str = "g"
+) -> tuple[float, list[str]]:
     """(component c of g after PyTorch norm clipping, the worked steps)."""
     squares = math.fsum(v * v for v in g)
     total = math.sqrt(squares)
@@ -54,10 +60,14 @@ def norm_clip_steps(g: list[float], max_norm: float, c: int, label: str = "g") -
     ]
     if coef < 1.0:
         value = g[c] * coef
-        steps.append(f"coef < 1, so every component is scaled: {label}[{c}] → {num(g[c])} × {approx(coef, 6)} = {approx(value, 6)}.")
+        steps.append(
+            f"coef < 1, so every component is scaled: {label}[{c}] → {num(g[c])} × {approx(coef, 6)} = {approx(value, 6)}."
+        )
     else:
         value = g[c]
-        steps.append(f"coef ≥ 1 (the norm is within max_norm), so nothing changes: {label}[{c}] stays {num(g[c])}.")
+        steps.append(
+            f"coef ≥ 1 (the norm is within max_norm), so nothing changes: {label}[{c}] stays {num(g[c])}."
+        )
     return value, steps
 
 
@@ -65,7 +75,15 @@ def norm_clip_steps(g: list[float], max_norm: float, c: int, label: str = "g") -
     "clip_by_norm",
     "One component of a gradient after clipping by global norm (PyTorch's clip_grad_norm_ rule)",
     [
-        Param("gradient", "float_list", "the whole gradient g, all parameters flattened", low=-1e6, high=1e6, min_len=1, max_len=24),
+        Param(
+            "gradient",
+            "float_list",
+            "the whole gradient g, all parameters flattened",
+            low=-1e6,
+            high=1e6,
+            min_len=1,
+            max_len=24,
+        ),
         Param("max_norm", "float", "the clipping threshold", low=0.0, low_open=True),
         Param("component", "int", "which component to ask for (0-based)", low=0, high=23),
         Param("source", "str", SOURCE_DOC, default="live", choices=("live", "random")),
@@ -78,16 +96,22 @@ def clip_by_norm(ctx: Context) -> Question:
     if not ctx.has("gradient") and ctx.given.get("source", "live") == "live":
         from engine.generators import _live
 
-        run = _live.output_gradient(ctx.rng("live"), min_len=int(ctx.given.get("component", -1)) + 1)
+        run = _live.output_gradient(
+            ctx.rng("live"), min_len=int(ctx.given.get("component", -1)) + 1
+        )
         g = ctx.show("gradient", list(run.values))
         origin = run.description
     else:
         g = ctx.take(
             "gradient",
-            lambda r: _nonzero([rnd(v, 1) for v in r.uniform(-5.0, 5.0, size=_draw_length(ctx, r, 3, 5))], 0.1),
+            lambda r: _nonzero(
+                [rnd(v, 1) for v in r.uniform(-5.0, 5.0, size=_draw_length(ctx, r, 3, 5))], 0.1
+            ),
         )
     total = math.sqrt(math.fsum(v * v for v in g))
-    max_norm = ctx.take("max_norm", lambda r: max(sig(total * r.uniform(0.1, 1.25), 2), 1e-3) if total > 0 else 1.0)
+    max_norm = ctx.take(
+        "max_norm", lambda r: max(sig(total * r.uniform(0.1, 1.25), 2), 1e-3) if total > 0 else 1.0
+    )
     c = ctx.take("component", lambda r: int(r.integers(len(g))))
     if c >= len(g):
         raise ctx.fail(f"component {c} is out of range for a gradient of {len(g)} components")
@@ -114,14 +138,31 @@ def clip_by_norm(ctx: Context) -> Question:
     "clip_by_value",
     "One component of a gradient after clipping each element to [-c, c] (clip_grad_value_)",
     [
-        Param("gradient", "float_list", "the gradient g, flattened", low=-1e6, high=1e6, min_len=1, max_len=24),
-        Param("clip_value", "float", "c: every component is clamped to [-c, c]", low=0.0, low_open=True),
+        Param(
+            "gradient",
+            "float_list",
+            "the gradient g, flattened",
+            low=-1e6,
+            high=1e6,
+            min_len=1,
+            max_len=24,
+        ),
+        Param(
+            "clip_value",
+            "float",
+            "c: every component is clamped to [-c, c]",
+            low=0.0,
+            low_open=True,
+        ),
         Param("component", "int", "which component to ask for (0-based)", low=0, high=23),
     ],
     check=lambda p: _check_component("clip_by_value", p),
 )
 def clip_by_value(ctx: Context) -> Question:
-    g = ctx.take("gradient", lambda r: [rnd(v, 2) for v in r.uniform(-3.0, 3.0, size=_draw_length(ctx, r, 3, 5))])
+    g = ctx.take(
+        "gradient",
+        lambda r: [rnd(v, 2) for v in r.uniform(-3.0, 3.0, size=_draw_length(ctx, r, 3, 5))],
+    )
     clip = ctx.take("clip_value", lambda r: rnd(r.uniform(0.2, 2.0), 1))
     c = ctx.take("component", lambda r: int(r.integers(len(g))))
     value = min(max(g[c], -clip), clip)
@@ -162,23 +203,52 @@ def _check_sgd(p: dict[str, Any]) -> None:
     "sgd_update",
     "One weight after an SGD step, with or without clipping the gradient by global norm first",
     [
-        Param("w", "float_list", "the weights before the step (flattened)", low=-1e6, high=1e6, min_len=1, max_len=12),
-        Param("gradient", "float_list", "∂L/∂w, same length as w", low=-1e6, high=1e6, min_len=1, max_len=12),
+        Param(
+            "w",
+            "float_list",
+            "the weights before the step (flattened)",
+            low=-1e6,
+            high=1e6,
+            min_len=1,
+            max_len=12,
+        ),
+        Param(
+            "gradient",
+            "float_list",
+            "∂L/∂w, same length as w",
+            low=-1e6,
+            high=1e6,
+            min_len=1,
+            max_len=12,
+        ),
         Param("learning_rate", "float", "η", low=0.0, low_open=True, high=10.0),
-        Param("clipping", "str", "'none' or 'norm' (PyTorch's global-norm rule before the step)", choices=("none", "norm")),
+        Param(
+            "clipping",
+            "str",
+            "'none' or 'norm' (PyTorch's global-norm rule before the step)",
+            choices=("none", "norm"),
+        ),
         Param("max_norm", "float", "threshold for clipping 'norm'", low=0.0, low_open=True),
         Param("component", "int", "which weight to ask for (0-based)", low=0, high=11),
     ],
     check=_check_sgd,
 )
 def sgd_update(ctx: Context) -> Question:
-    n_given = len(ctx.given["w"]) if ctx.has("w") else len(ctx.given["gradient"]) if ctx.has("gradient") else None
+    n_given = (
+        len(ctx.given["w"])
+        if ctx.has("w")
+        else len(ctx.given["gradient"])
+        if ctx.has("gradient")
+        else None
+    )
 
     def length(r) -> int:
         return n_given if n_given is not None else _draw_length(ctx, r, 2, 4)
 
     w = ctx.take("w", lambda r: [rnd(v, 2) for v in r.uniform(-1.0, 1.0, size=length(r))])
-    g = ctx.take("gradient", lambda r: _nonzero([rnd(v, 1) for v in r.uniform(-4.0, 4.0, size=len(w))], 0.1))
+    g = ctx.take(
+        "gradient", lambda r: _nonzero([rnd(v, 1) for v in r.uniform(-4.0, 4.0, size=len(w))], 0.1)
+    )
     if len(g) != len(w):
         raise ctx.fail(f"w has {len(w)} components but gradient has {len(g)}")
     lr = ctx.take("learning_rate", lambda r: float(r.choice([0.01, 0.05, 0.1, 0.2, 0.5])))
@@ -202,7 +272,9 @@ def sgd_update(ctx: Context) -> Question:
         g_c = g[c]
         rule = "No clipping: the step uses the gradient as it is."
     answer = w[c] - lr * g_c
-    steps.append(f"SGD: w[{c}] ← w[{c}] - η·g[{c}] = {num(w[c])} - {num(lr)} × {aparen(g_c, 6)} = {approx(answer, 6)}.")
+    steps.append(
+        f"SGD: w[{c}] ← w[{c}] - η·g[{c}] = {num(w[c])} - {num(lr)} × {aparen(g_c, 6)} = {approx(answer, 6)}."
+    )
     prompt = (
         f"Weights w = {vec(w)} have the gradient ∂L/∂w = {vec(g)}. One plain SGD step with "
         f"learning rate η = {num(lr)} updates w ← w - η·g.\n{rule}\n"

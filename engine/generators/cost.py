@@ -43,7 +43,9 @@ def parameter_count(ctx: Context) -> Question:
         f"Total: {H * D} + {H * H} + {H} + {O * H} + {O} = {answer}. The same weights serve every time "
         "step, so the count does not depend on the sequence length T.",
     ]
-    return ctx.question(prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="GBC §10.2")
+    return ctx.question(
+        prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="GBC §10.2"
+    )
 
 
 BPTT_QUANTITIES = ("forward_macs", "total_macs", "stored_values")
@@ -116,7 +118,9 @@ def bptt_cost(ctx: Context) -> Question:
             f"B·T·H = {B}·{T}·{H} = {answer}: memory grows linearly with T (FACTS §5).",
         ]
     prompt = f"{setup}\n{rule}\n{ask}"
-    return ctx.question(prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="GBC §10.2")
+    return ctx.question(
+        prompt=prompt, answer=answer, solution=steps, tolerance=EXACT, source="GBC §10.2"
+    )
 
 
 TBPTT_QUANTITIES = ("updates", "backward_steps", "stored_values")
@@ -125,13 +129,17 @@ TBPTT_QUANTITIES = ("updates", "backward_steps", "stored_values")
 def _check_tbptt(p: dict[str, Any]) -> None:
     T, k1, k2 = p.get("seq_len"), p.get("k1"), p.get("k2")
     if T is not None and k1 is not None and k1 > T:
-        raise GeneratorParamError(f"truncated_bptt: k1 = {k1} is longer than the sequence (seq_len = {T})")
+        raise GeneratorParamError(
+            f"truncated_bptt: k1 = {k1} is longer than the sequence (seq_len = {T})"
+        )
     if k1 is not None and k2 is not None and k2 < k1:
         raise GeneratorParamError(
             f"truncated_bptt: k2 = {k2} is shorter than k1 = {k1}; each update must reach back over the k1 new steps"
         )
     if T is not None and k2 is not None and k2 > T:
-        raise GeneratorParamError(f"truncated_bptt: k2 = {k2} is longer than the sequence (seq_len = {T})")
+        raise GeneratorParamError(
+            f"truncated_bptt: k2 = {k2} is longer than the sequence (seq_len = {T})"
+        )
 
 
 @register(
@@ -140,7 +148,13 @@ def _check_tbptt(p: dict[str, Any]) -> None:
     [
         Param("seq_len", "int", "T", low=1, high=1_000_000),
         Param("k1", "int", "an update every k1 steps", low=1, high=1_000_000),
-        Param("k2", "int", "each update backpropagates k2 ≥ k1 steps (or to the start)", low=1, high=1_000_000),
+        Param(
+            "k2",
+            "int",
+            "each update backpropagates k2 ≥ k1 steps (or to the start)",
+            low=1,
+            high=1_000_000,
+        ),
         Param("hidden_size", "int", "H", low=1, high=100_000),
         Param("quantity", "str", "what to count", choices=TBPTT_QUANTITIES),
     ],
@@ -149,7 +163,12 @@ def _check_tbptt(p: dict[str, Any]) -> None:
 def truncated_bptt(ctx: Context) -> Question:
     T = _size(ctx, "seq_len", [20, 24, 30, 36, 40, 50, 60, 100])
     k1 = ctx.take("k1", lambda r: min(int(r.choice([2, 3, 4, 5, 10])), T))
-    k2 = ctx.take("k2", lambda r: k1 if r.random() < 0.5 else min(k1 * int(r.choice([2, 3])) + int(r.integers(0, 3)), T))
+    k2 = ctx.take(
+        "k2",
+        lambda r: (
+            k1 if r.random() < 0.5 else min(k1 * int(r.choice([2, 3])) + int(r.integers(0, 3)), T)
+        ),
+    )
     H = _size(ctx, "hidden_size", [8, 16, 20, 32, 64, 100, 128])
     quantity = ctx.take("quantity", lambda r: str(r.choice(TBPTT_QUANTITIES)))
     if k1 > T or k2 > T or k2 < k1:

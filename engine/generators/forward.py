@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from engine.generators._format import approx, aparen, num, paren, rnd
+from engine.generators._format import aparen, approx, num, paren, rnd
 from engine.generators._registry import Context, Param, Question, register
 
 NOTATION = "s_t = tanh(W_x·x_t + W_s·s_{t-1}), y_t = W_y·s_t, E_t = (d_t - y_t)²"
@@ -84,7 +84,9 @@ def output_and_error(ctx: Context) -> Question:
         answer, ask = y, "What is the output y_t?"
     else:
         answer, ask = E, "What is the squared error E_t?"
-        steps.append(f"E_t = (d_t - y_t)² = ({num(d)} - {aparen(y, 6)})² = ({approx(d - y, 6)})² = {approx(E, 6)}.")
+        steps.append(
+            f"E_t = (d_t - y_t)² = ({num(d)} - {aparen(y, 6)})² = ({approx(d - y, 6)})² = {approx(E, 6)}."
+        )
     prompt = (
         f"A scalar RNN (no biases): {NOTATION}.\n"
         f"W_x = {num(W_x)}, W_s = {num(W_s)}, W_y = {num(W_y)}; at step t the input is x_t = {num(x)}, "

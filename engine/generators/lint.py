@@ -59,7 +59,9 @@ def question_problems(q: Question) -> list[str]:
     return out
 
 
-def lint_generator(name: str, params: dict[str, Any] | None = None, variants: int = 200) -> list[str]:
+def lint_generator(
+    name: str, params: dict[str, Any] | None = None, variants: int = 200
+) -> list[str]:
     """Generate ``variants`` questions (seeds 0..variants-1) and return every problem found
     (at most a few per kind, with the seeds); [] when all are clean."""
     try:
@@ -81,7 +83,9 @@ def lint_generator(name: str, params: dict[str, Any] | None = None, variants: in
             found.setdefault(p, []).append(seed)
     out = []
     for problem, seeds in list(found.items())[:MAX_PROBLEMS]:
-        shown = ", ".join(str(s) for s in seeds[:5]) + (f" (+{len(seeds) - 5} more)" if len(seeds) > 5 else "")
+        shown = ", ".join(str(s) for s in seeds[:5]) + (
+            f" (+{len(seeds) - 5} more)" if len(seeds) > 5 else ""
+        )
         out.append(f"{name}: {problem} [seed {shown}]")
     if len(found) > MAX_PROBLEMS:
         out.append(f"{name}: ... and {len(found) - MAX_PROBLEMS} more kinds of problem")

@@ -19,7 +19,12 @@ SOURCE_DOC = (
     "Total loss of a sequence from its per-step losses, summed or averaged over time",
     [
         Param("losses", "float_list", "per-step losses L_1..L_T", low=0.0, min_len=2, max_len=50),
-        Param("reduction", "str", "'sum' (GBC, Pascanu) or 'mean' (D2L, PyTorch's default)", choices=("sum", "mean")),
+        Param(
+            "reduction",
+            "str",
+            "'sum' (GBC, Pascanu) or 'mean' (D2L, PyTorch's default)",
+            choices=("sum", "mean"),
+        ),
         Param("source", "str", SOURCE_DOC, default="live", choices=("live", "random")),
     ],
     live=True,
@@ -33,7 +38,10 @@ def total_sequence_loss(ctx: Context) -> Question:
         losses = ctx.show("losses", list(run.values))
         origin = run.description
     else:
-        losses = ctx.take("losses", lambda r: [rnd(v, 3) for v in r.uniform(0.05, 2.0, size=int(r.integers(3, 7)))])
+        losses = ctx.take(
+            "losses",
+            lambda r: [rnd(v, 3) for v in r.uniform(0.05, 2.0, size=int(r.integers(3, 7)))],
+        )
     reduction = ctx.take("reduction", lambda r: str(r.choice(["sum", "mean"])))
     T = len(losses)
     total = math.fsum(losses)
@@ -76,21 +84,37 @@ def total_sequence_loss(ctx: Context) -> Question:
     "softmax_cross_entropy",
     "Softmax cross-entropy loss at one time step, or one component of its gradient w.r.t. the logits",
     [
-        Param("logits", "float_list", "the output y_t (logits), one per class", low=-20.0, high=20.0, min_len=2, max_len=8),
+        Param(
+            "logits",
+            "float_list",
+            "the output y_t (logits), one per class",
+            low=-20.0,
+            high=20.0,
+            min_len=2,
+            max_len=8,
+        ),
         Param("target", "int", "the correct class (0-based)", low=0, high=7),
-        Param("quantity", "str", "'loss' = -log softmax(y)[target]; 'gradient' = ∂L/∂y_j", choices=("loss", "gradient")),
+        Param(
+            "quantity",
+            "str",
+            "'loss' = -log softmax(y)[target]; 'gradient' = ∂L/∂y_j",
+            choices=("loss", "gradient"),
+        ),
         Param("component", "int", "j for quantity 'gradient' (0-based)", low=0, high=7),
     ],
     check=lambda p: _check_classes(p),
 )
 def softmax_cross_entropy(ctx: Context) -> Question:
-    logits = ctx.take("logits", lambda r: [rnd(v, 1) for v in r.uniform(-3.0, 3.0, size=int(r.integers(3, 5)))])
+    logits = ctx.take(
+        "logits", lambda r: [rnd(v, 1) for v in r.uniform(-3.0, 3.0, size=int(r.integers(3, 5)))]
+    )
     K = len(logits)
     target = ctx.take("target", lambda r: int(r.integers(K)))
     if target >= K:
         raise ctx.fail(f"target {target} is not a class of {K} logits (0..{K - 1})")
     quantity = ctx.take(
-        "quantity", lambda r: "gradient" if ctx.has("component") else str(r.choice(["loss", "gradient"]))
+        "quantity",
+        lambda r: "gradient" if ctx.has("component") else str(r.choice(["loss", "gradient"])),
     )
     component = None
     if quantity == "gradient":
@@ -110,7 +134,9 @@ def softmax_cross_entropy(ctx: Context) -> Question:
     if quantity == "loss":
         answer = loss
         ask = f"What is the cross-entropy loss L_t = -log p_{target} (natural log)?"
-        steps.append(f"L_t = -log p_{target} = -log {approx(probs[target], 6)} = {approx(loss, 6)}.")
+        steps.append(
+            f"L_t = -log p_{target} = -log {approx(probs[target], 6)} = {approx(loss, 6)}."
+        )
         steps.append(
             f"Equivalently L_t = log Σ_k exp(y_k) - y_{target} = {approx(lse, 6)} - {num(logits[target])} = {approx(loss, 6)}."
         )
@@ -118,7 +144,9 @@ def softmax_cross_entropy(ctx: Context) -> Question:
         assert component is not None
         answer = probs[component] - (1.0 if component == target else 0.0)
         ask = f"What is the gradient component ∂L_t/∂y_{component}?"
-        steps.append("For softmax + cross-entropy the gradient w.r.t. the logits is g = p - onehot(target).")
+        steps.append(
+            "For softmax + cross-entropy the gradient w.r.t. the logits is g = p - onehot(target)."
+        )
         onehot = "1" if component == target else "0"
         steps.append(f"∂L_t/∂y_{component} = p_{component} - {onehot} = {approx(answer, 6)}.")
     prompt = (
@@ -145,4 +173,6 @@ def _check_classes(params: dict) -> None:
                 f"softmax_cross_entropy: param {key!r} is {params[key]}, but there are only {K} logits (0..{K - 1})"
             )
     if "component" in params and params.get("quantity") == "loss":
-        raise GeneratorParamError("softmax_cross_entropy: param 'component' is only used with quantity 'gradient'")
+        raise GeneratorParamError(
+            "softmax_cross_entropy: param 'component' is only used with quantity 'gradient'"
+        )

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.generators._format import approx, mat, num, paren, rnd, vec
+from engine.generators._format import approx, mat, num, rnd, vec
 from engine.generators._registry import Context, GeneratorParamError, Param, Question, register
 from engine.generators.losses import SOURCE_DOC
 
@@ -21,12 +21,23 @@ GAMMA_TEXT = {"tanh": "γ = 1 for tanh", "sigmoid": "γ = 1/4 for the logistic s
     "Scalar RNN: |∂h_T/∂h_0| = Π_t |w·f'(a_t)| from the recurrent weight and the activation derivatives",
     [
         Param("w", "float", "the recurrent weight", low=-100.0, high=100.0),
-        Param("activation_derivatives", "float_list", "f'(a_t) at each step", low=0.0, high=1.0, min_len=1, max_len=50),
+        Param(
+            "activation_derivatives",
+            "float_list",
+            "f'(a_t) at each step",
+            low=0.0,
+            high=1.0,
+            min_len=1,
+            max_len=50,
+        ),
     ],
 )
 def gradient_decay(ctx: Context) -> Question:
     w = ctx.take("w", lambda r: rnd(r.uniform(0.4, 2.5) * r.choice([-1.0, 1.0]), 2))
-    ds = ctx.take("activation_derivatives", lambda r: [rnd(v, 2) for v in r.uniform(0.2, 1.0, size=int(r.integers(3, 9)))])
+    ds = ctx.take(
+        "activation_derivatives",
+        lambda r: [rnd(v, 2) for v in r.uniform(0.2, 1.0, size=int(r.integers(3, 9)))],
+    )
     factors = [abs(w * d) for d in ds]
     answer = math.prod(factors)
     n = len(ds)
@@ -36,10 +47,14 @@ def gradient_decay(ctx: Context) -> Question:
         f"By the chain rule ∂h_{n}/∂h_0 = Π_t w·f'(a_t). What is |∂h_{n}/∂h_0| = Π_t |w·f'(a_t)|?"
     )
     running = 1.0
-    steps = [f"Each step back in time multiplies the gradient by w·f'(a_t); take absolute values: |w| = {num(abs(w))}."]
+    steps = [
+        f"Each step back in time multiplies the gradient by w·f'(a_t); take absolute values: |w| = {num(abs(w))}."
+    ]
     for t, (d, f) in enumerate(zip(ds, factors), start=1):
         running *= f
-        steps.append(f"t = {t}: |w·f'| = {num(abs(w))} × {num(d)} = {approx(f, 6)}; product so far {approx(running, 6)}.")
+        steps.append(
+            f"t = {t}: |w·f'| = {num(abs(w))} × {num(d)} = {approx(f, 6)}; product so far {approx(running, 6)}."
+        )
     trend = (
         "below 1: the gradient shrinks as it goes back (vanishing)"
         if answer < 1
@@ -59,7 +74,9 @@ def gradient_decay(ctx: Context) -> Question:
 
 def _matrix(ctx: Context, activation: str, key: str = "W_hh") -> list[list[float]]:
     spread = 1.3 / GAMMA[activation]
-    return ctx.take(key, lambda r: [[rnd(v, 1) for v in row] for row in r.uniform(-spread, spread, size=(2, 2))])
+    return ctx.take(
+        key, lambda r: [[rnd(v, 1) for v in row] for row in r.uniform(-spread, spread, size=(2, 2))]
+    )
 
 
 def singular_value_steps(W: list[list[float]]) -> tuple[float, list[str]]:
@@ -90,7 +107,14 @@ def _check_matrix_question(name: str, p: dict[str, Any]) -> None:
     "gradient_norm_bound",
     "Upper bound (γ·λ₁)^n on ‖∂h_t/∂h_{t-n}‖ for a 2×2 W_hh (largest singular value λ₁)",
     [
-        Param("W_hh", "float_matrix", "the recurrent weight matrix", low=-100.0, high=100.0, shape=(2, 2)),
+        Param(
+            "W_hh",
+            "float_matrix",
+            "the recurrent weight matrix",
+            low=-100.0,
+            high=100.0,
+            shape=(2, 2),
+        ),
         Param("activation", "str", "the nonlinearity f", choices=("tanh", "sigmoid")),
         Param("steps", "int", "n, how many steps back", low=1, high=200),
     ],
@@ -102,8 +126,12 @@ def gradient_norm_bound(ctx: Context) -> Question:
     gamma = GAMMA[activation]
     lam, steps = singular_value_steps(W)
     answer = (gamma * lam) ** n
-    steps.append(f"{GAMMA_TEXT[activation]}: each Jacobian diag(f'(a_i))·W_hh has norm ≤ γ·λ₁ = {approx(gamma * lam, 6)}.")
-    steps.append(f"A product of n = {n} of them: ‖∂h_t/∂h_{{t-{n}}}‖ ≤ (γ·λ₁)^{n} = {approx(answer, 6)}.")
+    steps.append(
+        f"{GAMMA_TEXT[activation]}: each Jacobian diag(f'(a_i))·W_hh has norm ≤ γ·λ₁ = {approx(gamma * lam, 6)}."
+    )
+    steps.append(
+        f"A product of n = {n} of them: ‖∂h_t/∂h_{{t-{n}}}‖ ≤ (γ·λ₁)^{n} = {approx(answer, 6)}."
+    )
     steps.append(
         "If γ·λ₁ < 1 the bound shrinks geometrically, so gradients vanish; if γ·λ₁ > 1 the bound grows, "
         "which allows exploding gradients but does not force them."
@@ -134,7 +162,14 @@ CONDITION_OPTIONS = {
     "vanishing_condition",
     "Choice: what λ₁(W_hh) vs 1/γ says about vanishing and exploding for a 2×2 W_hh",
     [
-        Param("W_hh", "float_matrix", "the recurrent weight matrix", low=-100.0, high=100.0, shape=(2, 2)),
+        Param(
+            "W_hh",
+            "float_matrix",
+            "the recurrent weight matrix",
+            low=-100.0,
+            high=100.0,
+            shape=(2, 2),
+        ),
         Param("activation", "str", "the nonlinearity f", choices=("tanh", "sigmoid")),
     ],
     check=lambda p: _check_matrix_question("vanishing_condition", p),
@@ -154,12 +189,16 @@ def vanishing_condition(ctx: Context) -> Question:
     W = ctx.take("W_hh", draw)
     lam, steps = singular_value_steps(W)
     if abs(lam * gamma - 1.0) < 1e-9:
-        raise ctx.fail("λ₁ of this W_hh equals 1/γ exactly, so neither condition applies; choose another matrix")
+        raise ctx.fail(
+            "λ₁ of this W_hh equals 1/γ exactly, so neither condition applies; choose another matrix"
+        )
     keys = list(CONDITION_OPTIONS)
     order = [keys[i] for i in ctx.rng("options").permutation(len(keys))]
     right = "vanish_sufficient" if lam * gamma < 1 else "explode_possible"
     inv = "1" if gamma == 1 else "4"
-    steps.append(f"{GAMMA_TEXT[activation]}, so 1/γ = {inv}; λ₁ = {approx(lam, 6)} is {'below' if lam * gamma < 1 else 'above'} it.")
+    steps.append(
+        f"{GAMMA_TEXT[activation]}, so 1/γ = {inv}; λ₁ = {approx(lam, 6)} is {'below' if lam * gamma < 1 else 'above'} it."
+    )
     if right == "vanish_sufficient":
         steps.append(
             "λ₁ < 1/γ is SUFFICIENT for vanishing: every Jacobian factor has norm ≤ γ·λ₁ < 1, so ‖∂h_t/∂h_k‖ "
@@ -193,8 +232,15 @@ VANISH_BELOW, EXPLODE_ABOVE = 0.1, 10.0
     "vanishing_or_exploding",
     "Choice: vanishing, exploding or neither, from per-step gradient norms ‖∂L/∂h_t‖ of a live run",
     [
-        Param("norms", "float_list", "‖∂L/∂h_t‖ for t = 1..T (loss at the last step only)", low=0.0, low_open=True,
-              min_len=2, max_len=60),
+        Param(
+            "norms",
+            "float_list",
+            "‖∂L/∂h_t‖ for t = 1..T (loss at the last step only)",
+            low=0.0,
+            low_open=True,
+            min_len=2,
+            max_len=60,
+        ),
         Param("source", "str", SOURCE_DOC, default="live", choices=("live", "random")),
     ],
     live=True,
@@ -211,15 +257,24 @@ def vanishing_or_exploding(ctx: Context) -> Question:
 
         def draw(r: np.random.Generator) -> list[float]:
             T = int(r.integers(6, 11))
-            factor = float(r.choice([r.uniform(0.3, 0.7), r.uniform(0.95, 1.05), r.uniform(1.4, 2.0)]))
+            factor = float(
+                r.choice([r.uniform(0.3, 0.7), r.uniform(0.95, 1.05), r.uniform(1.4, 2.0)])
+            )
             base = r.uniform(0.05, 2.0)
-            return [float(f"{base * factor ** (T - t) * r.uniform(0.9, 1.1):.3g}") for t in range(1, T + 1)]
+            return [
+                float(f"{base * factor ** (T - t) * r.uniform(0.9, 1.1):.3g}")
+                for t in range(1, T + 1)
+            ]
 
         norms = ctx.take("norms", draw)
     T = len(norms)
     ratio = norms[0] / norms[-1]
     answer = 0 if ratio < VANISH_BELOW else 1 if ratio > EXPLODE_ABOVE else 2
-    where = f"These are {origin}" if origin else f"These are the gradient norms ‖∂L/∂h_t‖ for t = 1..{T}, with the loss on the last step only"
+    where = (
+        f"These are {origin}"
+        if origin
+        else f"These are the gradient norms ‖∂L/∂h_t‖ for t = 1..{T}, with the loss on the last step only"
+    )
     prompt = (
         f"{where}:\n  {vec(norms)}\n"
         f"Going back from t = {T} to t = 1, call the gradients vanishing if ‖∂L/∂h_1‖ < {num(VANISH_BELOW)}·‖∂L/∂h_{T}‖, "

@@ -19,14 +19,32 @@ FORMATS = ("anki", "gift", "json")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("deck_refs", nargs="*", metavar="DECK",
-                        help="deck ids or deck YAML files (default: every deck in the deck folders)")
-    parser.add_argument("--format", "-f", dest="fmt", metavar="FORMAT",
-                        help="anki, gift or json (default: from the -o file's suffix)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="where to write ('-' for stdout; gift and json only). Required for anki")
-    parser.add_argument("--variants", type=int, default=5, metavar="N",
-                        help="concrete variants per generated card, seeds 0..N-1 (default 5)")
+    parser.add_argument(
+        "deck_refs",
+        nargs="*",
+        metavar="DECK",
+        help="deck ids or deck YAML files (default: every deck in the deck folders)",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        dest="fmt",
+        metavar="FORMAT",
+        help="anki, gift or json (default: from the -o file's suffix)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write ('-' for stdout; gift and json only). Required for anki",
+    )
+    parser.add_argument(
+        "--variants",
+        type=int,
+        default=5,
+        metavar="N",
+        help="concrete variants per generated card, seeds 0..N-1 (default 5)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +59,10 @@ def run(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = Path(output).suffix.lower() if output and output != "-" else ""
         if suffix not in SUFFIXES:
-            raise UsageError("say which format with --format anki|gift|json (or use an -o file ending in "
-                             ".apkg, .gift or .json)")
+            raise UsageError(
+                "say which format with --format anki|gift|json (or use an -o file ending in "
+                ".apkg, .gift or .json)"
+            )
         fmt = SUFFIXES[suffix]
     fmt = fmt.lower()
     if fmt not in EXPORT_FORMATS:
@@ -60,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
     target = None if output in (None, "-") else Path(output)
     if target is not None:
         if target.suffix.lower() in (".yaml", ".yml"):
-            raise UsageError(f"refusing to write a {fmt} export over {target}: that name is for deck files")
+            raise UsageError(
+                f"refusing to write a {fmt} export over {target}: that name is for deck files"
+            )
         if target.is_dir():
             raise UsageError(f"{target} is a folder; give a file name")
         if not (target.parent if str(target.parent) else Path(".")).is_dir():
@@ -71,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
     except DeckError as err:  # a deck that does not load: one `path:line:col: error:` line each
         for diagnostic in err.diagnostics:
             print(diagnostic, file=sys.stderr)
-        print("studyrnn: error: fix the decks above (see `studyrnn validate`); nothing exported", file=sys.stderr)
+        print(
+            "studyrnn: error: fix the decks above (see `studyrnn validate`); nothing exported",
+            file=sys.stderr,
+        )
         return 1
     report = export_decks(decks, fmt, target, args.variants)
     report.write(sys.stderr)

@@ -20,14 +20,35 @@ HELP = "make a numeric question from a generator (--list shows them; --json for 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", nargs="?", help="the generator (see --list)")
-    parser.add_argument("--list", action="store_true", help="list the generators (live: numbers from a training run)")
-    parser.add_argument("--describe", action="store_true", help="show NAME's params, their types, ranges and defaults")
-    parser.add_argument("--seed", type=_seed, default=None, metavar="N",
-                        help="the variant to make, a whole number >= 0 (default: random, printed)")
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="fix a param (repeatable); VALUE is JSON when it parses, else a string")
-    parser.add_argument("--json", action="store_true",
-                        help="print the question as JSON (generator, seed, params, prompt, answer, tolerance, solution, ...)")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the generators (live: numbers from a training run)",
+    )
+    parser.add_argument(
+        "--describe",
+        action="store_true",
+        help="show NAME's params, their types, ranges and defaults",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="N",
+        help="the variant to make, a whole number >= 0 (default: random, printed)",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="fix a param (repeatable); VALUE is JSON when it parses, else a string",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the question as JSON (generator, seed, params, prompt, answer, tolerance, solution, ...)",
+    )
 
 
 def _seed(text: str) -> int:
@@ -93,7 +114,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _render(q: Any, *, seed_given: bool) -> str:
-    lines = [f"{q.generator} (seed {q.seed})" + ("" if seed_given else f" — make it again with --seed {q.seed}"), ""]
+    lines = [
+        f"{q.generator} (seed {q.seed})"
+        + ("" if seed_given else f" — make it again with --seed {q.seed}"),
+        "",
+    ]
     lines.append(q.prompt)
     if q.kind == "choice":
         lines += [f"  {i}. {option}" for i, option in enumerate(q.options, start=1)]
@@ -103,7 +128,9 @@ def _render(q: Any, *, seed_given: bool) -> str:
     else:
         unit = f" {q.unit}" if q.unit else ""
         tol = q.tolerance
-        lines.append(f"Answer: {q.answer_text}{unit}   (exact {q.answer!r}; tolerance rtol {tol['rtol']:g}, atol {tol['atol']:g})")
+        lines.append(
+            f"Answer: {q.answer_text}{unit}   (exact {q.answer!r}; tolerance rtol {tol['rtol']:g}, atol {tol['atol']:g})"
+        )
     lines.append("Solution:")
     lines += [f"  {i}. {step}" for i, step in enumerate(q.solution, start=1)]
     if q.source:

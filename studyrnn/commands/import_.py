@@ -19,17 +19,36 @@ HELP = "make a deck from plain Q/A text, CSV, Moodle GIFT or JSON"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the file to import ('-' for stdin)")
-    parser.add_argument("--format", "-f", dest="fmt", metavar="FORMAT",
-                        help="qa, csv, gift or json (default: from the file's suffix: .txt/.md qa, "
-                             ".csv/.tsv csv, .gift gift, .json json)")
-    parser.add_argument("-o", "--output", metavar="DECK.yaml",
-                        help="where to write the deck (default: DECK_ID.yaml here; '-' for stdout)")
-    parser.add_argument("--id", dest="deck_id", metavar="DECK_ID",
-                        help="the deck's id (default: from the file name)")
+    parser.add_argument(
+        "--format",
+        "-f",
+        dest="fmt",
+        metavar="FORMAT",
+        help="qa, csv, gift or json (default: from the file's suffix: .txt/.md qa, "
+        ".csv/.tsv csv, .gift gift, .json json)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DECK.yaml",
+        help="where to write the deck (default: DECK_ID.yaml here; '-' for stdout)",
+    )
+    parser.add_argument(
+        "--id",
+        dest="deck_id",
+        metavar="DECK_ID",
+        help="the deck's id (default: from the file name)",
+    )
     parser.add_argument("--title", help="the deck's title (default: from the file or its name)")
-    parser.add_argument("--language", metavar="TAG", help="the deck's language, a BCP 47 tag (default en)")
-    parser.add_argument("--deck", dest="pick_deck", metavar="ID",
-                        help="json: which deck to take from an export holding several")
+    parser.add_argument(
+        "--language", metavar="TAG", help="the deck's language, a BCP 47 tag (default en)"
+    )
+    parser.add_argument(
+        "--deck",
+        dest="pick_deck",
+        metavar="ID",
+        help="json: which deck to take from an export holding several",
+    )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
 
@@ -46,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = Path(source).suffix.lower()
         if suffix not in SUFFIXES:
-            raise UsageError(f"say which format {source} is in with --format {'|'.join(IMPORT_FORMATS)}")
+            raise UsageError(
+                f"say which format {source} is in with --format {'|'.join(IMPORT_FORMATS)}"
+            )
         fmt = SUFFIXES[suffix]
     fmt = fmt.lower()
     if fmt not in IMPORT_FORMATS:
@@ -62,8 +83,15 @@ def run(args: argparse.Namespace) -> int:
     if target is not None:
         _check_target(target, args.force)
     try:
-        result = import_deck(text, fmt, source=source if source != "-" else "<stdin>", deck_id=args.deck_id,
-                             title=args.title, language=args.language, pick_deck=args.pick_deck)
+        result = import_deck(
+            text,
+            fmt,
+            source=source if source != "-" else "<stdin>",
+            deck_id=args.deck_id,
+            title=args.title,
+            language=args.language,
+            pick_deck=args.pick_deck,
+        )
     except DeckError as err:  # problems in the file: one `path:line:col: error:` line each
         for diagnostic in err.diagnostics:
             print(diagnostic, file=sys.stderr)
@@ -77,8 +105,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(result.yaml_for(None))
         return 0
     write_text_atomic(target, result.yaml_for(target), overwrite=args.force)
-    print(f"wrote {target}: deck '{result.deck.id}', {n} card{'s' * (n != 1)}; check it with: "
-          f"studyrnn validate {target}", file=sys.stderr)
+    print(
+        f"wrote {target}: deck '{result.deck.id}', {n} card{'s' * (n != 1)}; check it with: "
+        f"studyrnn validate {target}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -88,7 +119,9 @@ def _check_target(target, force: bool) -> None:
     from studyrnn.errors import UsageError
 
     if target.is_dir():
-        raise UsageError(f"{target} is a folder; give a file name such as {Path(target) / 'deck.yaml'}")
+        raise UsageError(
+            f"{target} is a folder; give a file name such as {Path(target) / 'deck.yaml'}"
+        )
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; not overwriting it (use --force to replace it)")
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
@@ -118,11 +151,14 @@ def _read(source: str) -> str:
         except OSError as exc:
             raise StudyrnnError(f"cannot read {source}: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise StudyrnnError(f"{source} is larger than {MAX_FILE_BYTES:,} bytes; split it into several files")
+        raise StudyrnnError(
+            f"{source} is larger than {MAX_FILE_BYTES:,} bytes; split it into several files"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise StudyrnnError(f"{source}:{line}:{col}: error: not UTF-8 text (save the file as UTF-8)") from None
-
+        raise StudyrnnError(
+            f"{source}:{line}:{col}: error: not UTF-8 text (save the file as UTF-8)"
+        ) from None

@@ -8,9 +8,15 @@ HELP = "write a commented starter deck (DECK_ID.yaml) to edit"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("deck_id", metavar="DECK_ID", help="the new deck's id: lowercase letters, digits, hyphens")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="where to write it (default: DECK_ID.yaml here; '-' for stdout)")
+    parser.add_argument(
+        "deck_id", metavar="DECK_ID", help="the new deck's id: lowercase letters, digits, hyphens"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write it (default: DECK_ID.yaml here; '-' for stdout)",
+    )
     parser.add_argument("--title", help="the deck's title (default: from the id)")
 
 
@@ -36,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     target = Path(args.output) if args.output else Path(f"{deck_id}.yaml")
     if target.exists():
-        raise UsageError(f"{target} already exists; not overwriting it (choose another file with -o)")
+        raise UsageError(
+            f"{target} already exists; not overwriting it (choose another file with -o)"
+        )
     if not target.parent.exists():
         raise UsageError(f"no such folder: {target.parent}")
     # Beside the bundled decks a relative path keeps the repo portable; elsewhere, absolute.
@@ -51,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
         with target.open("x", encoding="utf-8") as fh:
             fh.write(text)
     except FileExistsError:
-        raise UsageError(f"{target} already exists; not overwriting it (choose another file with -o)") from None
+        raise UsageError(
+            f"{target} already exists; not overwriting it (choose another file with -o)"
+        ) from None
     except OSError as exc:
         raise StudyrnnError(f"cannot write {target}: {exc.strerror or exc}") from None
     print(f"wrote {target}; check it with: studyrnn validate {target}", file=sys.stderr)

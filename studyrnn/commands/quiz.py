@@ -37,13 +37,28 @@ _NO = frozenset({"", "n", "no", "nein"})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("deck", metavar="DECK", help="a deck id (see the deck folders) or a deck YAML file")
-    parser.add_argument("--plain", action="store_true",
-                        help="plain lines: questions on stdout, one answer per line on stdin")
-    parser.add_argument("--limit", type=_positive_int, default=10, metavar="N",
-                        help="ask at most N questions (default: 10)")
-    parser.add_argument("--seed", type=int, default=None, metavar="S",
-                        help="seed for the question order and the generated variants (default: random)")
+    parser.add_argument(
+        "deck", metavar="DECK", help="a deck id (see the deck folders) or a deck YAML file"
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain lines: questions on stdout, one answer per line on stdin",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="ask at most N questions (default: 10)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help="seed for the question order and the generated variants (default: random)",
+    )
     parser.add_argument("--in-order", action="store_true", help="ask the cards in deck order")
 
 

@@ -34,11 +34,20 @@ MISSING = "(not in a deck)"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deck", metavar="ID", help="only this deck's cards")
-    parser.add_argument("--csv", action="store_true", help="write CSV to stdout (the card table; see --overdue)")
-    parser.add_argument("--overdue", action="store_true",
-                        help="only the learners with overdue cards (with --csv: their CSV instead of the cards')")
-    parser.add_argument("--limit", type=int, metavar="N",
-                        help=f"at most N rows per list (default: {TABLE_LIMIT} in the table, all in CSV)")
+    parser.add_argument(
+        "--csv", action="store_true", help="write CSV to stdout (the card table; see --overdue)"
+    )
+    parser.add_argument(
+        "--overdue",
+        action="store_true",
+        help="only the learners with overdue cards (with --csv: their CSV instead of the cards')",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help=f"at most N rows per list (default: {TABLE_LIMIT} in the table, all in CSV)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,7 +102,8 @@ def literal(text: str, keep: str = "\n\t") -> str:
     """Deck text shown literally: control characters (escape sequences) spelt out, never sent raw."""
     return "".join(
         ch.encode("unicode_escape").decode("ascii")
-        if ch not in keep and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" else ch
+        if ch not in keep and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d"
+        else ch
         for ch in text
     )
 
@@ -121,32 +131,49 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[s
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
 
     return [line(headers), *(line(r) for r in rows)]
 
 
 def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
     scope = f"deck {report.deck_id}" if report.deck_id else "all decks"
-    lines = [f"class report, {scope}: {_count(report.learners, 'learner')}, {_count(report.answers, 'answer')}"]
+    lines = [
+        f"class report, {scope}: {_count(report.learners, 'learner')}, {_count(report.answers, 'answer')}"
+    ]
     if not overdue_only:
         lines.append("")
         if report.cards:
             lines.append("hardest cards (lowest accuracy, then most lapses, then most attempts):")
             rows = [
-                [c.deck_id, c.card_id, excerpt(card_prompt(decks, c.deck_id, c.card_id)), str(c.attempts),
-                 f"{c.accuracy:.0%}", str(c.lapses), _seconds(c.median_ms)]
+                [
+                    c.deck_id,
+                    c.card_id,
+                    excerpt(card_prompt(decks, c.deck_id, c.card_id)),
+                    str(c.attempts),
+                    f"{c.accuracy:.0%}",
+                    str(c.lapses),
+                    _seconds(c.median_ms),
+                ]
                 for c in report.cards
             ]
-            lines += _table(["deck", "card", "prompt", "attempts", "accuracy", "lapses", "median s"], rows,
-                            right={3, 4, 5, 6})
+            lines += _table(
+                ["deck", "card", "prompt", "attempts", "accuracy", "lapses", "median s"],
+                rows,
+                right={3, 4, 5, 6},
+            )
         else:
             lines.append("no answers recorded yet")
     lines.append("")
     when = report.now.strftime("%Y-%m-%d %H:%M UTC")
     if report.overdue:
         lines.append(f"learners with the most overdue cards (due before {when}):")
-        rows = [[o.learner, str(o.overdue), o.oldest_due.strftime("%Y-%m-%d %H:%M")] for o in report.overdue]
+        rows = [
+            [o.learner, str(o.overdue), o.oldest_due.strftime("%Y-%m-%d %H:%M")]
+            for o in report.overdue
+        ]
         lines += _table(["learner", "overdue", "oldest due (UTC)"], rows, right={1})
     else:
         lines.append(f"no learner has overdue cards (due before {when})")
@@ -160,14 +187,34 @@ def write_csv(report: Any, decks: Any, stream: Any, overdue: bool = False) -> No
         for o in report.overdue:
             writer.writerow([o.learner, o.overdue, o.oldest_due.isoformat()])
         return
-    writer.writerow(["deck_id", "card_id", "prompt", "learners", "attempts", "correct", "accuracy", "lapses",
-                     "median_s"])
+    writer.writerow(
+        [
+            "deck_id",
+            "card_id",
+            "prompt",
+            "learners",
+            "attempts",
+            "correct",
+            "accuracy",
+            "lapses",
+            "median_s",
+        ]
+    )
     for c in report.cards:
         prompt = card_prompt(decks, c.deck_id, c.card_id)
-        writer.writerow([
-            c.deck_id, c.card_id, "" if prompt is None else literal(prompt), c.learners, c.attempts, c.correct,
-            f"{c.accuracy:.4f}", c.lapses, "" if c.median_ms is None else f"{c.median_ms / 1000:.3f}",
-        ])
+        writer.writerow(
+            [
+                c.deck_id,
+                c.card_id,
+                "" if prompt is None else literal(prompt),
+                c.learners,
+                c.attempts,
+                c.correct,
+                f"{c.accuracy:.4f}",
+                c.lapses,
+                "" if c.median_ms is None else f"{c.median_ms / 1000:.3f}",
+            ]
+        )
 
 
 def _count(n: int, noun: str) -> str:

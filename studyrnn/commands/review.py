@@ -24,6 +24,7 @@ import argparse
 import random
 import sys
 import time
+from datetime import UTC
 from typing import IO, Any
 
 from studyrnn.plain import EndOfInput, PlainLines, visible
@@ -35,8 +36,11 @@ RATING_WORDS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--plain", action="store_true",
-                        help="plain lines: prompts on stdout, one answer per line on stdin")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain lines: prompts on stdout, one answer per line on stdin",
+    )
     parser.add_argument("--deck", metavar="ID", help="review only this deck")
 
 
@@ -49,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if not args.plain:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            raise UsageError("review in the terminal app needs a terminal; for plain lines use `studyrnn review --plain`")
+            raise UsageError(
+                "review in the terminal app needs a terminal; for plain lines use `studyrnn review --plain`"
+            )
         from studyrnn.tui import run_review
 
         return run_review(settings, args.deck)
@@ -69,8 +75,15 @@ class PlainReview(PlainLines):
 
     hint_suffix = " An empty line shows the answer."
 
-    def __init__(self, store: Any, learner: Any, decks: Any, stdin: IO[str], stdout: IO[str],
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        learner: Any,
+        decks: Any,
+        stdin: IO[str],
+        stdout: IO[str],
+        rng: random.Random | None = None,
+    ) -> None:
         super().__init__(stdin, stdout)
         self.store = store
         self.learner = learner
@@ -82,8 +95,10 @@ class PlainReview(PlainLines):
 
         counts = self.store.queue_counts(self.learner, deck_id)
         where = f" in {deck_id}" if deck_id else ""
-        self.say(f"review{where}: {counts.total} due now ({counts.learning} learning, {counts.review} review, "
-                 f"{counts.new} new)")
+        self.say(
+            f"review{where}: {counts.total} due now ({counts.learning} learning, {counts.review} review, "
+            f"{counts.new} new)"
+        )
         session = None
         done = 0
         try:
@@ -109,7 +124,7 @@ class PlainReview(PlainLines):
         return 0
 
     def _nothing_due(self, done: int, deck_id: str | None) -> str:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from studyrnn.store import format_interval
 
@@ -117,8 +132,10 @@ class PlainReview(PlainLines):
         due = self.store.next_due(self.learner, deck_id)
         if due is None:
             return f"{head}."
-        wait = due - datetime.now(timezone.utc)
-        return f"{head}; the next card is due in {format_interval(wait)} ({due:%Y-%m-%d %H:%M} UTC)."
+        wait = due - datetime.now(UTC)
+        return (
+            f"{head}; the next card is due in {format_interval(wait)} ({due:%Y-%m-%d %H:%M} UTC)."
+        )
 
     def review(self, card: Any, number: int, session: int) -> Any:
         """Ask one card, read the answer and the rating, record it; the ReviewResult."""
@@ -145,11 +162,23 @@ class PlainReview(PlainLines):
             self.report(p, verdict)
 
         intervals = self.store.preview(self.learner, card.deck_id, card.card_id)
-        self.say(" · ".join(f"{RATING_NAMES[r]} {format_interval(intervals[r])}" for r in sorted(intervals)))
+        self.say(
+            " · ".join(
+                f"{RATING_NAMES[r]} {format_interval(intervals[r])}" for r in sorted(intervals)
+            )
+        )
         rating = self.ask_rating(suggested)
         return self.store.record_review(
-            self.learner, card.deck_id, card.card_id, rating, verdict=verdict, answer=answer,
-            duration_ms=duration_ms, seed=seed, mode="review", session_id=session,
+            self.learner,
+            card.deck_id,
+            card.card_id,
+            rating,
+            verdict=verdict,
+            answer=answer,
+            duration_ms=duration_ms,
+            seed=seed,
+            mode="review",
+            session_id=session,
         )
 
     def ask_rating(self, suggested: int) -> int:
@@ -162,4 +191,6 @@ class PlainReview(PlainLines):
                 return int(text)
             if text in RATING_WORDS:
                 return RATING_WORDS[text]
-            self.say(f"invalid: type 1 (again), 2 (hard), 3 (good) or 4 (easy), or Enter for {suggested}")
+            self.say(
+                f"invalid: type 1 (again), 2 (hard), 3 (good) or 4 (easy), or Enter for {suggested}"
+            )

@@ -8,7 +8,9 @@ HELP = "print the JSON Schema of the deck format (for editors)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead of stdout")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the schema to FILE instead of stdout"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,9 +18,16 @@ HELP = "show your study statistics: reviews, retention, due forecast, mastery (-
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the statistics as one JSON object")
-    parser.add_argument("--days", type=int, default=30, metavar="N",
-                        help="days of retention window and forecast (default: 30)")
+    parser.add_argument(
+        "--json", action="store_true", help="print the statistics as one JSON object"
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=30,
+        metavar="N",
+        help="days of retention window and forecast (default: 30)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,12 +70,16 @@ def render(data: dict) -> str:
     if data["mastery"]:
         lines.append("mastery (stability ≥ 21 days):")
         for deck_id, m in data["mastery"].items():
-            lines.append(f"  {deck_id}: {_percent(m['fraction'])} ({m['mastered']}/{m['cards']}, {m['studied']} studied)")
+            lines.append(
+                f"  {deck_id}: {_percent(m['fraction'])} ({m['mastered']}/{m['cards']}, {m['studied']} studied)"
+            )
     if data["hardest"]:
         lines.append("hardest cards:")
         for card in data["hardest"][:5]:
             lapses = card["lapses"]
-            lines.append(f"  {card['deck_id']}/{card['card_id']}: {lapses} lapse{'s' if lapses != 1 else ''}")
+            lines.append(
+                f"  {card['deck_id']}/{card['card_id']}: {lapses} lapse{'s' if lapses != 1 else ''}"
+            )
     if data["accuracy_by_tag"]:
         lines.append("accuracy by tag:")
         for tag, a in data["accuracy_by_tag"].items():

@@ -18,7 +18,10 @@ LINT_VARIANTS = 200
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders of decks")
     parser.add_argument(
-        "--variants", type=int, default=LINT_VARIANTS, metavar="N",
+        "--variants",
+        type=int,
+        default=LINT_VARIANTS,
+        metavar="N",
         help=f"seeds to try per generated card (default {LINT_VARIANTS}; 0 skips the lint)",
     )
 
@@ -70,8 +73,13 @@ def lint_generated(decks, variants: int):
     from studyrnn.errors import Diagnostic
 
     generated = [(deck, card) for deck, card in decks.cards() if isinstance(card, GeneratedCard)]
-    if generated and sys.stderr.isatty():  # live generators train a model per variant: say why we wait
-        print(f"checking {len(generated)} generated cards over {variants} variants each…", file=sys.stderr)
+    if (
+        generated and sys.stderr.isatty()
+    ):  # live generators train a model per variant: say why we wait
+        print(
+            f"checking {len(generated)} generated cards over {variants} variants each…",
+            file=sys.stderr,
+        )
     # Generators are deterministic, so cards sharing a generator and params share one lint run.
     problems_for: dict[tuple[str, str], list[str]] = {}
     out = []
@@ -81,5 +89,7 @@ def lint_generated(decks, variants: int):
             problems_for[key] = lint_problems(card.generator, card.params, variants=variants)
         line, col = deck.card_location(card.id) or (1, 1)
         for problem in problems_for[key]:
-            out.append(Diagnostic(str(deck.path or deck.id), line, col, f"card '{card.id}': {problem}"))
+            out.append(
+                Diagnostic(str(deck.path or deck.id), line, col, f"card '{card.id}': {problem}")
+            )
     return out

@@ -68,7 +68,9 @@ def deck_files(dirs: Iterable[str | Path]) -> list[Path]:
     for d in dirs:
         d = Path(d)
         if d.is_dir():
-            found = sorted(p for p in d.iterdir() if p.suffix.lower() in DECK_SUFFIXES and p.is_file())
+            found = sorted(
+                p for p in d.iterdir() if p.suffix.lower() in DECK_SUFFIXES and p.is_file()
+            )
         elif d.is_file():
             found = [d]
         else:
@@ -125,6 +127,10 @@ def _duplicate_deck(first: Deck, second: Deck) -> list[Diagnostic]:
     b_line, b_col = _id_position(second)
     a, b = str(first.path), str(second.path)
     return [
-        Diagnostic(b, b_line, b_col, f"duplicate deck id '{second.id}' (also used by {a}:{a_line}:{a_col})"),
-        Diagnostic(a, a_line, a_col, f"duplicate deck id '{first.id}' (also used by {b}:{b_line}:{b_col})"),
+        Diagnostic(
+            b, b_line, b_col, f"duplicate deck id '{second.id}' (also used by {a}:{a_line}:{a_col})"
+        ),
+        Diagnostic(
+            a, a_line, a_col, f"duplicate deck id '{first.id}' (also used by {b}:{b_line}:{b_col})"
+        ),
     ]

@@ -68,7 +68,11 @@ def generator_problem(name: str, params: dict[str, Any]) -> tuple[tuple[str, ...
         return None
     if name not in registry.names:
         close = difflib.get_close_matches(name, list(registry.names), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(registry.names))})"
+        hint = (
+            f"; did you mean '{close[0]}'?"
+            if close
+            else f" (known: {', '.join(sorted(registry.names))})"
+        )
         return ("generator",), f"unknown generator '{name}'{hint}"
     if registry.validate is not None:
         try:
@@ -77,9 +81,11 @@ def generator_problem(name: str, params: dict[str, Any]) -> tuple[tuple[str, ...
             message = str(exc)
             prefix = f"{name}: "
             if message.startswith(prefix):
-                message = message[len(prefix):]
+                message = message[len(prefix) :]
             named = _PARAM_NAME.search(message)
-            where = ("params", named.group(1)) if named and named.group(1) in params else ("params",)
+            where = (
+                ("params", named.group(1)) if named and named.group(1) in params else ("params",)
+            )
             return where, f"bad params for generator '{name}': {message}"
     return None
 

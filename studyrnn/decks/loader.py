@@ -41,7 +41,9 @@ def load_deck(path: str | Path) -> Deck:
     except IsADirectoryError:
         raise DeckError([Diagnostic(shown, 1, 1, "is a folder, not a deck file")]) from None
     except OSError as exc:
-        raise DeckError([Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
+        raise DeckError(
+            [Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
+        ) from None
     return load_deck_bytes(raw, shown, file_path=path)
 
 
@@ -98,7 +100,9 @@ def _load_unguarded(text: str, path: str, file_path: Path | None) -> Deck:
         elif not isinstance(data, dict):
             line, col = parsed.positions.root or (1, 1)
             what = _describe(data)
-            found[(line, col, f"a deck is a mapping (id: ..., title: ..., cards: ...), not {what}")] = None
+            found[
+                (line, col, f"a deck is a mapping (id: ..., title: ..., cards: ...), not {what}")
+            ] = None
         else:
             for item in _duplicate_card_ids(data, parsed):
                 found[item] = None
@@ -166,7 +170,9 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
         if isinstance(cards, list) and where[1] < len(cards) and isinstance(cards[where[1]], dict):
             card = cards[where[1]]
             card_id = card.get("id")
-            card_prefix = f"card '{card_id}': " if isinstance(card_id, str) else f"card #{where[1] + 1}: "
+            card_prefix = (
+                f"card '{card_id}': " if isinstance(card_id, str) else f"card #{where[1] + 1}: "
+            )
         else:
             card_prefix = f"card #{where[1] + 1}: "
 
@@ -188,7 +194,9 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
         message = f"unknown card type '{tag}'{hint}"
     elif kind == "union_tag_not_found" and not isinstance(error.get("input"), dict):
         line, col = _position(parsed, where)
-        message = f"a card must be a mapping (id: ..., type: ...), not {_describe(error.get('input'))}"
+        message = (
+            f"a card must be a mapping (id: ..., type: ...), not {_describe(error.get('input'))}"
+        )
     elif kind == "union_tag_not_found":
         line, col = _position(parsed, where)
         message = f"missing required key 'type' (one of: {', '.join(CARD_TYPES)})"
@@ -196,7 +204,9 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
         line, col = parsed.positions.key(where) or _position(parsed, where)
     else:
         line, col = _position(parsed, where)
-        message = message or _wording(kind, field, value, ctx, where, error.get("msg", "invalid value"))
+        message = message or _wording(
+            kind, field, value, ctx, where, error.get("msg", "invalid value")
+        )
     return line, col, card_prefix + message
 
 
@@ -240,7 +250,9 @@ def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"unknown key '{key}'; did you mean '{close[0]}'?"
-    what = f"a {model.model_fields['type'].default} card" if "type" in model.model_fields else "here"
+    what = (
+        f"a {model.model_fields['type'].default} card" if "type" in model.model_fields else "here"
+    )
     if model is Deck:
         what = "at the top of a deck"
     elif model is Tolerance:
@@ -272,11 +284,15 @@ _PATTERN_HELP = {
 }
 
 
-def _wording(kind: str, field: str, value: Any, ctx: dict[str, Any], where: tuple[Any, ...], msg: str) -> str:
+def _wording(
+    kind: str, field: str, value: Any, ctx: dict[str, Any], where: tuple[Any, ...], msg: str
+) -> str:
     """A sentence for one pydantic error type (falls back to pydantic's own message)."""
     got = _describe(value)
     if kind == "string_type":
-        return f"'{field}' must be text, not {got}" + ("; put it in quotes" if isinstance(value, bool) else "")
+        return f"'{field}' must be text, not {got}" + (
+            "; put it in quotes" if isinstance(value, bool) else ""
+        )
     if kind in ("string_too_short", "blank"):
         return f"'{field}' must not be empty"
     if kind == "string_too_long":
@@ -314,7 +330,9 @@ def _wording(kind: str, field: str, value: Any, ctx: dict[str, Any], where: tupl
         if where == ("version",):
             return f"'version' must be 1 (the only deck format version), not {got}"
         expected = str(ctx.get("expected", ""))
-        options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
+        options = [
+            o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()
+        ]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"'{field}' must be one of {', '.join(options)}, not {got}{hint}"

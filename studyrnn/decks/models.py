@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    BaseModel,
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -32,7 +32,9 @@ FORMAT_VERSION = 1
 
 def problem(message: str, *subloc: str | int) -> PydanticCustomError:
     """A validation error at ``subloc`` below the model raising it (see the module docstring)."""
-    return PydanticCustomError("deck_rule", "{message}", {"message": message, "subloc": tuple(subloc)})
+    return PydanticCustomError(
+        "deck_rule", "{message}", {"message": message, "subloc": tuple(subloc)}
+    )
 
 
 def _as_text(value: Any) -> Any:
@@ -45,7 +47,9 @@ def _as_text(value: Any) -> Any:
 def _not_bool(value: Any) -> Any:
     """``true`` is not the number 1 in a deck."""
     if isinstance(value, bool):
-        raise PydanticCustomError("bool_not_number", "expected a number, got {value}", {"value": str(value).lower()})
+        raise PydanticCustomError(
+            "bool_not_number", "expected a number, got {value}", {"value": str(value).lower()}
+        )
     return value
 
 
@@ -56,12 +60,16 @@ def _not_blank(value: str) -> str:
 
 
 # Required text: numbers accepted as their YAML spelling, never empty or only spaces.
-Text = Annotated[str, StringConstraints(min_length=1), BeforeValidator(_as_text), AfterValidator(_not_blank)]
+Text = Annotated[
+    str, StringConstraints(min_length=1), BeforeValidator(_as_text), AfterValidator(_not_blank)
+]
 # Optional text (explanation, source, unit): may be absent, not empty when given.
 OptText = Union[Text, None]
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Index = Annotated[int, BeforeValidator(_not_bool)]
-CardId = Annotated[str, StringConstraints(pattern=CARD_ID_PATTERN, max_length=100), BeforeValidator(_as_text)]
+CardId = Annotated[
+    str, StringConstraints(pattern=CARD_ID_PATTERN, max_length=100), BeforeValidator(_as_text)
+]
 
 
 class _Model(BaseModel):
@@ -73,14 +81,19 @@ class Tolerance(_Model):
     rtol * |expected|), or ``sigfigs`` (equal when both are rounded to that many significant
     figures). Not both."""
 
-    rtol: Annotated[Union[Number, None], Field(default=None, ge=0, description="Relative tolerance (default 1e-2).")]
-    atol: Annotated[Union[Number, None], Field(default=None, ge=0, description="Absolute tolerance (default 1e-8).")]
+    rtol: Annotated[
+        Number | None, Field(default=None, ge=0, description="Relative tolerance (default 1e-2).")
+    ]
+    atol: Annotated[
+        Number | None, Field(default=None, ge=0, description="Absolute tolerance (default 1e-8).")
+    ]
     sigfigs: Annotated[
-        Union[Index, None], Field(default=None, ge=1, le=17, description="Compare to this many significant figures.")
+        Index | None,
+        Field(default=None, ge=1, le=17, description="Compare to this many significant figures."),
     ]
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Tolerance":
+    def _one_kind(self) -> Tolerance:
         if self.sigfigs is not None and (self.rtol is not None or self.atol is not None):
             raise problem("give either rtol/atol or sigfigs, not both")
         if self.sigfigs is None and self.rtol is None and self.atol is None:
@@ -89,11 +102,17 @@ class Tolerance(_Model):
 
 
 class _CardBase(_Model):
-    id: CardId = Field(description="Stable id, unique in the deck: progress is keyed by deck id + card id.")
+    id: CardId = Field(
+        description="Stable id, unique in the deck: progress is keyed by deck id + card id."
+    )
     type: str
-    explanation: OptText = Field(default=None, description="Shown after answering: why the answer is right.")
+    explanation: OptText = Field(
+        default=None, description="Shown after answering: why the answer is right."
+    )
     tags: list[Text] = Field(default_factory=list, description="Free-form tags for filtering.")
-    source: OptText = Field(default=None, description='Where the fact comes from, e.g. "GBC §10.2".')
+    source: OptText = Field(
+        default=None, description='Where the fact comes from, e.g. "GBC §10.2".'
+    )
 
 
 def _option_index(options: Any, answer: Any, where: tuple[str | int, ...]) -> Any:
@@ -110,7 +129,11 @@ def _option_index(options: Any, answer: Any, where: tuple[str | int, ...]) -> An
         return answer  # a quoted index: pydantic reads it as the int
     strings = [t for t in texts if isinstance(t, str)]
     close = difflib.get_close_matches(spelled, strings, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else " (give the option's exact text or its index, from 0)"
+    hint = (
+        f"; did you mean '{close[0]}'?"
+        if close
+        else " (give the option's exact text or its index, from 0)"
+    )
     raise problem(f"answer '{spelled}' is not one of the options{hint}", *where)
 
 
@@ -118,7 +141,9 @@ def _check_options(options: list[str]) -> None:
     seen: dict[str, int] = {}
     for i, option in enumerate(options):
         if option in seen:
-            raise problem(f"option '{option}' appears twice (options {seen[option]} and {i})", "options", i)
+            raise problem(
+                f"option '{option}' appears twice (options {seen[option]} and {i})", "options", i
+            )
         seen[option] = i
 
 
@@ -141,9 +166,9 @@ class ChoiceCard(_CardBase):
     type: Literal["choice"] = "choice"
     prompt: Text
     options: list[Text] = Field(min_length=2, description="The options, shown in this order.")
-    answer: Annotated[Index, BeforeValidator(lambda v: v, json_schema_input_type=Union[int, str])] = Field(
-        description="The right option: its index (from 0) or its exact text."
-    )
+    answer: Annotated[
+        Index, BeforeValidator(lambda v: v, json_schema_input_type=Union[int, str])
+    ] = Field(description="The right option: its index (from 0) or its exact text.")
 
     @model_validator(mode="before")
     @classmethod
@@ -155,7 +180,7 @@ class ChoiceCard(_CardBase):
         return data
 
     @model_validator(mode="after")
-    def _check(self) -> "ChoiceCard":
+    def _check(self) -> ChoiceCard:
         _check_options(self.options)
         _check_index(self.answer, len(self.options), "answer")
         return self
@@ -167,22 +192,24 @@ class MultiCard(_CardBase):
     type: Literal["multi"] = "multi"
     prompt: Text
     options: list[Text] = Field(min_length=2, description="The options, shown in this order.")
-    answers: list[Annotated[Index, BeforeValidator(lambda v: v, json_schema_input_type=Union[int, str])]] = Field(
-        min_length=1, description="The right options: indexes (from 0) or exact texts."
-    )
+    answers: list[
+        Annotated[Index, BeforeValidator(lambda v: v, json_schema_input_type=Union[int, str])]
+    ] = Field(min_length=1, description="The right options: indexes (from 0) or exact texts.")
 
     @model_validator(mode="before")
     @classmethod
     def _answers_by_text(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("answers"), list):
             answers = data["answers"]
-            fixed = [_option_index(data.get("options"), a, ("answers", i)) for i, a in enumerate(answers)]
+            fixed = [
+                _option_index(data.get("options"), a, ("answers", i)) for i, a in enumerate(answers)
+            ]
             if any(f is not a for f, a in zip(fixed, answers)):
                 data = {**data, "answers": fixed}
         return data
 
     @model_validator(mode="after")
-    def _check(self) -> "MultiCard":
+    def _check(self) -> MultiCard:
         _check_options(self.options)
         seen: set[int] = set()
         for i, index in enumerate(self.answers):
@@ -209,11 +236,13 @@ class OrderCard(_CardBase):
     items: list[Text] = Field(min_length=2, description="The items in the correct order.")
 
     @model_validator(mode="after")
-    def _check(self) -> "OrderCard":
+    def _check(self) -> OrderCard:
         seen: dict[str, int] = {}
         for i, item in enumerate(self.items):
             if item in seen:
-                raise problem(f"item '{item}' appears twice (items {seen[item]} and {i})", "items", i)
+                raise problem(
+                    f"item '{item}' appears twice (items {seen[item]} and {i})", "items", i
+                )
             seen[item] = i
         return self
 
@@ -224,10 +253,12 @@ class NumericCard(_CardBase):
     type: Literal["numeric"] = "numeric"
     prompt: Text
     answer: Annotated[Number, Field(allow_inf_nan=False, description="The exact answer.")]
-    tolerance: Union[Tolerance, None] = Field(
+    tolerance: Tolerance | None = Field(
         default=None, description="How close counts as right (default rtol 1e-2, atol 1e-8)."
     )
-    unit: OptText = Field(default=None, description="Unit shown after the answer, e.g. 's' or 'MB'.")
+    unit: OptText = Field(
+        default=None, description="Unit shown after the answer, e.g. 's' or 'MB'."
+    )
 
 
 class TextCard(_CardBase):
@@ -237,7 +268,8 @@ class TextCard(_CardBase):
     prompt: Text
     answers: list[Text] = Field(min_length=1, description="Every accepted answer.")
     match: Literal["exact", "casefold", "fuzzy"] = Field(
-        default="casefold", description="exact, casefold (ignore case and surrounding spaces) or fuzzy (small typos)."
+        default="casefold",
+        description="exact, casefold (ignore case and surrounding spaces) or fuzzy (small typos).",
     )
 
 
@@ -246,11 +278,15 @@ class GeneratedCard(_CardBase):
 
     type: Literal["generated"] = "generated"
     generator: Text = Field(description="The generator's name (see `studyrnn generate --list`).")
-    params: dict[str, Any] = Field(default_factory=dict, description="Fixed params for the generator.")
-    prompt: OptText = Field(default=None, description="Optional lead-in text shown before the question.")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="Fixed params for the generator."
+    )
+    prompt: OptText = Field(
+        default=None, description="Optional lead-in text shown before the question."
+    )
 
     @model_validator(mode="after")
-    def _check(self) -> "GeneratedCard":
+    def _check(self) -> GeneratedCard:
         from studyrnn.decks.generators import generator_problem
 
         found = generator_problem(self.generator, self.params)
@@ -273,7 +309,14 @@ CARD_MODELS: dict[str, type[_CardBase]] = {
 CARD_TYPES: tuple[str, ...] = tuple(CARD_MODELS)
 
 Card = Annotated[
-    Union[FlashcardCard, ChoiceCard, MultiCard, TrueFalseCard, OrderCard, NumericCard, TextCard, GeneratedCard],
+    FlashcardCard
+    | ChoiceCard
+    | MultiCard
+    | TrueFalseCard
+    | OrderCard
+    | NumericCard
+    | TextCard
+    | GeneratedCard,
     Field(discriminator="type"),
 ]
 
@@ -285,7 +328,9 @@ class Deck(_Model):
         extra="forbid",
         frozen=True,
         title="studyrnn deck",
-        json_schema_extra={"description": "A studyrnn deck (format version 1). See `studyrnn new` for a starter."},
+        json_schema_extra={
+            "description": "A studyrnn deck (format version 1). See `studyrnn new` for a starter."
+        },
     )
 
     version: Literal[1] = Field(default=1, description="Deck format version; only 1 exists.")
@@ -306,7 +351,7 @@ class Deck(_Model):
     _index: dict[str, Any] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _unique_card_ids(self) -> "Deck":
+    def _unique_card_ids(self) -> Deck:
         seen: dict[str, int] = {}
         for i, card in enumerate(self.cards):
             if card.id in seen:
@@ -347,4 +392,3 @@ class Deck(_Model):
 
 def duplicate_card_message(card_id: str, first_index: int) -> str:
     return f"duplicate card id '{card_id}' (first used by card #{first_index + 1})"
-

@@ -100,13 +100,22 @@ def suggest_deck_id(text: str) -> str:
     return slug[:64].strip("-") or "my-deck"
 
 
-def starter_deck(deck_id: str, *, title: str | None = None, schema: str = "deck.schema.json",
-                 filename: str | None = None) -> str:
+def starter_deck(
+    deck_id: str,
+    *,
+    title: str | None = None,
+    schema: str = "deck.schema.json",
+    filename: str | None = None,
+) -> str:
     """The YAML text of a starter deck (``deck_id`` must be valid; see ``is_deck_id``)."""
     if not is_deck_id(deck_id):
         raise ValueError(f"not a deck id: {deck_id!r}")
     title = " ".join((title or deck_id.replace("-", " ").capitalize()).split())
     quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return _TEMPLATE.format(
-        schema=schema, deck_id=deck_id, title=quoted, heading=title, filename=filename or f"{deck_id}.yaml"
+        schema=schema,
+        deck_id=deck_id,
+        title=quoted,
+        heading=title,
+        filename=filename or f"{deck_id}.yaml",
     )

@@ -82,7 +82,9 @@ def resolve_plain(text: str) -> Any:
         elif _HEX.match(text):
             number = YamlInt(int(text[2:], 16))
         elif _FLOAT.match(text) or _INF.match(text):
-            number = YamlFloat(float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")))
+            number = YamlFloat(
+                float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+            )
         elif _NAN.match(text):
             number = YamlFloat(float("nan"))
         else:
@@ -96,7 +98,7 @@ def resolve_plain(text: str) -> Any:
 def show_tag(tag: str) -> str:
     """``tag:yaml.org,2002:python/object`` -> ``!!python/object`` (as the author wrote it)."""
     prefix = "tag:yaml.org,2002:"
-    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 class Positions:
@@ -240,12 +242,16 @@ def parse_yaml(text: str) -> Parsed:
                 top.key = _DROP
                 return
             if raw_key == "<<":
-                problems.append((*pos, "YAML merge keys ('<<') aren't supported in decks; write the keys out"))
+                problems.append(
+                    (*pos, "YAML merge keys ('<<') aren't supported in decks; write the keys out")
+                )
                 top.key = _DROP
                 return
             kpos = top.kpos
             if raw_key in kpos:
-                problems.append((*pos, f"duplicate key '{raw_key}' (first given on line {kpos[raw_key][0]})"))
+                problems.append(
+                    (*pos, f"duplicate key '{raw_key}' (first given on line {kpos[raw_key][0]})")
+                )
                 top.key = _DROP
                 return
             kpos[raw_key] = pos
@@ -277,7 +283,12 @@ def parse_yaml(text: str) -> Parsed:
                     value = raw
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
-                if top is not None and top.is_map and top.key is not _NOKEY and top.key is not _DROP:
+                if (
+                    top is not None
+                    and top.is_map
+                    and top.key is not _NOKEY
+                    and top.key is not _DROP
+                ):
                     # the hot path, inline: a scalar value under a key
                     top.nodes += 1
                     top.value[top.key] = value
@@ -289,7 +300,9 @@ def parse_yaml(text: str) -> Parsed:
                 if event.tag is not None:
                     problems.append((*pos, _TAGS_REFUSED.format(tag=show_tag(event.tag))))
                 if len(stack) >= MAX_DEPTH:
-                    problems.append((*pos, f"nested more than {MAX_DEPTH} levels deep; a deck never needs that"))
+                    problems.append(
+                        (*pos, f"nested more than {MAX_DEPTH} levels deep; a deck never needs that")
+                    )
                     raise _Stop
                 top = _Frame(kind is MappingStartEvent, event.anchor, pos, meta)
                 stack.append(top)
@@ -304,23 +317,35 @@ def parse_yaml(text: str) -> Parsed:
                 anchor = anchors.get(name)
                 if anchor is None:
                     if any(f.anchor == name for f in stack):
-                        problems.append((*pos, f"alias '*{name}' refers to a collection that contains it"))
+                        problems.append(
+                            (*pos, f"alias '*{name}' refers to a collection that contains it")
+                        )
                     else:
-                        problems.append((*pos, f"unknown alias '*{name}' (define it first with '&{name}')"))
+                        problems.append(
+                            (*pos, f"unknown alias '*{name}' (define it first with '&{name}')")
+                        )
                     place(None, 1, pos, None)
                     continue
                 value, nodes = anchor
                 alias_nodes += nodes
                 if alias_nodes > MAX_ALIAS_NODES:
-                    problems.append((*pos, (
-                        f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing the file "
-                        "(alias expansion is bounded to stop 'billion laughs' files)")))
+                    problems.append(
+                        (
+                            *pos,
+                            (
+                                f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing the file "
+                                "(alias expansion is bounded to stop 'billion laughs' files)"
+                            ),
+                        )
+                    )
                     raise _Stop
                 place(value, nodes, pos, value if isinstance(value, str) else None)
             elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    problems.append((*pos, "a deck file holds one YAML document; found a second one ('---')"))
+                    problems.append(
+                        (*pos, "a deck file holds one YAML document; found a second one ('---')")
+                    )
                     raise _Stop
     except _Stop:
         out.complete = False
@@ -335,7 +360,9 @@ def parse_yaml(text: str) -> Parsed:
     except yaml.reader.ReaderError as exc:
         out.complete = False
         line, col = position_of(text, exc.position)
-        problems.append((line, col, f"YAML syntax error: {exc.reason} (character {exc.character!r})"))
+        problems.append(
+            (line, col, f"YAML syntax error: {exc.reason} (character {exc.character!r})")
+        )
     except yaml.YAMLError as exc:
         out.complete = False
         problems.append((1, 1, f"YAML syntax error: {exc}"))
@@ -364,4 +391,8 @@ def decode(raw: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
         good = raw[: exc.start].decode("utf-8-sig", errors="replace")
         line, col = position_of(good, len(good))
         byte = raw[exc.start]
-        return None, (line, col, f"not UTF-8: byte 0x{byte:02x} at offset {exc.start} (save the file as UTF-8)")
+        return None, (
+            line,
+            col,
+            f"not UTF-8: byte 0x{byte:02x} at offset {exc.start} (save the file as UTF-8)",
+        )

@@ -39,12 +39,37 @@ from studyrnn.grading.text import match_text, osa_distance
 from studyrnn.grading.verdicts import AGAIN, EASY, GOOD, HARD, Outcome, Verdict, suggested_rating
 
 __all__ = [
-    "AGAIN", "EASY", "GOOD", "HARD", "DEFAULT_ATOL", "DEFAULT_RTOL",
-    "AnswerKey", "ChoiceKey", "FlashcardKey", "MultiKey", "NumericKey", "OrderKey", "TextKey",
-    "TrueFalseKey", "NotANumber", "NumericRule", "Outcome", "Verdict",
-    "format_number", "format_sigfigs", "grade", "key_for_card", "key_for_question", "match_text",
-    "matches_sigfigs", "numeric_key", "osa_distance", "parse_number", "round_sigfigs",
-    "suggested_rating", "within_tolerance",
+    "AGAIN",
+    "EASY",
+    "GOOD",
+    "HARD",
+    "DEFAULT_ATOL",
+    "DEFAULT_RTOL",
+    "AnswerKey",
+    "ChoiceKey",
+    "FlashcardKey",
+    "MultiKey",
+    "NumericKey",
+    "OrderKey",
+    "TextKey",
+    "TrueFalseKey",
+    "NotANumber",
+    "NumericRule",
+    "Outcome",
+    "Verdict",
+    "format_number",
+    "format_sigfigs",
+    "grade",
+    "key_for_card",
+    "key_for_question",
+    "match_text",
+    "matches_sigfigs",
+    "numeric_key",
+    "osa_distance",
+    "parse_number",
+    "round_sigfigs",
+    "suggested_rating",
+    "within_tolerance",
 ]
 
 
@@ -52,11 +77,14 @@ def key_for_question(question: Any) -> AnswerKey:
     """The key of an engine Question: numeric with its tolerance and unit, or choice."""
     if getattr(question, "kind", "numeric") == "choice":
         return ChoiceKey(options=tuple(question.options), answer=int(question.answer))
-    return numeric_key(question.answer, getattr(question, "tolerance", None), getattr(question, "unit", None))
+    return numeric_key(
+        question.answer, getattr(question, "tolerance", None), getattr(question, "unit", None)
+    )
 
 
-def key_for_card(card: Any, *, seed: int = 0, question: Any = None,
-                 shown_order: tuple[int, ...] = ()) -> AnswerKey:
+def key_for_card(
+    card: Any, *, seed: int = 0, question: Any = None, shown_order: tuple[int, ...] = ()
+) -> AnswerKey:
     """The answer key of a deck card (``studyrnn.decks`` models, read by their fields).
 
     ``question``: the engine Question of a generated card (generated from ``seed`` when omitted).
@@ -68,7 +96,9 @@ def key_for_card(card: Any, *, seed: int = 0, question: Any = None,
     if kind == "choice":
         return ChoiceKey(options=tuple(card.options), answer=int(card.answer))
     if kind == "multi":
-        return MultiKey(options=tuple(card.options), answers=frozenset(int(i) for i in card.answers))
+        return MultiKey(
+            options=tuple(card.options), answers=frozenset(int(i) for i in card.answers)
+        )
     if kind == "true_false":
         return TrueFalseKey(answer=bool(card.answer))
     if kind == "order":
@@ -76,7 +106,9 @@ def key_for_card(card: Any, *, seed: int = 0, question: Any = None,
     if kind == "numeric":
         return numeric_key(card.answer, card.tolerance, getattr(card, "unit", None))
     if kind == "text":
-        return TextKey(answers=tuple(card.answers), match=getattr(card, "match", None) or "casefold")
+        return TextKey(
+            answers=tuple(card.answers), match=getattr(card, "match", None) or "casefold"
+        )
     if kind == "generated":
         if question is None:
             from engine.generators import generate
@@ -86,8 +118,9 @@ def key_for_card(card: Any, *, seed: int = 0, question: Any = None,
     raise ValueError(f"unknown card type {kind!r}")
 
 
-def grade(card: Any, response: Any, *, seed: int = 0, revealed: bool = False,
-          retried: bool = False) -> Verdict:
+def grade(
+    card: Any, response: Any, *, seed: int = 0, revealed: bool = False, retried: bool = False
+) -> Verdict:
     """Grade ``response`` (typed text or a structured response, see ``keys``) against ``card``.
 
     For a generated card ``seed`` picks the variant. ``revealed``/``retried`` lower the suggested

@@ -86,24 +86,40 @@ class AnswerKey:
         """The learner asked for the answer: REVEALED, suggested rating Again."""
         return revealed_answer(expected=self.expected)
 
-    def _grade_text(self, text: str, *, revealed: bool, retried: bool) -> Verdict:  # pragma: no cover
+    def _grade_text(
+        self, text: str, *, revealed: bool, retried: bool
+    ) -> Verdict:  # pragma: no cover
         raise NotImplementedError
 
-    def _grade_response(self, response: Any, *, revealed: bool, retried: bool) -> Verdict:  # pragma: no cover
+    def _grade_response(
+        self, response: Any, *, revealed: bool, retried: bool
+    ) -> Verdict:  # pragma: no cover
         raise NotImplementedError
 
     def _invalid(self, reason: str) -> Verdict:
         return invalid(reason, expected=self.expected)
 
-    def _right_or_wrong(self, right: bool, *, revealed: bool, retried: bool, note: str = "") -> Verdict:
+    def _right_or_wrong(
+        self, right: bool, *, revealed: bool, retried: bool, note: str = ""
+    ) -> Verdict:
         if right:
-            return make_verdict(Outcome.CORRECT, expected=self.expected, message=note,
-                                revealed=revealed, retried=retried)
+            return make_verdict(
+                Outcome.CORRECT,
+                expected=self.expected,
+                message=note,
+                revealed=revealed,
+                retried=retried,
+            )
         message = f"the answer is {self.expected}"
         if note:
             message = f"{note}; {message}"
-        return make_verdict(Outcome.INCORRECT, expected=self.expected, message=message,
-                            revealed=revealed, retried=retried)
+        return make_verdict(
+            Outcome.INCORRECT,
+            expected=self.expected,
+            message=message,
+            revealed=revealed,
+            retried=retried,
+        )
 
 
 def _range_hint(n: int) -> str:
@@ -151,17 +167,31 @@ class ChoiceKey(AnswerKey):
 
     def _pick(self, index: int, *, revealed: bool, retried: bool) -> Verdict:
         note = "" if index == self.answer else f"you chose {index + 1}"
-        return self._right_or_wrong(index == self.answer, revealed=revealed, retried=retried, note=note)
+        return self._right_or_wrong(
+            index == self.answer, revealed=revealed, retried=retried, note=note
+        )
 
 
-def partial_credit(score: float, detail: str, *, expected: str, revealed: bool, retried: bool) -> Verdict:
+def partial_credit(
+    score: float, detail: str, *, expected: str, revealed: bool, retried: bool
+) -> Verdict:
     """PARTIAL for a score in (0, 1), INCORRECT for 0; the message says what was right and the answer."""
     if score > 0:
-        return make_verdict(Outcome.PARTIAL, expected=expected, score=score,
-                            message=f"{detail} (score {score:.2f}); the answer is {expected}",
-                            revealed=revealed, retried=retried)
-    return make_verdict(Outcome.INCORRECT, expected=expected, message=f"{detail}; the answer is {expected}",
-                        revealed=revealed, retried=retried)
+        return make_verdict(
+            Outcome.PARTIAL,
+            expected=expected,
+            score=score,
+            message=f"{detail} (score {score:.2f}); the answer is {expected}",
+            revealed=revealed,
+            retried=retried,
+        )
+    return make_verdict(
+        Outcome.INCORRECT,
+        expected=expected,
+        message=f"{detail}; the answer is {expected}",
+        revealed=revealed,
+        retried=retried,
+    )
 
 
 @dataclass(frozen=True)
@@ -187,8 +217,10 @@ class MultiKey(AnswerKey):
         for token in _SEPARATORS.split(text.strip()):
             index = _parse_index(token, n)
             if index is None:
-                return self._invalid(f"type the numbers of every option you pick, {_range_hint(n)}, "
-                                     "like 1,3 (or 'none')")
+                return self._invalid(
+                    f"type the numbers of every option you pick, {_range_hint(n)}, "
+                    "like 1,3 (or 'none')"
+                )
             picks.add(index)
         return self._score(picks, revealed=revealed, retried=retried)
 
@@ -204,14 +236,20 @@ class MultiKey(AnswerKey):
 
     def _score(self, picks: set[int], *, revealed: bool, retried: bool) -> Verdict:
         if picks == set(self.answers):
-            return make_verdict(Outcome.CORRECT, expected=self.expected, revealed=revealed, retried=retried)
+            return make_verdict(
+                Outcome.CORRECT, expected=self.expected, revealed=revealed, retried=retried
+            )
         right = len(picks & self.answers)
         wrong = len(picks - self.answers)
         score = (right - wrong) / len(self.answers) if self.answers else 0.0
         score = min(1.0, max(0.0, score))
-        detail = (f"{right} of {len(self.answers)} right option{'s' if len(self.answers) != 1 else ''}"
-                  f" picked, {wrong} wrong")
-        return partial_credit(score, detail, expected=self.expected, revealed=revealed, retried=retried)
+        detail = (
+            f"{right} of {len(self.answers)} right option{'s' if len(self.answers) != 1 else ''}"
+            f" picked, {wrong} wrong"
+        )
+        return partial_credit(
+            score, detail, expected=self.expected, revealed=revealed, retried=retried
+        )
 
 
 @dataclass(frozen=True)
@@ -277,7 +315,13 @@ class OrderKey(AnswerKey):
         n = len(self.items)
         stripped = text.strip()
         tokens = [t for t in re.split(r"[\s,;>]+|->|→", stripped) if t]
-        if len(tokens) == 1 and n <= 9 and len(stripped) == n and stripped.isascii() and stripped.isdigit():
+        if (
+            len(tokens) == 1
+            and n <= 9
+            and len(stripped) == n
+            and stripped.isascii()
+            and stripped.isdigit()
+        ):
             tokens = list(stripped)
         picks = [_parse_index(t, n) for t in tokens]
         hint = f"give the numbers {_range_hint(n)}, each once, in the right order (like {self._example()})"
@@ -295,20 +339,27 @@ class OrderKey(AnswerKey):
             picks = list(response)
         except TypeError:
             return self._invalid("arrange every item")
-        if (len(picks) != n or not all(isinstance(i, int) and not isinstance(i, bool) for i in picks)
-                or sorted(picks) != list(range(n))):
+        if (
+            len(picks) != n
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in picks)
+            or sorted(picks) != list(range(n))
+        ):
             return self._invalid(f"arrange all {n} items, each once")
         return self._score(picks, revealed=revealed, retried=retried)
 
     def _score(self, shown_order: Sequence[int], *, revealed: bool, retried: bool) -> Verdict:
         positions = [self.shown[s] for s in shown_order]
         if positions == sorted(positions):
-            return make_verdict(Outcome.CORRECT, expected=self.expected, revealed=revealed, retried=retried)
+            return make_verdict(
+                Outcome.CORRECT, expected=self.expected, revealed=revealed, retried=retried
+            )
         pairs = list(combinations(positions, 2))
         concordant = sum(1 for a, b in pairs if a < b)
         score = concordant / len(pairs)
         detail = f"{concordant} of {len(pairs)} pairs in the right order"
-        return partial_credit(score, detail, expected=self.expected, revealed=revealed, retried=retried)
+        return partial_credit(
+            score, detail, expected=self.expected, revealed=revealed, retried=retried
+        )
 
 
 @dataclass(frozen=True)
@@ -365,9 +416,13 @@ class TextKey(AnswerKey):
     def _grade_text(self, text: str, *, revealed: bool, retried: bool) -> Verdict:
         found = match_text(text, self.answers, self.match)
         if found.matched and found.typo:
-            return make_verdict(Outcome.CORRECT, expected=self.expected,
-                                message=f"accepted (typo): expected {found.answer!r}",
-                                revealed=revealed, retried=retried)
+            return make_verdict(
+                Outcome.CORRECT,
+                expected=self.expected,
+                message=f"accepted (typo): expected {found.answer!r}",
+                revealed=revealed,
+                retried=retried,
+            )
         return self._right_or_wrong(found.matched, revealed=revealed, retried=retried)
 
     def _grade_response(self, response: Any, *, revealed: bool, retried: bool) -> Verdict:
@@ -386,8 +441,9 @@ class FlashcardKey(AnswerKey):
         return self.back
 
     def reveal(self) -> Verdict:
-        return Verdict(outcome=Outcome.REVEALED, score=0.0, rating=None, message=self.back,
-                       expected=self.back)
+        return Verdict(
+            outcome=Outcome.REVEALED, score=0.0, rating=None, message=self.back, expected=self.back
+        )
 
     def _grade_text(self, text: str, *, revealed: bool, retried: bool) -> Verdict:
         return self.reveal()
@@ -401,7 +457,9 @@ class FlashcardKey(AnswerKey):
         """The learner's own judgement after seeing the back: knew it (Good) or not (Again)."""
         if knew:
             return make_verdict(Outcome.CORRECT, expected=self.back, message="you knew it")
-        return make_verdict(Outcome.INCORRECT, expected=self.back, message=f"the answer is {self.back}")
+        return make_verdict(
+            Outcome.INCORRECT, expected=self.back, message=f"the answer is {self.back}"
+        )
 
 
 def numeric_key(answer: float, tolerance: object = None, unit: str | None = None) -> NumericKey:

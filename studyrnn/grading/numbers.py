@@ -63,11 +63,14 @@ def _parse_decimal(part: str, original: str) -> float:
     body = re.sub(f"([eE])[{_MINUS_SIGNS}]", r"\1-", body)
     if not _DECIMAL.fullmatch(body):
         if re.search(r"[0-9.]\s*[×*·xX]\s*10\s*(\^|\*\*)", body):
-            raise NotANumber(f"not a number: {original!r}; write powers of ten with e "
-                             "(3e-4, not 3×10^-4)")
+            raise NotANumber(
+                f"not a number: {original!r}; write powers of ten with e (3e-4, not 3×10^-4)"
+            )
         if _DECIMAL.fullmatch("".join(ch for ch in body if ch not in _SPACES)):
-            raise NotANumber(f"not a number: {original!r} has a space inside a number; "
-                             "write digits without spaces (1000, not 1 000)")
+            raise NotANumber(
+                f"not a number: {original!r} has a space inside a number; "
+                "write digits without spaces (1000, not 1 000)"
+            )
         if body.casefold().lstrip("+-").rstrip(".") in {"nan", "inf", "infinity"}:
             raise NotANumber(f"not a finite number: {original!r}")
         raise NotANumber(f"not a number: {original!r}; type one number like 0.3, 3e-1 or 3/10")
@@ -92,8 +95,10 @@ def parse_number(text: str) -> float:
         raise NotANumber(f"not a number: too long ({len(stripped)} characters)")
     shown = stripped if len(stripped) <= 40 else stripped[:37] + "..."
     if "," in stripped:
-        raise NotANumber(f"not a number: {shown!r}; commas are ambiguous, so write decimals "
-                         "with a dot (0.5, not 0,5) and thousands without separators (1000)")
+        raise NotANumber(
+            f"not a number: {shown!r}; commas are ambiguous, so write decimals "
+            "with a dot (0.5, not 0,5) and thousands without separators (1000)"
+        )
     if stripped.endswith("%"):
         raise NotANumber(f"not a number: {shown!r}; write a percentage as a fraction (30% is 0.3)")
     if "\u2044" in stripped or "\u2215" in stripped:  # fraction slash, division slash
@@ -133,15 +138,17 @@ class NumericRule:
     sigfigs: int | None = None
 
     @classmethod
-    def from_tolerance(cls, tolerance: object) -> "NumericRule":
+    def from_tolerance(cls, tolerance: object) -> NumericRule:
         """Accepts None, a mapping or an object with ``rtol``/``atol``/``sigfigs`` attributes."""
         if tolerance is None:
             return cls()
         if isinstance(tolerance, dict):
             get = tolerance.get
         else:
+
             def get(key: str) -> object:
                 return getattr(tolerance, key, None)
+
         sigfigs = get("sigfigs")
         if sigfigs is not None:
             return cls(rtol=0.0, atol=DEFAULT_ATOL, sigfigs=int(sigfigs))  # type: ignore[arg-type]
@@ -178,8 +185,9 @@ class NumericRule:
         return repr(expected)
 
 
-def within_tolerance(given: float, expected: float, *, rtol: float = DEFAULT_RTOL,
-                     atol: float = DEFAULT_ATOL) -> bool:
+def within_tolerance(
+    given: float, expected: float, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL
+) -> bool:
     """``|given − expected| ≤ atol + rtol·|expected|`` (numpy.isclose, asymmetric in ``expected``)."""
     return abs(given - expected) <= atol + rtol * abs(expected)
 
@@ -200,7 +208,9 @@ def round_sigfigs(value: float, n: int) -> Decimal:
     try:
         rounded = d.quantize(Decimal(1).scaleb(d.adjusted() - n + 1), rounding=ROUND_HALF_UP)
         if rounded.adjusted() > d.adjusted():  # 0.0996 → 0.100: one figure too many after a carry
-            rounded = rounded.quantize(Decimal(1).scaleb(rounded.adjusted() - n + 1), rounding=ROUND_HALF_UP)
+            rounded = rounded.quantize(
+                Decimal(1).scaleb(rounded.adjusted() - n + 1), rounding=ROUND_HALF_UP
+            )
     except InvalidOperation:  # pragma: no cover - only for absurd precisions
         return d
     return rounded

@@ -65,7 +65,9 @@ class TextMatch:
     answer: str = ""
 
 
-def match_text(given: str, answers: list[str] | tuple[str, ...], mode: str = "casefold") -> TextMatch:
+def match_text(
+    given: str, answers: list[str] | tuple[str, ...], mode: str = "casefold"
+) -> TextMatch:
     """Whether ``given`` is one of ``answers`` under ``mode`` (exact | casefold | fuzzy)."""
     if mode not in MATCH_MODES:
         raise ValueError(f"unknown match mode {mode!r}; expected one of {', '.join(MATCH_MODES)}")

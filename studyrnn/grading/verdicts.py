@@ -76,8 +76,9 @@ class Verdict:
         return f"{self.label}: {self.message}" if self.message else self.label
 
 
-def suggested_rating(outcome: Outcome, score: float = 0.0, *, revealed: bool = False,
-                     retried: bool = False) -> int | None:
+def suggested_rating(
+    outcome: Outcome, score: float = 0.0, *, revealed: bool = False, retried: bool = False
+) -> int | None:
     """The rating an auto-graded answer suggests (see the table in this module's docstring)."""
     helped = revealed or retried
     if outcome is Outcome.CORRECT:
@@ -89,8 +90,15 @@ def suggested_rating(outcome: Outcome, score: float = 0.0, *, revealed: bool = F
     return AGAIN
 
 
-def make_verdict(outcome: Outcome, *, expected: str, message: str = "", score: float | None = None,
-                 revealed: bool = False, retried: bool = False) -> Verdict:
+def make_verdict(
+    outcome: Outcome,
+    *,
+    expected: str,
+    message: str = "",
+    score: float | None = None,
+    revealed: bool = False,
+    retried: bool = False,
+) -> Verdict:
     """A Verdict with the score implied by the outcome and the suggested rating filled in."""
     if score is None:
         score = 1.0 if outcome is Outcome.CORRECT else 0.0
@@ -101,10 +109,17 @@ def make_verdict(outcome: Outcome, *, expected: str, message: str = "", score: f
 
 def invalid(reason: str, *, expected: str) -> Verdict:
     """Not an answer: the learner is told why and asked again; nothing is recorded."""
-    return Verdict(outcome=Outcome.INVALID, score=0.0, rating=None, message=reason, expected=expected)
+    return Verdict(
+        outcome=Outcome.INVALID, score=0.0, rating=None, message=reason, expected=expected
+    )
 
 
 def revealed_answer(*, expected: str, rating: int | None = AGAIN) -> Verdict:
     """The learner asked to see the answer ("I don't know", an empty answer): graded as wrong."""
-    return Verdict(outcome=Outcome.REVEALED, score=0.0, rating=rating,
-                   message=f"the answer is {expected}", expected=expected)
+    return Verdict(
+        outcome=Outcome.REVEALED,
+        score=0.0,
+        rating=rating,
+        message=f"the answer is {expected}",
+        expected=expected,
+    )

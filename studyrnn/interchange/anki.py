@@ -23,7 +23,7 @@ from typing import Any
 from studyrnn.interchange.common import Report, card_where, variants
 from studyrnn.interchange.ids import stable_int
 
-BASIC_MODEL_ID = 1607392319 + 101     # fixed forever: Anki matches note types by id
+BASIC_MODEL_ID = 1607392319 + 101  # fixed forever: Anki matches note types by id
 CHOICE_MODEL_ID = 1607392319 + 102
 
 CSS = """\
@@ -41,30 +41,43 @@ _EXTRAS = """\
 {{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}
 {{#Source}}<div class="source">{{Source}}</div>{{/Source}}"""
 
-_FIELDS_TAIL = [{"name": "Solution"}, {"name": "Explanation"}, {"name": "Source"}, {"name": "Card id"}]
+_FIELDS_TAIL = [
+    {"name": "Solution"},
+    {"name": "Explanation"},
+    {"name": "Source"},
+    {"name": "Card id"},
+]
 
 
 def _models() -> tuple[Any, Any]:
     import genanki
 
     basic = genanki.Model(
-        BASIC_MODEL_ID, "studyrnn Basic",
+        BASIC_MODEL_ID,
+        "studyrnn Basic",
         fields=[{"name": "Front"}, {"name": "Back"}, *_FIELDS_TAIL],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Back}}</div>\n' + _EXTRAS,
-        }],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Back}}</div>\n'
+                + _EXTRAS,
+            }
+        ],
         css=CSS,
     )
     choice = genanki.Model(
-        CHOICE_MODEL_ID, "studyrnn Choice",
+        CHOICE_MODEL_ID,
+        "studyrnn Choice",
         fields=[{"name": "Prompt"}, {"name": "Options"}, {"name": "Answer"}, *_FIELDS_TAIL],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": '{{Prompt}}<div class="options">{{Options}}</div>',
-            "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>\n' + _EXTRAS,
-        }],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": '{{Prompt}}<div class="options">{{Options}}</div>',
+                "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>\n'
+                + _EXTRAS,
+            }
+        ],
         css=CSS,
     )
     return basic, choice
@@ -115,8 +128,11 @@ def build_package(decks: list[Any], variant_count: int) -> tuple[Any, Report, in
     names: set[str] = set()
     n_notes = 0
     for deck in decks:
-        anki_deck = genanki.Deck(stable_int("studyrnn-deck", deck.id), deck_name(deck, names),
-                                 description=notes_html(deck.notes))
+        anki_deck = genanki.Deck(
+            stable_int("studyrnn-deck", deck.id),
+            deck_name(deck, names),
+            description=notes_html(deck.notes),
+        )
         for card in deck.cards:
             for note in _notes(deck, card, basic, choice, variant_count, report):
                 anki_deck.add_note(note)
@@ -125,7 +141,9 @@ def build_package(decks: list[Any], variant_count: int) -> tuple[Any, Report, in
     return genanki.Package(packages), report, n_notes
 
 
-def _note(model: Any, fields: list[str], guid: str, card: Any, solution: list[str] | None = None) -> Any:
+def _note(
+    model: Any, fields: list[str], guid: str, card: Any, solution: list[str] | None = None
+) -> Any:
     import genanki
 
     tail = [
@@ -137,7 +155,9 @@ def _note(model: Any, fields: list[str], guid: str, card: Any, solution: list[st
     return genanki.Note(model=model, fields=[*fields, *tail], guid=guid, tags=_tags(card))
 
 
-def _notes(deck: Any, card: Any, basic: Any, choice: Any, variant_count: int, report: Report) -> list[Any]:
+def _notes(
+    deck: Any, card: Any, basic: Any, choice: Any, variant_count: int, report: Report
+) -> list[Any]:
     import genanki
 
     from studyrnn.grading.numbers import NumericRule
@@ -148,7 +168,9 @@ def _notes(deck: Any, card: Any, basic: Any, choice: Any, variant_count: int, re
         return [_note(basic, [text_html(card.front), text_html(card.back)], guid, card)]
     if kind in ("choice", "multi"):
         right = [card.answer] if kind == "choice" else list(card.answers)
-        prompt = text_html(card.prompt) + ("<br><i>(Select all that apply.)</i>" if kind == "multi" else "")
+        prompt = text_html(card.prompt) + (
+            "<br><i>(Select all that apply.)</i>" if kind == "multi" else ""
+        )
         options = _list_html(card.options, ordered=True)
         answer = "<br>".join(f"{i + 1}. {text_html(card.options[i])}" for i in right)
         return [_note(choice, [prompt, options, answer], guid, card)]
@@ -182,11 +204,26 @@ def _notes(deck: Any, card: Any, basic: Any, choice: Any, variant_count: int, re
                 right = int(q.answer)
                 options = _list_html(shown.options, ordered=True)
                 answer = f"{right + 1}. {text_html(shown.options[right])}"
-                out.append(_note(choice, [text_html(shown.prompt), options, answer], vguid, card, shown.solution))
+                out.append(
+                    _note(
+                        choice,
+                        [text_html(shown.prompt), options, answer],
+                        vguid,
+                        card,
+                        shown.solution,
+                    )
+                )
             else:
                 unit = f" {shown.unit}" if shown.unit else ""
-                out.append(_note(basic, [text_html(shown.prompt), text_html(q.answer_text + unit)], vguid, card,
-                                 shown.solution))
+                out.append(
+                    _note(
+                        basic,
+                        [text_html(shown.prompt), text_html(q.answer_text + unit)],
+                        vguid,
+                        card,
+                        shown.solution,
+                    )
+                )
         return out
     path, line, col = card_where(deck, card)  # pragma: no cover - every type is handled
     report.warn(path, f"card '{card.id}': type '{kind}' has no Anki form; skipped", line, col)

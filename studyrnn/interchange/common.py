@@ -26,7 +26,7 @@ class Report:
     """
 
     entries: list[Diagnostic] = field(default_factory=list)
-    summary: str = ""   # one line on what was written, for the command to print last
+    summary: str = ""  # one line on what was written, for the command to print last
 
     def warn(self, path: str, message: str, line: int = 0, col: int = 0) -> None:
         """Something lost or skipped; ``line`` 0: about the whole file."""
@@ -47,7 +47,7 @@ class Report:
     def messages(self) -> list[str]:
         return [d.message for d in self.entries]
 
-    def extend(self, other: "Report") -> None:
+    def extend(self, other: Report) -> None:
         self.entries.extend(other.entries)
 
     def lines(self) -> list[str]:
@@ -140,7 +140,9 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, overwrite: bool =
         else:
             _link_new(tmp, path)
     except FileExistsError:
-        raise StudyrnnError(f"{path} already exists; not overwriting it (use --force to replace it)") from None
+        raise StudyrnnError(
+            f"{path} already exists; not overwriting it (use --force to replace it)"
+        ) from None
     except OSError as exc:
         raise StudyrnnError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
@@ -162,4 +164,6 @@ def _link_new(tmp: Path, path: Path) -> None:
 
 
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"), overwrite=overwrite)
+    write_atomic(
+        path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"), overwrite=overwrite
+    )

@@ -50,26 +50,48 @@ def parse_csv(text: str, path: str, report: Report) -> list[dict[str, Any]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
     if delimiter != ",":
-        report.note(path, f"the header is separated by {'semicolons' if delimiter == ';' else 'tabs'}: "
-                    "read the file that way")
+        report.note(
+            path,
+            f"the header is separated by {'semicolons' if delimiter == ';' else 'tabs'}: "
+            "read the file that way",
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None or not any(h.strip() for h in header):
-            raise DeckError([Diagnostic(path, 1, 1, "the file is empty; a CSV deck starts with a header row "
-                                                   "such as 'front,back,tags'")])
+            raise DeckError(
+                [
+                    Diagnostic(
+                        path,
+                        1,
+                        1,
+                        "the file is empty; a CSV deck starts with a header row "
+                        "such as 'front,back,tags'",
+                    )
+                ]
+            )
         fields = [_field_for(h) for h in header]
         missing = [f for f in ("front", "back") if f not in fields]
         if missing:
-            raise DeckError([Diagnostic(
-                path, 1, 1,
-                f"the header has no {' or '.join(repr(m) for m in missing)} column "
-                f"(found: {', '.join(repr(h) for h in header)}); the first row must name the columns, "
-                "e.g. 'front,back,tags'")])
+            raise DeckError(
+                [
+                    Diagnostic(
+                        path,
+                        1,
+                        1,
+                        f"the header has no {' or '.join(repr(m) for m in missing)} column "
+                        f"(found: {', '.join(repr(h) for h in header)}); the first row must name the columns, "
+                        "e.g. 'front,back,tags'",
+                    )
+                ]
+            )
         extra = [h for h, f in zip(header, fields) if f is None]
         if extra:
-            report.warn(path, f"column{'s' * (len(extra) != 1)} {', '.join(repr(h) for h in extra)} "
-                        "not used (studyrnn reads front, back, tags, id, explanation, source)")
+            report.warn(
+                path,
+                f"column{'s' * (len(extra) != 1)} {', '.join(repr(h) for h in extra)} "
+                "not used (studyrnn reads front, back, tags, id, explanation, source)",
+            )
         for i, f in enumerate(fields):
             if f is not None and fields.index(f) != i:
                 report.warn(path, f"column {header[i]!r} repeats {f!r}: the first one is used")
@@ -80,19 +102,33 @@ def parse_csv(text: str, path: str, report: Report) -> list[dict[str, Any]]:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(header):
-                report.warn(path, f"row at line {start} has {len(row)} cells but the header names "
-                            f"{len(header)}: the extra cells are ignored", start, 1)
+                report.warn(
+                    path,
+                    f"row at line {start} has {len(row)} cells but the header names "
+                    f"{len(header)}: the extra cells are ignored",
+                    start,
+                    1,
+                )
             values: dict[str, str] = {}
             for f, cell in zip(fields, row):
                 if f is not None and f not in values:
                     values[f] = cell
             front, back = values.get("front", "").strip(), values.get("back", "").strip()
             if not front or not back:
-                report.warn(path, f"row at line {start} has no {'front' if not front else 'back'}; skipped",
-                            start, 1)
+                report.warn(
+                    path,
+                    f"row at line {start} has no {'front' if not front else 'back'}; skipped",
+                    start,
+                    1,
+                )
                 continue
-            card: dict[str, Any] = {"type": "flashcard", "front": _text(front), "back": _text(back),
-                                    "_line": start, "_col": 1}
+            card: dict[str, Any] = {
+                "type": "flashcard",
+                "front": _text(front),
+                "back": _text(back),
+                "_line": start,
+                "_col": 1,
+            }
             tags = split_tags(values.get("tags", ""))
             if tags:
                 card["tags"] = tags
@@ -101,7 +137,9 @@ def parse_csv(text: str, path: str, report: Report) -> list[dict[str, Any]]:
                     card[key] = values[key].strip()
             cards.append(card)
     except csv.Error as exc:
-        raise DeckError([Diagnostic(path, reader.line_num or 1, 1, f"not readable as CSV: {exc}")]) from None
+        raise DeckError(
+            [Diagnostic(path, reader.line_num or 1, 1, f"not readable as CSV: {exc}")]
+        ) from None
     n = len(cards)
     report.note(path, f"{n} card{'s' * (n != 1)} from the rows (one flashcard per row)")
     return cards

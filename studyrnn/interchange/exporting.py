@@ -26,8 +26,11 @@ def export_decks(decks: list[Any], fmt: str, output: Path | None, variant_count:
         if output is None:
             raise UsageError("an Anki package is a binary file: give one with -o FILE.apkg")
         report, n_items = export_apkg(decks, output, variant_count)
-        report.note(target, "Anki grades by self-rating: choice, multi, numeric and text cards show their "
-                    "answer on the back")
+        report.note(
+            target,
+            "Anki grades by self-rating: choice, multi, numeric and text cards show their "
+            "answer on the back",
+        )
         what = "notes"
     else:
         if fmt == "gift":
@@ -49,6 +52,8 @@ def export_decks(decks: list[Any], fmt: str, output: Path | None, variant_count:
     n_decks = len(decks)
     n_warn = len(report.warnings)
     tail = f"; {n_warn} warning{'s' * (n_warn != 1)} above" if n_warn else ""
-    report.summary = (f"exported {n_decks} deck{'s' * (n_decks != 1)} ({n_cards} card{'s' * (n_cards != 1)}) "
-                f"as {n_items} {fmt.upper() if fmt != 'anki' else 'Anki'} {what} to {target}{tail}")
+    report.summary = (
+        f"exported {n_decks} deck{'s' * (n_decks != 1)} ({n_cards} card{'s' * (n_cards != 1)}) "
+        f"as {n_items} {fmt.upper() if fmt != 'anki' else 'Anki'} {what} to {target}{tail}"
+    )
     return report

@@ -96,7 +96,9 @@ def _answer(text: str, warn: Any) -> str:
     """An answer's GIFT text. Moodle reads any answer holding '->' as a matching pair, whatever
     the question, and GIFT has no escape for it: it is written as '→', and reported."""
     if "->" in text:
-        warn(f"'->' in the answer '{text}' written as '→' (Moodle would read '->' as a matching question)")
+        warn(
+            f"'->' in the answer '{text}' written as '→' (Moodle would read '->' as a matching question)"
+        )
         text = text.replace("->", "→")
     return escape(text.strip())
 
@@ -107,7 +109,9 @@ def _weight(percent: float) -> str:
 
 
 def _marker(data: dict[str, Any]) -> str:
-    return MARKER + json.dumps({k: v for k, v in data.items() if v not in (None, [], "")}, ensure_ascii=False)
+    return MARKER + json.dumps(
+        {k: v for k, v in data.items() if v not in (None, [], "")}, ensure_ascii=False
+    )
 
 
 def _feedback(*parts: str | None) -> str:
@@ -136,35 +140,57 @@ def export_gift(decks: list[Any], variant_count: int) -> tuple[str, Report]:
         blocks.append(f"// studyrnn deck {deck.id}: {title}\n{_category(title)}")
         if deck.notes.strip():
             marker = _marker({"notes": deck.id})
-            blocks.append(f"{marker}\n::{escape(deck.id)} study notes::[markdown]{escape(deck.notes)}")
+            blocks.append(
+                f"{marker}\n::{escape(deck.id)} study notes::[markdown]{escape(deck.notes)}"
+            )
         for card in deck.cards:
             blocks += _card_blocks(card, variant_count, report, card_where(deck, card))
     return "\n\n".join(blocks) + "\n", report
 
 
-def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str, int, int]) -> list[str]:
+def _card_blocks(
+    card: Any, variant_count: int, report: Report, where: tuple[str, int, int]
+) -> list[str]:
     path, line, col = where
 
     def warn(message: str) -> None:
         report.warn(path, f"card '{card.id}': {message}", line, col)
 
-    meta: dict[str, Any] = {"id": card.id, "type": card.type, "tags": list(card.tags), "source": card.source}
+    meta: dict[str, Any] = {
+        "id": card.id,
+        "type": card.type,
+        "tags": list(card.tags),
+        "source": card.source,
+    }
     kind = card.type
     if kind == "flashcard":
-        back_is_short = "\n" not in card.back.strip() and len(card.back.strip()) <= SHORT_ANSWER_CHARS
+        back_is_short = (
+            "\n" not in card.back.strip() and len(card.back.strip()) <= SHORT_ANSWER_CHARS
+        )
         if back_is_short:
-            warn("GIFT has no self-rated flashcard: exported as a short answer graded against the back")
-            q = _question(card.id, card.front, f"={_answer(card.back, warn)}", _feedback(card.explanation))
+            warn(
+                "GIFT has no self-rated flashcard: exported as a short answer graded against the back"
+            )
+            q = _question(
+                card.id, card.front, f"={_answer(card.back, warn)}", _feedback(card.explanation)
+            )
         else:
-            warn("GIFT has no self-rated flashcard and the back is too long for a short answer: "
-                 "exported as a description showing front, back and explanation (not graded)")
+            warn(
+                "GIFT has no self-rated flashcard and the back is too long for a short answer: "
+                "exported as a description showing front, back and explanation (not graded)"
+            )
             meta["front_chars"], meta["back_chars"] = len(card.front), len(card.back)
             shown = "\n\n".join(p for p in (card.front, card.back, card.explanation) if p)
             q = _question(card.id, shown, None)
         return [f"{_marker(meta)}\n{q}"]
     if kind == "choice":
-        answers = " ".join(("=" if i == card.answer else "~") + _answer(o, warn) for i, o in enumerate(card.options))
-        return [f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"]
+        answers = " ".join(
+            ("=" if i == card.answer else "~") + _answer(o, warn)
+            for i, o in enumerate(card.options)
+        )
+        return [
+            f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"
+        ]
     if kind == "multi":
         # studyrnn's rule: (right picks - wrong picks) / right options, so a wrong pick costs
         # what a right one earns; Moodle adds the weights and clips to 0..100 the same way.
@@ -173,50 +199,85 @@ def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str
         for i, option in enumerate(card.options):
             weight = 100 / len(right) if i in right else -100 / len(right)
             parts.append(f"~%{_weight(weight)}%{_answer(option, warn)}")
-        return [f"{_marker(meta)}\n{_question(card.id, card.prompt, ' '.join(parts), _feedback(card.explanation))}"]
+        return [
+            f"{_marker(meta)}\n{_question(card.id, card.prompt, ' '.join(parts), _feedback(card.explanation))}"
+        ]
     if kind == "true_false":
         answers = "T" if card.answer else "F"
-        return [f"{_marker(meta)}\n{_question(card.id, card.statement, answers, _feedback(card.explanation))}"]
+        return [
+            f"{_marker(meta)}\n{_question(card.id, card.statement, answers, _feedback(card.explanation))}"
+        ]
     if kind == "numeric":
         text = card.prompt
         if card.unit:
             meta["unit"] = card.unit
             text = f"{text} (answer in {card.unit})"
-            warn(f"GIFT numerical answers have no unit: '(answer in {card.unit})' added to the question")
+            warn(
+                f"GIFT numerical answers have no unit: '(answer in {card.unit})' added to the question"
+            )
         tol = absolute_tolerance(card.answer, card.tolerance)
         if card.tolerance is not None:
             meta["tolerance"] = card.tolerance.model_dump(exclude_none=True)
         answers = f"#{format_number(card.answer)}:{format_tolerance(tol)}"
-        return [f"{_marker(meta)}\n{_question(card.id, text, answers, _feedback(card.explanation))}"]
+        return [
+            f"{_marker(meta)}\n{_question(card.id, text, answers, _feedback(card.explanation))}"
+        ]
     if kind == "text":
         if card.match != "casefold":
             meta["match"] = card.match
-            warn(f"Moodle short answers ignore case and allow no typos: match '{card.match}' is not kept")
+            warn(
+                f"Moodle short answers ignore case and allow no typos: match '{card.match}' is not kept"
+            )
         answers = " ".join(f"={_answer(a, warn)}" for a in card.answers)
-        return [f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"]
+        return [
+            f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"
+        ]
     if kind == "order":
-        warn("GIFT has no ordering question: exported as matching (each item -> its position 1.."
-             f"{len(card.items)})" + ("; Moodle wants at least 3 pairs" if len(card.items) < 3 else ""))
-        answers = " ".join(f"={_answer(item, warn)} -> {i}" for i, item in enumerate(card.items, start=1))
-        return [f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"]
+        warn(
+            "GIFT has no ordering question: exported as matching (each item -> its position 1.."
+            f"{len(card.items)})"
+            + ("; Moodle wants at least 3 pairs" if len(card.items) < 3 else "")
+        )
+        answers = " ".join(
+            f"={_answer(item, warn)} -> {i}" for i, item in enumerate(card.items, start=1)
+        )
+        return [
+            f"{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"
+        ]
     if kind == "generated":
         if variant_count <= 0:
             warn("generated card skipped (--variants 0)")
             return []
         path, line, col = where
-        report.note(path, f"card '{card.id}': GIFT cannot draw fresh numbers: exported as {variant_count} "
-                    f"fixed variant{'s' * (variant_count != 1)} (seeds 0..{variant_count - 1})", line, col)
+        report.note(
+            path,
+            f"card '{card.id}': GIFT cannot draw fresh numbers: exported as {variant_count} "
+            f"fixed variant{'s' * (variant_count != 1)} (seeds 0..{variant_count - 1})",
+            line,
+            col,
+        )
         out = []
         for k, shown in enumerate(variants(card, variant_count)):
             question = shown.question
-            vmeta = {**meta, "type": shown.kind, "id": f"{card.id}-v{k + 1}", "generated": card.id,
-                     "generator": card.generator, "seed": shown.seed}
-            solution = "Worked solution:\n" + "\n".join(f"{i}. {step}" for i, step in enumerate(shown.solution, 1))
+            vmeta = {
+                **meta,
+                "type": shown.kind,
+                "id": f"{card.id}-v{k + 1}",
+                "generated": card.id,
+                "generator": card.generator,
+                "seed": shown.seed,
+            }
+            solution = "Worked solution:\n" + "\n".join(
+                f"{i}. {step}" for i, step in enumerate(shown.solution, 1)
+            )
             feedback = _feedback(solution, card.explanation)
             title = f"{card.id}-v{k + 1}"
             if shown.kind == "choice":
                 right = int(question.answer)
-                answers = " ".join(("=" if i == right else "~") + _answer(o, warn) for i, o in enumerate(shown.options))
+                answers = " ".join(
+                    ("=" if i == right else "~") + _answer(o, warn)
+                    for i, o in enumerate(shown.options)
+                )
             else:
                 vmeta["tolerance"] = dict(question.tolerance)
                 tol = absolute_tolerance(question.answer, question.tolerance)
@@ -226,7 +287,9 @@ def _card_blocks(card: Any, variant_count: int, report: Report, where: tuple[str
             text = shown.prompt + (f" (answer in {shown.unit})" if shown.unit else "")
             out.append(f"{_marker(vmeta)}\n{_question(title, text, answers, feedback)}")
         return out
-    warn(f"card type '{kind}' has no GIFT form; skipped")  # pragma: no cover - every type is handled
+    warn(
+        f"card type '{kind}' has no GIFT form; skipped"
+    )  # pragma: no cover - every type is handled
     return []
 
 
@@ -244,18 +307,18 @@ class GiftSyntaxError(Exception):
 @dataclass
 class Answer:
     text: str
-    right: bool                 # "=" (or a positive weight)
-    weight: float | None        # percent, when given
+    right: bool  # "=" (or a positive weight)
+    weight: float | None  # percent, when given
     feedback: str | None
     offset: int
-    marker: str                 # "=" or "~"
+    marker: str  # "=" or "~"
 
 
 @dataclass
 class GiftQuestion:
     """One parsed GIFT question (text already unescaped)."""
 
-    kind: str                   # choice | multi | true_false | numeric | short | matching | description | essay
+    kind: str  # choice | multi | true_false | numeric | short | matching | description | essay
     title: str | None
     text: str
     line: int
@@ -269,13 +332,13 @@ class GiftQuestion:
     general_feedback: str | None = None
     category: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)    # what the parser had to leave out
+    notes: list[str] = field(default_factory=list)  # what the parser had to leave out
     guesses: list[str] = field(default_factory=list)  # what it read one way of several
 
 
 @dataclass
 class _Block:
-    lines: list[tuple[int, str]]           # (1-based line number, text)
+    lines: list[tuple[int, str]]  # (1-based line number, text)
     marker: dict[str, Any] | None
     marker_line: int = 0
 
@@ -291,7 +354,7 @@ def parse_gift(text: str, path: str = "<gift>") -> tuple[list[GiftQuestion], Rep
         first_line, first_text = block.lines[0]
         stripped = first_text.strip()
         if stripped.startswith("$CATEGORY:"):
-            category = _category_name(stripped[len("$CATEGORY:"):].strip())
+            category = _category_name(stripped[len("$CATEGORY:") :].strip())
             rest = block.lines[1:]
             if not rest:
                 continue
@@ -312,7 +375,9 @@ def parse_gift(text: str, path: str = "<gift>") -> tuple[list[GiftQuestion], Rep
 def _category_name(spec: str) -> str:
     # "$course$/top/Deck//with slash" -> "Deck/with slash"
     parts = [p.replace("\x00", "/") for p in spec.replace("//", "\x00").split("/")]
-    parts = [p for p in parts if p and p not in ("$course$", "$module$", "$system$", "$cat1$", "top")]
+    parts = [
+        p for p in parts if p and p not in ("$course$", "$module$", "$system$", "$cat1$", "top")
+    ]
     return parts[-1].strip() if parts else spec
 
 
@@ -330,7 +395,7 @@ def _blocks(text: str, path: str, report: Report) -> list[_Block]:
             continue
         if stripped.startswith("//"):
             if stripped.startswith(MARKER.strip()):
-                raw = stripped[len(MARKER.strip()):].strip()
+                raw = stripped[len(MARKER.strip()) :].strip()
                 try:
                     data = json.loads(raw)
                     marker = data if isinstance(data, dict) else None
@@ -363,7 +428,7 @@ def _parse_question(block: _Block) -> GiftQuestion:
         end = _find(raw, "::", i + 2)
         if end < 0:
             raise GiftSyntaxError(i, "the title starts with '::' but has no closing '::'")
-        title = unescape(raw[i + 2:end]).strip()
+        title = unescape(raw[i + 2 : end]).strip()
         i = end + 2
     body_start = i
     fmt = None
@@ -384,15 +449,21 @@ def _parse_question(block: _Block) -> GiftQuestion:
         raise GiftSyntaxError(open_at, "the answer block '{' is never closed with '}'")
     stray_close = _find(raw, "}", i, open_at)
     if stray_close >= 0:
-        raise GiftSyntaxError(stray_close, "'}' without an opening '{' (write \\} for a literal brace)")
-    after = raw[close_at + 1:]
+        raise GiftSyntaxError(
+            stray_close, "'}' without an opening '{' (write \\} for a literal brace)"
+        )
+    after = raw[close_at + 1 :]
     second = _find(after, "{")
     if second >= 0:
-        raise GiftSyntaxError(close_at + 1 + second, "a question may have only one answer block "
-                                                     "(write \\{ for a literal brace)")
+        raise GiftSyntaxError(
+            close_at + 1 + second,
+            "a question may have only one answer block (write \\{ for a literal brace)",
+        )
     stray = _find(after, "}")
     if stray >= 0:
-        raise GiftSyntaxError(close_at + 1 + stray, "'}' without an opening '{' (write \\} for a literal brace)")
+        raise GiftSyntaxError(
+            close_at + 1 + stray, "'}' without an opening '{' (write \\} for a literal brace)"
+        )
     before_text = unescape(raw[i:open_at]).strip()
     after_text = unescape(after).strip()
     q = GiftQuestion("", title, before_text, line, col, fmt)
@@ -410,7 +481,7 @@ def _parse_question(block: _Block) -> GiftQuestion:
 def _parse_answers(q: GiftQuestion, raw: str, start: int, end: int) -> None:
     general = _find(raw, "####", start, end)
     if general >= 0:
-        q.general_feedback = unescape(raw[general + 4:end]).strip() or None
+        q.general_feedback = unescape(raw[general + 4 : end]).strip() or None
         end = general
     body = raw[start:end]
     lead = len(body) - len(body.lstrip())
@@ -434,7 +505,9 @@ def _parse_answers(q: GiftQuestion, raw: str, start: int, end: int) -> None:
             arrow = _find(a.text, "->")
             if a.marker != "=" or arrow < 0:
                 raise GiftSyntaxError(a.offset, "a matching answer is written '=item -> match'")
-            q.pairs.append((unescape(a.text[:arrow]).strip(), unescape(a.text[arrow + 2:]).strip()))
+            q.pairs.append(
+                (unescape(a.text[:arrow]).strip(), unescape(a.text[arrow + 2 :]).strip())
+            )
         return
     for a in answers:
         a.text = unescape(a.text).strip()
@@ -449,14 +522,18 @@ def _parse_answers(q: GiftQuestion, raw: str, start: int, end: int) -> None:
         return
     positive = [a for a in tildes if a.weight is not None and a.weight > 0]
     if not positive:
-        raise GiftSyntaxError(at, "no right answer: mark it with '=' (or give it a positive weight ~%50%)")
+        raise GiftSyntaxError(
+            at, "no right answer: mark it with '=' (or give it a positive weight ~%50%)"
+        )
     q.kind = "multi"
 
 
 def _split_answers(raw: str, start: int, end: int) -> list[Answer]:
     """``=a ~b#fb ~%50%c`` -> Answers (text still escaped: matching needs the raw ``->``)."""
     if raw[start] not in "=~":
-        raise GiftSyntaxError(start, f"expected '=' (right answer) or '~' (wrong answer), found {raw[start]!r}")
+        raise GiftSyntaxError(
+            start, f"expected '=' (right answer) or '~' (wrong answer), found {raw[start]!r}"
+        )
     cuts = []
     i = start
     while i < end:
@@ -475,15 +552,17 @@ def _split_answers(raw: str, start: int, end: int) -> list[Answer]:
         weight = None
         wm = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", piece)
         if piece.lstrip().startswith("%") and not wm:
-            raise GiftSyntaxError(piece_start, "a weight is written %50% (a percentage between % signs)")
+            raise GiftSyntaxError(
+                piece_start, "a weight is written %50% (a percentage between % signs)"
+            )
         if wm:
             weight = float(wm.group(1))
-            piece = piece[wm.end():]
+            piece = piece[wm.end() :]
             piece_start += wm.end()
         feedback = None
         hash_at = _find(piece, "#")
         if hash_at >= 0:
-            feedback = unescape(piece[hash_at + 1:]).strip() or None
+            feedback = unescape(piece[hash_at + 1 :]).strip() or None
             piece = piece[:hash_at]
         if not piece.strip():
             raise GiftSyntaxError(cut, f"an answer after '{marker}' is empty")
@@ -521,24 +600,31 @@ def _parse_numeric(q: GiftQuestion, raw: str, start: int, end: int) -> None:
         else:
             q.number, q.tolerance = float(spec), 0.0
     except (ValueError, InvalidOperation):
-        raise GiftSyntaxError(spec_at, f"'{spec}' is not a numerical answer (write #answer:tolerance or "
-                                       "#min..max)") from None
+        raise GiftSyntaxError(
+            spec_at, f"'{spec}' is not a numerical answer (write #answer:tolerance or #min..max)"
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------
 # import: questions -> card dicts
 
 
-def gift_to_cards(questions: list[GiftQuestion], path: str, report: Report) -> tuple[list[dict[str, Any]], str, str | None]:
+def gift_to_cards(
+    questions: list[GiftQuestion], path: str, report: Report
+) -> tuple[list[dict[str, Any]], str, str | None]:
     """Card dicts (not yet validated), study notes and the first category name."""
     cards: list[dict[str, Any]] = []
     notes: list[str] = []
     category = next((q.category for q in questions if q.category), None)
     categories = {q.category for q in questions if q.category}
     if len(categories) > 1:
-        report.note(path, f"{len(categories)} categories ({', '.join(sorted(categories))}) merged into one deck")
+        report.note(
+            path,
+            f"{len(categories)} categories ({', '.join(sorted(categories))}) merged into one deck",
+        )
     html_warned = False
     for q in questions:
+
         def warn(message: str, q: GiftQuestion = q) -> None:
             report.warn(path, f"question {_label(q)}: {message}", q.line, q.col)
 
@@ -546,9 +632,17 @@ def gift_to_cards(questions: list[GiftQuestion], path: str, report: Report) -> t
             warn(note)
         for guess in q.guesses:
             report.note(path, f"question {_label(q)}: {guess}", q.line, q.col)
-        if q.fmt in ("html", "moodle") and re.search(r"<[a-zA-Z/][^>]*>", q.text) and not html_warned:
-            report.warn(path, "questions in HTML format: tags kept as literal text (studyrnn shows text as typed)",
-                        q.line, q.col)
+        if (
+            q.fmt in ("html", "moodle")
+            and re.search(r"<[a-zA-Z/][^>]*>", q.text)
+            and not html_warned
+        ):
+            report.warn(
+                path,
+                "questions in HTML format: tags kept as literal text (studyrnn shows text as typed)",
+                q.line,
+                q.col,
+            )
             html_warned = True
         card = _card(q, warn)
         if card is None:
@@ -588,8 +682,8 @@ def _card(q: GiftQuestion, warn: Any) -> dict[str, Any] | None:
             # The description shows front, back (and explanation) separated by blank lines.
             n_front, n_back = sizes
             front = q.text[:n_front]
-            back = q.text[n_front + 2:n_front + 2 + n_back]
-            rest = q.text[n_front + 2 + n_back:].strip()
+            back = q.text[n_front + 2 : n_front + 2 + n_back]
+            rest = q.text[n_front + 2 + n_back :].strip()
             if front.strip() and back.strip():
                 if rest:
                     card["explanation"] = rest
@@ -610,7 +704,13 @@ def _card(q: GiftQuestion, warn: Any) -> dict[str, Any] | None:
         tolerance = meta.get("tolerance")
         if not (isinstance(tolerance, dict) and tolerance):
             tolerance = {"rtol": 0, "atol": q.tolerance}
-        return {**card, "type": "numeric", "prompt": text, "answer": q.number, "tolerance": tolerance}
+        return {
+            **card,
+            "type": "numeric",
+            "prompt": text,
+            "answer": q.number,
+            "tolerance": tolerance,
+        }
     if q.kind == "matching":
         positions = [right for _, right in q.pairs]
         if sorted(positions) == [str(i) for i in range(1, len(q.pairs) + 1)]:
@@ -625,13 +725,17 @@ def _card(q: GiftQuestion, warn: Any) -> dict[str, Any] | None:
         right_fb = next((a.feedback for a in q.answers if a.right and a.feedback), None)
         if right_fb and "explanation" not in card:
             card["explanation"] = right_fb
-            warn("the right answer's feedback became the explanation; other answer feedback is not kept")
+            warn(
+                "the right answer's feedback became the explanation; other answer feedback is not kept"
+            )
         else:
             warn("per-answer feedback is not kept (studyrnn shows one explanation)")
     if q.kind == "short":
         full = [a.text for a in q.answers if a.weight is None or a.weight >= 100]
         if len(full) < len(q.answers):
-            warn("short answers with partial credit are not kept (only full-credit answers are accepted)")
+            warn(
+                "short answers with partial credit are not kept (only full-credit answers are accepted)"
+            )
         if not full:
             warn("no full-credit answer; skipped")
             return None

@@ -29,8 +29,23 @@ _FILLER = frozenset(
 
 
 # Letters NFKD does not split into an ASCII letter and an accent.
-_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
-                                "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH"})
+_TRANSLITERATE = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "TH",
+    }
+)
 
 
 def _ascii_words(text: str) -> list[str]:
@@ -40,8 +55,13 @@ def _ascii_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", folded)
 
 
-def slugify(text: str, *, max_words: int = CARD_ID_WORDS, max_chars: int = CARD_ID_CHARS,
-            fallback: str = "card") -> str:
+def slugify(
+    text: str,
+    *,
+    max_words: int = CARD_ID_WORDS,
+    max_chars: int = CARD_ID_CHARS,
+    fallback: str = "card",
+) -> str:
     """``"What does unrolling produce?"`` -> ``"unrolling-produce"``: lowercase ASCII words joined
     by hyphens, filler words dropped (unless nothing else is left), cut at a word boundary."""
     words = _ascii_words(text)

@@ -20,13 +20,21 @@ from studyrnn.interchange.common import Report
 from studyrnn.interchange.ids import IdAllocator, deck_id_from, is_card_id, is_deck_id, slugify
 
 IMPORT_FORMATS = ("qa", "csv", "gift", "json")
-SUFFIXES = {".txt": "qa", ".md": "qa", ".qa": "qa", ".csv": "csv", ".tsv": "csv", ".gift": "gift", ".json": "json"}
+SUFFIXES = {
+    ".txt": "qa",
+    ".md": "qa",
+    ".qa": "qa",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".gift": "gift",
+    ".json": "json",
+}
 TEXT_KEYS = ("front", "prompt", "statement")
 
 
 @dataclass
 class ImportResult:
-    deck: Any            # the validated Deck
+    deck: Any  # the validated Deck
     data: dict[str, Any]  # the deck as written (plain data)
     report: Report
     fmt: str
@@ -39,8 +47,10 @@ class ImportResult:
 
         source = Path(self.source).name if self.source not in ("<stdin>", "-") else self.source
         check = target.name if target is not None else "FILE"
-        header = [f"Imported from {source} by `studyrnn import --format {self.fmt}`; "
-                  f"check it with: studyrnn validate {check}"]
+        header = [
+            f"Imported from {source} by `studyrnn import --format {self.fmt}`; "
+            f"check it with: studyrnn validate {check}"
+        ]
         return dump_deck(self.data, schema=schema_comment_path(target), header=header)
 
     @property
@@ -48,16 +58,25 @@ class ImportResult:
         return self.yaml_for(None)
 
 
-def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | None = None,
-                title: str | None = None, language: str | None = None,
-                pick_deck: str | None = None) -> ImportResult:
+def import_deck(
+    text: str,
+    fmt: str,
+    *,
+    source: str = "<stdin>",
+    deck_id: str | None = None,
+    title: str | None = None,
+    language: str | None = None,
+    pick_deck: str | None = None,
+) -> ImportResult:
     """Parse ``text`` as ``fmt`` into a deck. ``source`` names the file in messages and gives the
     deck id and title when none are given."""
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"unknown import format {fmt!r} (formats: {', '.join(IMPORT_FORMATS)})")
     if deck_id is not None and not is_deck_id(deck_id):
-        raise UsageError(f"'{deck_id}' is not a valid deck id: use lowercase letters, digits and hyphens "
-                         f"(for example '{deck_id_from(deck_id)}')")
+        raise UsageError(
+            f"'{deck_id}' is not a valid deck id: use lowercase letters, digits and hyphens "
+            f"(for example '{deck_id_from(deck_id)}')"
+        )
     report = Report()
     notes = ""
     found_title: str | None = None
@@ -78,8 +97,11 @@ def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | 
         report.extend(parse_report)
         cards, notes, found_title = gift_to_cards(questions, source, report)
         n = len(cards)
-        report.note(source, f"{len(questions)} GIFT question{'s' * (len(questions) != 1)} read, "
-                    f"{n} card{'s' * (n != 1)} made")
+        report.note(
+            source,
+            f"{len(questions)} GIFT question{'s' * (len(questions) != 1)} read, "
+            f"{n} card{'s' * (n != 1)} made",
+        )
     else:
         from studyrnn.interchange.json_io import parse_json
 
@@ -92,8 +114,11 @@ def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | 
             extra["language"] = deck_data["language"]
         unknown = sorted(set(deck_data) - {"version", "id", "title", "language", "notes", "cards"})
         if unknown:
-            report.warn(source, f"deck key{'s' * (len(unknown) != 1)} {', '.join(unknown)} not part of a deck; "
-                        "dropped")
+            report.warn(
+                source,
+                f"deck key{'s' * (len(unknown) != 1)} {', '.join(unknown)} not part of a deck; "
+                "dropped",
+            )
         cards = [c if isinstance(c, dict) else {"_invalid": c} for c in cards]
 
     stem = Path(source).stem if source not in ("<stdin>", "-") else ""
@@ -102,24 +127,36 @@ def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | 
             deck_id = found_id
         else:
             deck_id = deck_id_from(stem or (found_title or ""))
-            origin = "the file name" if stem else ("the title" if found_title else "nothing (no file name)")
+            origin = (
+                "the file name"
+                if stem
+                else ("the title" if found_title else "nothing (no file name)")
+            )
             report.note(source, f"deck id '{deck_id}' derived from {origin} (choose one with --id)")
     if title is None:
         if found_title and found_title.strip():
             title = " ".join(found_title.split())
             if fmt == "gift":
-                report.note(source, f"title '{title}' taken from the GIFT category (choose one with --title)")
+                report.note(
+                    source,
+                    f"title '{title}' taken from the GIFT category (choose one with --title)",
+                )
         else:
             title = (stem.replace("_", " ").replace("-", " ").strip() or deck_id).capitalize()
-            report.note(source, f"title '{title}' derived from the {'file name' if stem else 'deck id'} "
-                        "(choose one with --title)")
+            report.note(
+                source,
+                f"title '{title}' derived from the {'file name' if stem else 'deck id'} "
+                "(choose one with --title)",
+            )
     if language is not None:
         extra["language"] = language
 
     valid = _validated_cards(cards, source, report)
     if not valid:
-        raise StudyrnnError(f"{source}: no cards found to import" + (
-            " (see the warnings above)" if report.warnings else ""))
+        raise StudyrnnError(
+            f"{source}: no cards found to import"
+            + (" (see the warnings above)" if report.warnings else "")
+        )
 
     deck: dict[str, Any] = {"version": 1, "id": deck_id, "title": title, **extra}
     if notes.strip():
@@ -152,7 +189,9 @@ def import_deck(text: str, fmt: str, *, source: str = "<stdin>", deck_id: str | 
     return result
 
 
-def _validated_cards(cards: list[dict[str, Any]], source: str, report: Report) -> list[dict[str, Any]]:
+def _validated_cards(
+    cards: list[dict[str, Any]], source: str, report: Report
+) -> list[dict[str, Any]]:
     from studyrnn.decks.models import Card
 
     adapter = TypeAdapter(Card)
@@ -176,7 +215,12 @@ def _validated_cards(cards: list[dict[str, Any]], source: str, report: Report) -
             card["id"] = ids.from_text(text)
             derived += 1
         if card["id"] != wanted and isinstance(wanted, str):
-            report.warn(source, f"card id '{wanted}' is taken or not valid: the card is '{card['id']}'", line, col)
+            report.warn(
+                source,
+                f"card id '{wanted}' is taken or not valid: the card is '{card['id']}'",
+                line,
+                col,
+            )
         try:
             adapter.validate_python(card)
         except ValidationError as err:
@@ -185,13 +229,18 @@ def _validated_cards(cards: list[dict[str, Any]], source: str, report: Report) -
             continue
         out.append(card)
     if derived:
-        report.note(source, f"{derived} card id{'s' * (derived != 1)} derived from the text "
-                    "(stable: the same text gives the same id)")
+        report.note(
+            source,
+            f"{derived} card id{'s' * (derived != 1)} derived from the text "
+            "(stable: the same text gives the same id)",
+        )
     return out
 
 
 def _describe(error: dict[str, Any]) -> str:
-    loc = ".".join(str(p) for p in error.get("loc", ()) if not isinstance(p, str) or p not in TYPE_TAGS)
+    loc = ".".join(
+        str(p) for p in error.get("loc", ()) if not isinstance(p, str) or p not in TYPE_TAGS
+    )
     return f"{loc}: {error['msg']}" if loc else error["msg"]
 
 

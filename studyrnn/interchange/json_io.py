@@ -29,15 +29,23 @@ def deck_to_json(deck: Any, variant_count: int, report: Report) -> dict[str, Any
             card_data["variants"] = [p.question.to_json() for p in shown]
             if variant_count:
                 path, line, col = card_where(deck, card)
-                report.note(path, f"card '{card.id}': {variant_count} variant{'s' * (variant_count != 1)} "
-                            f"included (seeds 0..{variant_count - 1})", line, col)
+                report.note(
+                    path,
+                    f"card '{card.id}': {variant_count} variant{'s' * (variant_count != 1)} "
+                    f"included (seeds 0..{variant_count - 1})",
+                    line,
+                    col,
+                )
     return data
 
 
 def export_json(decks: list[Any], variant_count: int) -> tuple[str, Report]:
     report = Report()
-    doc = {"format": FORMAT_NAME, "version": FORMAT_VERSION,
-           "decks": [deck_to_json(d, variant_count, report) for d in decks]}
+    doc = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "decks": [deck_to_json(d, variant_count, report) for d in decks],
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n", report
 
 
@@ -46,7 +54,9 @@ def parse_json(text: str, path: str, report: Report, deck_id: str | None = None)
     try:
         doc = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise DeckError([Diagnostic(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]) from None
+        raise DeckError(
+            [Diagnostic(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]
+        ) from None
     if isinstance(doc, dict) and isinstance(doc.get("decks"), list):
         decks = [d for d in doc["decks"] if isinstance(d, dict)]
         if not decks:
@@ -65,8 +75,17 @@ def parse_json(text: str, path: str, report: Report, deck_id: str | None = None)
     elif isinstance(doc, dict) and "cards" in doc:
         deck = doc
     else:
-        raise DeckError([Diagnostic(path, 1, 1, "expected a studyrnn JSON export (an object with 'decks') "
-                                               "or one deck (an object with 'cards')")])
+        raise DeckError(
+            [
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    "expected a studyrnn JSON export (an object with 'decks') "
+                    "or one deck (an object with 'cards')",
+                )
+            ]
+        )
     deck = dict(deck)
     cards = deck.get("cards")
     if isinstance(cards, list):
@@ -79,6 +98,9 @@ def parse_json(text: str, path: str, report: Report, deck_id: str | None = None)
             clean.append(card)
         deck["cards"] = clean
         if dropped:
-            report.note(path, f"{dropped} generated card{'s' * (dropped != 1)}: variants dropped "
-                        "(the deck keeps the generator, which draws fresh ones)")
+            report.note(
+                path,
+                f"{dropped} generated card{'s' * (dropped != 1)}: variants dropped "
+                "(the deck keeps the generator, which draws fresh ones)",
+            )
     return deck

@@ -58,8 +58,13 @@ def _prefixed(lines: list[str], path: str, report: Report) -> list[dict[str, Any
             return
         front, back = _join(question), _join(answer or [])
         if not front.strip() or not back.strip():
-            report.warn(path, f"the question at line {start} has no {'answer' if front.strip() else 'text'}; "
-                        "skipped", start, 1)
+            report.warn(
+                path,
+                f"the question at line {start} has no {'answer' if front.strip() else 'text'}; "
+                "skipped",
+                start,
+                1,
+            )
             return
         cards.append(_card(front, back, start))
 
@@ -67,21 +72,24 @@ def _prefixed(lines: list[str], path: str, report: Report) -> list[dict[str, Any
         q, a = _Q.match(line), _A.match(line)
         if q:
             flush()
-            question, answer, start = [line[q.end():]], None, number
+            question, answer, start = [line[q.end() :]], None, number
         elif a:
             if question is None:
                 report.warn(path, "an answer before any question; skipped", number, 1)
                 continue
             if answer is not None:
-                answer.append(line[a.end():])  # a second "A:" continues the answer
+                answer.append(line[a.end() :])  # a second "A:" continues the answer
             else:
-                answer = [line[a.end():]]
+                answer = [line[a.end() :]]
         elif question is not None:
             (answer if answer is not None else question).append(line)
         elif line.strip():
             report.warn(path, "text before the first 'Q:' line; skipped", number, 1)
     flush()
-    report.note(path, f"{len(cards)} card{'s' * (len(cards) != 1)}: questions and answers marked 'Q:' and 'A:'")
+    report.note(
+        path,
+        f"{len(cards)} card{'s' * (len(cards) != 1)}: questions and answers marked 'Q:' and 'A:'",
+    )
     return cards
 
 
@@ -95,10 +103,16 @@ def _tabbed(lines: list[str], path: str, report: Report) -> list[dict[str, Any]]
             report.warn(path, f"line {number} has an empty question or answer; skipped", number, 1)
             continue
         if "\t" in back:
-            report.warn(path, f"line {number} has more than one tab: everything after the first is the answer",
-                        number, 1)
+            report.warn(
+                path,
+                f"line {number} has more than one tab: everything after the first is the answer",
+                number,
+                1,
+            )
         cards.append(_card(front.strip(), back.strip(), number))
-    report.note(path, f"{len(cards)} card{'s' * (len(cards) != 1)}: one per line, 'question<TAB>answer'")
+    report.note(
+        path, f"{len(cards)} card{'s' * (len(cards) != 1)}: one per line, 'question<TAB>answer'"
+    )
     return cards
 
 
@@ -129,24 +143,39 @@ def _blocks(lines: list[str], path: str, report: Report) -> list[dict[str, Any]]
     all_multi_line = bool(blocks) and all(len(b) >= 2 for _, b in blocks)
     first_lines_ask = bool(blocks) and all(_is_question(b[0]) for _, b in blocks)
     odd_blocks_ask = all(_is_question(b[-1]) for _, b in blocks[0::2])
-    one_per_block = all_multi_line and (len(blocks) % 2 == 1 or (first_lines_ask and not odd_blocks_ask))
+    one_per_block = all_multi_line and (
+        len(blocks) % 2 == 1 or (first_lines_ask and not odd_blocks_ask)
+    )
     if one_per_block:
         for start, block in blocks:
             cards.append(_card(block[0].strip(), _join(block[1:]).strip(), start))
         n = len(cards)
-        report.note(path, f"{n} card{'s' * (n != 1)}: took line 1 of each block as the question and the "
-                    "rest as the answer")
+        report.note(
+            path,
+            f"{n} card{'s' * (n != 1)}: took line 1 of each block as the question and the "
+            "rest as the answer",
+        )
         return cards
     for k in range(0, len(blocks) - 1, 2):
         (q_start, question), (a_start, answer) = blocks[k], blocks[k + 1]
         if _is_question(answer[-1]) and not _is_question(question[-1]):
-            report.warn(path, f"the block at line {a_start} reads like a question but was taken as the answer "
-                        f"to line {q_start}; check the pairing", a_start, 1)
+            report.warn(
+                path,
+                f"the block at line {a_start} reads like a question but was taken as the answer "
+                f"to line {q_start}; check the pairing",
+                a_start,
+                1,
+            )
         cards.append(_card(_join(question).strip(), _join(answer).strip(), q_start))
     if len(blocks) % 2 == 1:
         start, _ = blocks[-1]
-        report.warn(path, f"the last block (line {start}) has no answer after it; skipped", start, 1)
+        report.warn(
+            path, f"the last block (line {start}) has no answer after it; skipped", start, 1
+        )
     n = len(cards)
-    report.note(path, f"{n} card{'s' * (n != 1)}: blocks separated by blank lines, alternating question "
-                "and answer")
+    report.note(
+        path,
+        f"{n} card{'s' * (n != 1)}: blocks separated by blank lines, alternating question "
+        "and answer",
+    )
     return cards

@@ -21,8 +21,24 @@ WIDTH = 100
 
 DECK_KEYS = ("version", "id", "title", "language", "notes", "cards")
 CARD_KEYS = (
-    "id", "type", "front", "back", "prompt", "statement", "generator", "params", "options", "items",
-    "answer", "answers", "tolerance", "unit", "match", "explanation", "tags", "source",
+    "id",
+    "type",
+    "front",
+    "back",
+    "prompt",
+    "statement",
+    "generator",
+    "params",
+    "options",
+    "items",
+    "answer",
+    "answers",
+    "tolerance",
+    "unit",
+    "match",
+    "explanation",
+    "tags",
+    "source",
 )
 
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@` \t")
@@ -75,8 +91,11 @@ def _mapping_lines(data: dict[str, Any], indent: str, first_prefix: str = "") ->
     for i, (key, value) in enumerate(data.items()):
         entry = _entry_lines(key, value, indent)
         if first_prefix and i == 0:
-            entry[0] = indent[: -len(first_prefix)] + first_prefix + entry[0][len(indent):] if len(indent) >= len(
-                first_prefix) else first_prefix + entry[0].lstrip()
+            entry[0] = (
+                indent[: -len(first_prefix)] + first_prefix + entry[0][len(indent) :]
+                if len(indent) >= len(first_prefix)
+                else first_prefix + entry[0].lstrip()
+            )
         lines += entry
     return lines
 
@@ -107,7 +126,9 @@ def _entry_lines(key: str, value: Any, indent: str) -> list[str]:
                 out += _mapping_lines(item, indent + INDENT * 2, first_prefix="- ")
             else:
                 flow_item = _flow(item)
-                out.append(f"{indent}{INDENT}- {flow_item if flow_item is not None else _json(item)}")
+                out.append(
+                    f"{indent}{INDENT}- {flow_item if flow_item is not None else _json(item)}"
+                )
         return out
     return [f"{head} {_scalar(value)}"]
 

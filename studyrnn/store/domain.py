@@ -20,7 +20,12 @@ STATE_NAMES = {LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 # Which queue a card waits in. RETIRED: the card left every loaded deck; it keeps its state and
 # history and returns to its natural queue when it comes back.
 QUEUE_RETIRED, QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW = -1, 0, 1, 2
-QUEUE_NAMES = {QUEUE_RETIRED: "retired", QUEUE_NEW: "new", QUEUE_LEARNING: "learning", QUEUE_REVIEW: "review"}
+QUEUE_NAMES = {
+    QUEUE_RETIRED: "retired",
+    QUEUE_NEW: "new",
+    QUEUE_LEARNING: "learning",
+    QUEUE_REVIEW: "review",
+}
 
 MODES = ("review", "quiz", "flashcards")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import stat
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
@@ -57,14 +57,16 @@ def sqlite_path(url: URL) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file::memory:"):
         return None
     if database.startswith("file:"):
-        database = database[len("file:"):].split("?", 1)[0]
+        database = database[len("file:") :].split("?", 1)[0]
     return Path(database).expanduser()
 
 
 def check_sqlite_file(path: Path) -> None:
     """Refuse, with a message a user can act on, a file SQLite would choke on later."""
     if path.is_dir():
-        raise StoreError(f"progress database {path} is a directory, not a database file; pass --db with a file path")
+        raise StoreError(
+            f"progress database {path} is a directory, not a database file; pass --db with a file path"
+        )
     if path.exists():
         mode = path.stat().st_mode
         # root can write any file: go by the permission bits as well as by access()
@@ -78,9 +80,13 @@ def check_sqlite_file(path: Path) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise StoreError(f"cannot create the folder for the progress database {path}: {err.strerror}") from None
+            raise StoreError(
+                f"cannot create the folder for the progress database {path}: {err.strerror}"
+            ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreError(f"the folder {folder} of the progress database is not writable (SQLite needs it for its journal)")
+        raise StoreError(
+            f"the folder {folder} of the progress database is not writable (SQLite needs it for its journal)"
+        )
 
 
 WAL_AUTOCHECKPOINT_PAGES = 8000  # ~32 MiB of WAL, some 500 answers
@@ -108,7 +114,9 @@ def _install_sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+        conn.exec_driver_sql(
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN"
+        )
 
 
 def create_store_engine(url: URL) -> Engine:
@@ -121,7 +129,9 @@ def create_store_engine(url: URL) -> Engine:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
             check_sqlite_file(path)
-            kwargs.update(connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+            kwargs.update(
+                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            )
     else:
         kwargs.update(pool_pre_ping=True)
     try:
@@ -139,14 +149,22 @@ def create_store_engine(url: URL) -> Engine:
 def explain(err: BaseException, where: str) -> StoreError:
     """A database exception turned into one line a user can act on."""
     original = getattr(err, "orig", None) or err
-    text = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+    text = (
+        str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+    )
     low = text.lower()
     if "file is not a database" in low or "malformed" in low or "not a database" in low:
-        return StoreError(f"{where} cannot be read: it is damaged or not an SQLite database ({text})")
+        return StoreError(
+            f"{where} cannot be read: it is damaged or not an SQLite database ({text})"
+        )
     if "readonly" in low or "read-only" in low:
-        return StoreError(f"{where} is read-only ({text}); make it writable or choose another with --db")
+        return StoreError(
+            f"{where} is read-only ({text}); make it writable or choose another with --db"
+        )
     if "database is locked" in low or "busy" in low:
-        return StoreError(f"{where} is busy: another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s; try again")
+        return StoreError(
+            f"{where} is busy: another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s; try again"
+        )
     if "unable to open" in low:
         return StoreError(f"cannot open {where}: {text}")
     if "disk" in low and "full" in low:
@@ -227,7 +245,11 @@ def open_engine(url: str) -> tuple[Engine, str]:
     """An engine on a migrated database, and a name for it to use in messages."""
     parsed = normalise_url(url)
     where = describe(parsed)
-    where = f"progress database {where}" if parsed.get_backend_name() == "sqlite" else f"database {where}"
+    where = (
+        f"progress database {where}"
+        if parsed.get_backend_name() == "sqlite"
+        else f"database {where}"
+    )
     engine = create_store_engine(parsed)
     try:
         with translated(where):

@@ -10,7 +10,7 @@ The migrations in ``migrations/versions`` build this schema; a test checks the t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 US_PER_DAY = 86_400_000_000
 
@@ -36,8 +36,10 @@ US_PER_DAY = 86_400_000_000
 def to_utc(value: datetime) -> datetime:
     """An aware datetime converted to UTC; a naive one is an error (its zone is unknown)."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise ValueError(f"naive datetime {value.isoformat()}: pass a timezone-aware datetime (UTC)")
-    return value.astimezone(timezone.utc)
+        raise ValueError(
+            f"naive datetime {value.isoformat()}: pass a timezone-aware datetime (UTC)"
+        )
+    return value.astimezone(UTC)
 
 
 def to_epoch_us(value: datetime) -> int:
@@ -111,7 +113,9 @@ class CardRow(Base):
     deck_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     card_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     card_type: Mapped[str] = mapped_column(String(20))
-    position: Mapped[int] = mapped_column(Integer)  # index in its deck: new cards come in deck order
+    position: Mapped[int] = mapped_column(
+        Integer
+    )  # index in its deck: new cards come in deck order
     queue: Mapped[int] = mapped_column(SmallInteger)  # domain.QUEUE_*; -1 = left its deck
     state: Mapped[int] = mapped_column(SmallInteger)  # fsrs.State value
     step: Mapped[int | None] = mapped_column(SmallInteger)

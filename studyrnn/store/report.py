@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Double, cast, func, select, tuple_
 
@@ -89,13 +89,20 @@ def _difficulty_query(deck_id: str | None, limit: int | None):
     correct = func.sum(CardRow.correct)
     query = (
         select(
-            CardRow.deck_id, CardRow.card_id, attempts.label("attempts"), correct.label("correct"),
-            func.sum(CardRow.lapses).label("lapses"), func.count().label("learners"),
+            CardRow.deck_id,
+            CardRow.card_id,
+            attempts.label("attempts"),
+            correct.label("correct"),
+            func.sum(CardRow.lapses).label("lapses"),
+            func.count().label("learners"),
         )
         .where(CardRow.answers > 0)
         .group_by(*card_key)
         .order_by(
-            (cast(correct, Double) / attempts).asc(), func.sum(CardRow.lapses).desc(), attempts.desc(), *card_key
+            (cast(correct, Double) / attempts).asc(),
+            func.sum(CardRow.lapses).desc(),
+            attempts.desc(),
+            *card_key,
         )
     )
     if deck_id is not None:
@@ -133,11 +140,13 @@ def _median_query(deck_id: str | None, keys: Sequence[tuple[str, str]] | None):
 MEDIAN_BATCH = 500  # cards per median query when only some are wanted
 
 
-def _medians(conn, deck_id: str | None, keys: list[tuple[str, str]] | None) -> dict[tuple[str, str], float]:
+def _medians(
+    conn, deck_id: str | None, keys: list[tuple[str, str]] | None
+) -> dict[tuple[str, str], float]:
     if keys is None:
         batches: list[list[tuple[str, str]] | None] = [None]
     else:
-        batches = [keys[i: i + MEDIAN_BATCH] for i in range(0, len(keys), MEDIAN_BATCH)]
+        batches = [keys[i : i + MEDIAN_BATCH] for i in range(0, len(keys), MEDIAN_BATCH)]
     out: dict[tuple[str, str], float] = {}
     for batch in batches:
         for deck, card, median in conn.execute(_median_query(deck_id, batch)):
@@ -167,44 +176,57 @@ def _check_limit(limit: int | None) -> None:
 def _cards(conn, deck_id: str | None, limit: int | None) -> tuple[CardDifficulty, ...]:
     rows = conn.execute(_difficulty_query(deck_id, limit)).all()
     # a limited list needs the medians of its cards only (an index look-up each); all of them, one pass
-    medians = _medians(conn, deck_id, None if limit is None else [(r.deck_id, r.card_id) for r in rows])
+    medians = _medians(
+        conn, deck_id, None if limit is None else [(r.deck_id, r.card_id) for r in rows]
+    )
     return tuple(
         CardDifficulty(
-            deck_id=row.deck_id, card_id=row.card_id, attempts=int(row.attempts), correct=int(row.correct),
-            lapses=int(row.lapses), learners=int(row.learners), median_ms=medians.get((row.deck_id, row.card_id)),
+            deck_id=row.deck_id,
+            card_id=row.card_id,
+            attempts=int(row.attempts),
+            correct=int(row.correct),
+            lapses=int(row.lapses),
+            learners=int(row.learners),
+            median_ms=medians.get((row.deck_id, row.card_id)),
         )
         for row in rows
     )
 
 
-def _overdue(conn, deck_id: str | None, now: datetime, limit: int | None) -> tuple[OverdueLearner, ...]:
+def _overdue(
+    conn, deck_id: str | None, now: datetime, limit: int | None
+) -> tuple[OverdueLearner, ...]:
     return tuple(
         OverdueLearner(learner=row.name, overdue=int(row.overdue), oldest_due=row.oldest_due)
         for row in conn.execute(_overdue_query(deck_id, now, limit))
     )
 
 
-def card_difficulty(store, deck_id: str | None = None, limit: int | None = None) -> list[CardDifficulty]:
+def card_difficulty(
+    store, deck_id: str | None = None, limit: int | None = None
+) -> list[CardDifficulty]:
     """Every answered card (of ``deck_id``, if given) across learners, hardest first."""
     _check_limit(limit)
     with store.reading() as conn:
         return list(_cards(conn, deck_id, limit))
 
 
-def overdue_learners(store, deck_id: str | None = None, now: datetime | None = None,
-                     limit: int | None = None) -> list[OverdueLearner]:
+def overdue_learners(
+    store, deck_id: str | None = None, now: datetime | None = None, limit: int | None = None
+) -> list[OverdueLearner]:
     """Learners with cards overdue at ``now`` (in ``deck_id``, if given), most overdue cards first."""
     _check_limit(limit)
-    now = datetime.now(timezone.utc) if now is None else to_utc(now)
+    now = datetime.now(UTC) if now is None else to_utc(now)
     with store.reading() as conn:
         return list(_overdue(conn, deck_id, now, limit))
 
 
-def class_report(store, deck_id: str | None = None, limit: int | None = None,
-                 now: datetime | None = None) -> ClassReport:
+def class_report(
+    store, deck_id: str | None = None, limit: int | None = None, now: datetime | None = None
+) -> ClassReport:
     """Both lists and the class totals, in one read transaction."""
     _check_limit(limit)
-    now = datetime.now(timezone.utc) if now is None else to_utc(now)
+    now = datetime.now(UTC) if now is None else to_utc(now)
     answers = select(func.coalesce(func.sum(CardRow.answers), 0))  # the running counters, as above
     if deck_id is not None:
         answers = answers.where(CardRow.deck_id == deck_id)
@@ -226,6 +248,11 @@ def answered_decks(store) -> list[str]:
 
 
 __all__: Sequence[str] = (
-    "CardDifficulty", "ClassReport", "OverdueLearner", "answered_decks", "card_difficulty",
-    "class_report", "overdue_learners",
+    "CardDifficulty",
+    "ClassReport",
+    "OverdueLearner",
+    "answered_decks",
+    "card_difficulty",
+    "class_report",
+    "overdue_learners",
 )

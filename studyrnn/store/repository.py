@@ -24,13 +24,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from studyrnn.errors import StoreError
-from studyrnn.store import scheduling
+from studyrnn.store import scheduling, totals
 from studyrnn.store.domain import (
     AGAIN,
     LEARNING,
@@ -52,25 +63,39 @@ from studyrnn.store.domain import (
     natural_queue,
 )
 from studyrnn.store.engine import WRITE, explain
-from studyrnn.store import totals
 from studyrnn.store.models import (
     US_PER_DAY,
     CardRow,
     CardTagRow,
     DeckTotalRow,
-    TagTotalRow,
     LearnerRow,
     ReviewDayRow,
     ReviewLogRow,
     StudySessionRow,
+    TagTotalRow,
     to_epoch_us,
     to_utc,
 )
 
 NO_CAP = 2**31 - 1
 SYNC_LOCK = 4729118  # PostgreSQL advisory lock: one sync_cards at a time (migrations use 4729117)
-STATE_FIELDS = ("queue", "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
-CARD_COLUMNS = (CardRow.deck_id, CardRow.card_id, CardRow.card_type, *(getattr(CardRow, f) for f in STATE_FIELDS))
+STATE_FIELDS = (
+    "queue",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+)
+CARD_COLUMNS = (
+    CardRow.deck_id,
+    CardRow.card_id,
+    CardRow.card_type,
+    *(getattr(CardRow, f) for f in STATE_FIELDS),
+)
 
 # -- statements, built once ----------------------------------------------------------------------------
 
@@ -99,13 +124,24 @@ def _queue_count(queue: int, deck: bool):
     return select(func.count()).select_from(query.limit(bindparam("cap")).subquery())
 
 
-Q_HEAD = {(q, deck): _queue_head(q, deck) for q in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW) for deck in (False, True)}
-Q_COUNT = {(q, deck): _queue_count(q, deck) for q in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW) for deck in (False, True)}
+Q_HEAD = {
+    (q, deck): _queue_head(q, deck)
+    for q in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW)
+    for deck in (False, True)
+}
+Q_COUNT = {
+    (q, deck): _queue_count(q, deck)
+    for q in (QUEUE_NEW, QUEUE_LEARNING, QUEUE_REVIEW)
+    for deck in (False, True)
+}
 Q_CARD = select(*CARD_COLUMNS).where(_KEY)
 Q_CARD_LOCKED = Q_CARD.with_for_update()
 Q_SETTINGS = select(
-    LearnerRow.desired_retention, LearnerRow.learning_steps, LearnerRow.relearning_steps,
-    LearnerRow.new_per_day, LearnerRow.max_reviews_per_day,
+    LearnerRow.desired_retention,
+    LearnerRow.learning_steps,
+    LearnerRow.relearning_steps,
+    LearnerRow.new_per_day,
+    LearnerRow.max_reviews_per_day,
 ).where(LearnerRow.id == bindparam("k_learner"))
 # in a write: also serialises one learner's answers on PostgreSQL (the day totals are per learner)
 Q_SETTINGS_LOCKED = Q_SETTINGS.with_for_update()
@@ -124,7 +160,10 @@ U_CARD_STATE = (
 U_CARD_COUNTERS = (
     update(CardRow)
     .where(_KEY)
-    .values(answers=CardRow.answers + bindparam("d_answers"), correct=CardRow.correct + bindparam("d_correct"))
+    .values(
+        answers=CardRow.answers + bindparam("d_answers"),
+        correct=CardRow.correct + bindparam("d_correct"),
+    )
 )
 U_CARD_RESTORE = (
     update(CardRow)
@@ -135,7 +174,9 @@ U_CARD_RESTORE = (
         correct=CardRow.correct - bindparam("v_correct"),
     )
 )
-_DAY_KEY = and_(ReviewDayRow.learner_id == bindparam("k_learner"), ReviewDayRow.day == bindparam("k_day"))
+_DAY_KEY = and_(
+    ReviewDayRow.learner_id == bindparam("k_learner"), ReviewDayRow.day == bindparam("k_day")
+)
 U_DAY = (
     update(ReviewDayRow)
     .where(_DAY_KEY)
@@ -147,8 +188,12 @@ U_DAY = (
     )
 )
 I_DAY = insert(ReviewDayRow).values(
-    learner_id=bindparam("k_learner"), day=bindparam("k_day"), answers=bindparam("d_answers"),
-    new_cards=bindparam("d_new"), review_cards=bindparam("d_review"), review_passed=bindparam("d_passed"),
+    learner_id=bindparam("k_learner"),
+    day=bindparam("k_day"),
+    answers=bindparam("d_answers"),
+    new_cards=bindparam("d_new"),
+    review_cards=bindparam("d_review"),
+    review_passed=bindparam("d_passed"),
 )
 # the learner's settings and the card in one read (and, on PostgreSQL, both rows locked)
 Q_SETTINGS_AND_CARD = (
@@ -163,17 +208,28 @@ U_TAGS_OF_CARD = (
     .where(
         TagTotalRow.learner_id == bindparam("k_learner"),
         TagTotalRow.tag.in_(
-            select(CardTagRow.tag).where(CardTagRow.deck_id == bindparam("k_deck"),
-                                         CardTagRow.card_id == bindparam("k_card")).scalar_subquery()
+            select(CardTagRow.tag)
+            .where(
+                CardTagRow.deck_id == bindparam("k_deck"), CardTagRow.card_id == bindparam("k_card")
+            )
+            .scalar_subquery()
         ),
     )
-    .values(answers=TagTotalRow.answers + bindparam("d_answers"), correct=TagTotalRow.correct + bindparam("d_correct"))
+    .values(
+        answers=TagTotalRow.answers + bindparam("d_answers"),
+        correct=TagTotalRow.correct + bindparam("d_correct"),
+    )
 )
 U_DECK = (
     update(DeckTotalRow)
-    .where(DeckTotalRow.learner_id == bindparam("k_learner"), DeckTotalRow.deck_id == bindparam("k_deck"))
-    .values(studied=DeckTotalRow.studied + bindparam("d_studied"),
-            mastered=DeckTotalRow.mastered + bindparam("d_mastered"))
+    .where(
+        DeckTotalRow.learner_id == bindparam("k_learner"),
+        DeckTotalRow.deck_id == bindparam("k_deck"),
+    )
+    .values(
+        studied=DeckTotalRow.studied + bindparam("d_studied"),
+        mastered=DeckTotalRow.mastered + bindparam("d_mastered"),
+    )
 )
 I_LOG = insert(ReviewLogRow).returning(ReviewLogRow.id)
 Q_LAST_LOG = (
@@ -191,7 +247,7 @@ def deck_list(decks: Iterable) -> list:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def day_start(moment: datetime) -> datetime:
@@ -232,7 +288,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -278,7 +334,8 @@ class Store:
                 found = conn.execute(query).scalar_one_or_none()
                 if found is None:
                     found = conn.execute(
-                        insert(LearnerRow).values(
+                        insert(LearnerRow)
+                        .values(
                             name=name,
                             created_at=utc_now(),
                             desired_retention=defaults.desired_retention,
@@ -286,7 +343,8 @@ class Store:
                             relearning_steps=scheduling.format_steps(defaults.relearning_steps),
                             new_per_day=defaults.new_per_day,
                             max_reviews_per_day=defaults.max_reviews_per_day,
-                        ).returning(LearnerRow.id)
+                        )
+                        .returning(LearnerRow.id)
                     ).scalar_one()
         except IntegrityError:  # another process created them first
             with self.reading() as conn:
@@ -295,11 +353,17 @@ class Store:
 
     def learners(self) -> list[Learner]:
         with self.reading() as conn:
-            rows = conn.execute(select(LearnerRow.id, LearnerRow.name).order_by(LearnerRow.name)).all()
+            rows = conn.execute(
+                select(LearnerRow.id, LearnerRow.name).order_by(LearnerRow.name)
+            ).all()
         return [Learner(row.id, row.name) for row in rows]
 
-    def _settings(self, conn: Connection, learner: Learner, lock: bool = False) -> SchedulerSettings:
-        row = conn.execute(Q_SETTINGS_LOCKED if lock else Q_SETTINGS, {"k_learner": learner.id}).first()
+    def _settings(
+        self, conn: Connection, learner: Learner, lock: bool = False
+    ) -> SchedulerSettings:
+        row = conn.execute(
+            Q_SETTINGS_LOCKED if lock else Q_SETTINGS, {"k_learner": learner.id}
+        ).first()
         if row is None:
             raise StoreError(f"no learner {learner.name!r} in {self.where}")
         return _settings_from_row(tuple(row))
@@ -313,10 +377,16 @@ class Store:
         known = {f.name for f in fields(SchedulerSettings)}
         unknown = set(changes) - known
         if unknown:
-            raise StoreError(f"unknown setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+            raise StoreError(
+                f"unknown setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+            )
         with self.writing() as conn:
             new = replace(self._settings(conn, learner, lock=True), **changes)
-            new = replace(new, learning_steps=tuple(new.learning_steps), relearning_steps=tuple(new.relearning_steps))
+            new = replace(
+                new,
+                learning_steps=tuple(new.learning_steps),
+                relearning_steps=tuple(new.relearning_steps),
+            )
             _check_settings(new)
             conn.execute(
                 update(LearnerRow)
@@ -333,7 +403,9 @@ class Store:
 
     # -- cards ------------------------------------------------------------------------------------
 
-    def sync_cards(self, learner: Learner, decks: Iterable, now: datetime | None = None) -> SyncResult:
+    def sync_cards(
+        self, learner: Learner, decks: Iterable, now: datetime | None = None
+    ) -> SyncResult:
         """Register the cards of ``decks`` (objects with ``.id`` and ``.cards``; cards with ``.id``, ``.type``).
 
         ``decks`` is everything currently loaded (a ``DeckSet``, or any iterable of decks). New cards are added; cards no longer in any of
@@ -347,14 +419,21 @@ class Store:
             for position, card in enumerate(deck.cards):
                 key = (str(deck.id), str(card.id))
                 wanted[key] = (str(card.type), position)
-                tags[key] = tuple(dict.fromkeys(str(t) for t in (getattr(card, "tags", None) or ())))
+                tags[key] = tuple(
+                    dict.fromkeys(str(t) for t in (getattr(card, "tags", None) or ()))
+                )
         try:
             return self._sync(learner, wanted, tags, now)
         except IntegrityError:  # PostgreSQL: another process registered the same cards at once
             return self._sync(learner, wanted, tags, now)
 
-    def _sync(self, learner: Learner, wanted: dict[tuple[str, str], tuple[str, int]],
-              tags: dict[tuple[str, str], tuple[str, ...]], now: datetime) -> SyncResult:
+    def _sync(
+        self,
+        learner: Learner,
+        wanted: dict[tuple[str, str], tuple[str, int]],
+        tags: dict[tuple[str, str], tuple[str, ...]],
+        now: datetime,
+    ) -> SyncResult:
         with self.writing() as conn:
             if conn.dialect.name == "postgresql":
                 # syncs take turns (SQLite: BEGIN IMMEDIATE does it), before any row lock: see below
@@ -364,17 +443,35 @@ class Store:
                 (row.deck_id, row.card_id): row
                 for row in conn.execute(
                     select(
-                        CardRow.deck_id, CardRow.card_id, CardRow.card_type, CardRow.position,
-                        CardRow.queue, CardRow.state, CardRow.reps,
+                        CardRow.deck_id,
+                        CardRow.card_id,
+                        CardRow.card_type,
+                        CardRow.position,
+                        CardRow.queue,
+                        CardRow.state,
+                        CardRow.reps,
                     ).where(CardRow.learner_id == learner.id)
                 )
             }
             added = [
                 dict(
-                    learner_id=learner.id, deck_id=deck_id, card_id=card_id, card_type=card_type,
-                    position=position, queue=QUEUE_NEW, state=LEARNING, step=0, stability=None,
-                    difficulty=None, due=now, last_review=None, reps=0, lapses=0, added_at=now,
-                    answers=0, correct=0,
+                    learner_id=learner.id,
+                    deck_id=deck_id,
+                    card_id=card_id,
+                    card_type=card_type,
+                    position=position,
+                    queue=QUEUE_NEW,
+                    state=LEARNING,
+                    step=0,
+                    stability=None,
+                    difficulty=None,
+                    due=now,
+                    last_review=None,
+                    reps=0,
+                    lapses=0,
+                    added_at=now,
+                    answers=0,
+                    correct=0,
                 )
                 for (deck_id, card_id), (card_type, position) in wanted.items()
                 if (deck_id, card_id) not in existing
@@ -384,25 +481,42 @@ class Store:
             for key, row in existing.items():
                 if key in wanted:
                     card_type, position = wanted[key]
-                    queue = natural_queue(row.state, row.reps) if row.queue == QUEUE_RETIRED else row.queue
+                    queue = (
+                        natural_queue(row.state, row.reps)
+                        if row.queue == QUEUE_RETIRED
+                        else row.queue
+                    )
                     restored += row.queue == QUEUE_RETIRED
                 else:
                     card_type, position, queue = row.card_type, row.position, QUEUE_RETIRED
                     retired += row.queue != QUEUE_RETIRED
                 if (card_type, position, queue) != (row.card_type, row.position, row.queue):
-                    changes.append(dict(k_learner=learner.id, k_deck=key[0], k_card=key[1],
-                                        v_card_type=card_type, v_position=position, v_queue=queue))
+                    changes.append(
+                        dict(
+                            k_learner=learner.id,
+                            k_deck=key[0],
+                            k_card=key[1],
+                            v_card_type=card_type,
+                            v_position=position,
+                            v_queue=queue,
+                        )
+                    )
             if added:
                 conn.execute(insert(CardRow), added)
             if changes:
                 conn.execute(
-                    update(CardRow).where(_KEY).values(
-                        card_type=bindparam("v_card_type"), position=bindparam("v_position"),
+                    update(CardRow)
+                    .where(_KEY)
+                    .values(
+                        card_type=bindparam("v_card_type"),
+                        position=bindparam("v_position"),
                         queue=bindparam("v_queue"),
                     ),
                     changes,
                 )
-            if self._sync_tags(conn, tags):  # a card's tags changed: recount every learner's tag totals
+            if self._sync_tags(
+                conn, tags
+            ):  # a card's tags changed: recount every learner's tag totals
                 if conn.dialect.name == "postgresql":
                     # Wait out every answer in flight and hold off new ones until the recount commits:
                     # otherwise the recount's INSERT (its foreign-key check wants a share lock on each
@@ -418,17 +532,24 @@ class Store:
 
     def card_state(self, learner: Learner, deck_id: str, card_id: str) -> CardState | None:
         with self.reading() as conn:
-            row = conn.execute(Q_CARD, {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}).first()
+            row = conn.execute(
+                Q_CARD, {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}
+            ).first()
         return None if row is None else CardState(*row)
 
-    def cards(self, learner: Learner, deck_id: str | None = None, include_retired: bool = False) -> list[CardState]:
+    def cards(
+        self, learner: Learner, deck_id: str | None = None, include_retired: bool = False
+    ) -> list[CardState]:
         query = select(*CARD_COLUMNS).where(CardRow.learner_id == learner.id)
         if deck_id is not None:
             query = query.where(CardRow.deck_id == deck_id)
         if not include_retired:
             query = query.where(CardRow.queue != QUEUE_RETIRED)
         with self.reading() as conn:
-            return [CardState(*row) for row in conn.execute(query.order_by(CardRow.deck_id, CardRow.position))]
+            return [
+                CardState(*row)
+                for row in conn.execute(query.order_by(CardRow.deck_id, CardRow.position))
+            ]
 
     # -- the queue --------------------------------------------------------------------------------
 
@@ -437,7 +558,9 @@ class Store:
         row = conn.execute(Q_DAY, {"k_learner": learner.id, "k_day": day_number(now)}).first()
         return (0, 0) if row is None else (row[0], row[1])
 
-    def next_card(self, learner: Learner, deck_id: str | None = None, now: datetime | None = None) -> CardState | None:
+    def next_card(
+        self, learner: Learner, deck_id: str | None = None, now: datetime | None = None
+    ) -> CardState | None:
         """The card to study now: learning cards due, then reviews due, then new cards, within today's limits."""
         now = _moment(now)
         deck = deck_id is not None
@@ -458,7 +581,9 @@ class Store:
                     return CardState(*row)
         return None
 
-    def queue_counts(self, learner: Learner, deck_id: str | None = None, now: datetime | None = None) -> QueueCounts:
+    def queue_counts(
+        self, learner: Learner, deck_id: str | None = None, now: datetime | None = None
+    ) -> QueueCounts:
         """How many cards ``next_card`` would serve now, by queue (reviews and new capped by today's limits)."""
         now = _moment(now)
         deck = deck_id is not None
@@ -470,7 +595,9 @@ class Store:
             def count(queue: int, cap: int | None) -> int:
                 if cap is not None and cap <= 0:
                     return 0
-                return conn.execute(Q_COUNT[queue, deck], {**params, "cap": NO_CAP if cap is None else cap}).scalar_one()
+                return conn.execute(
+                    Q_COUNT[queue, deck], {**params, "cap": NO_CAP if cap is None else cap}
+                ).scalar_one()
 
             return QueueCounts(
                 new=count(QUEUE_NEW, settings.new_per_day - introduced),
@@ -490,14 +617,22 @@ class Store:
 
     # -- reviewing --------------------------------------------------------------------------------
 
-    def _require(self, conn: Connection, learner: Learner, deck_id: str, card_id: str, lock: bool = False) -> CardState:
-        row = conn.execute(Q_CARD_LOCKED if lock else Q_CARD,
-                           {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}).first()
+    def _require(
+        self, conn: Connection, learner: Learner, deck_id: str, card_id: str, lock: bool = False
+    ) -> CardState:
+        row = conn.execute(
+            Q_CARD_LOCKED if lock else Q_CARD,
+            {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id},
+        ).first()
         if row is None:
-            raise StoreError(f"card {deck_id}/{card_id} is not registered for {learner.name!r}; sync the decks first")
+            raise StoreError(
+                f"card {deck_id}/{card_id} is not registered for {learner.name!r}; sync the decks first"
+            )
         return CardState(*row)
 
-    def preview(self, learner: Learner, deck_id: str, card_id: str, now: datetime | None = None) -> dict[int, timedelta]:
+    def preview(
+        self, learner: Learner, deck_id: str, card_id: str, now: datetime | None = None
+    ) -> dict[int, timedelta]:
         """rating (1-4) → the interval the card gets if answered with it now: exactly what recording gives."""
         now = _moment(now)
         with self.reading() as conn:
@@ -535,13 +670,21 @@ class Store:
             row = conn.execute(Q_SETTINGS_AND_CARD, key).first()
             if row is None:
                 self._settings(conn, learner)  # a learner that is not there says so
-                raise StoreError(f"card {deck_id}/{card_id} is not registered for {learner.name!r}; "
-                                 "sync the decks first")
+                raise StoreError(
+                    f"card {deck_id}/{card_id} is not registered for {learner.name!r}; "
+                    "sync the decks first"
+                )
             settings, before = _settings_from_row(tuple(row[:5])), CardState(*row[5:])
             if mode == "review":
                 after = scheduling.review(before, rating, settings, now)
-                conn.execute(U_CARD_STATE, {**key, **{f"v_{f}": getattr(after, f) for f in STATE_FIELDS},
-                                            "v_correct": correct})
+                conn.execute(
+                    U_CARD_STATE,
+                    {
+                        **key,
+                        **{f"v_{f}": getattr(after, f) for f in STATE_FIELDS},
+                        "v_correct": correct,
+                    },
+                )
             else:
                 after = before
                 conn.execute(U_CARD_COUNTERS, {**key, "d_answers": 1, "d_correct": correct})
@@ -551,37 +694,66 @@ class Store:
             review_id = conn.execute(
                 I_LOG,
                 {
-                    "learner_id": learner.id, "deck_id": deck_id, "card_id": card_id, "session_id": session_id,
-                    "reviewed_at": now, "mode": mode, "rating": rating,
-                    "outcome": outcome, "answer": answer,
+                    "learner_id": learner.id,
+                    "deck_id": deck_id,
+                    "card_id": card_id,
+                    "session_id": session_id,
+                    "reviewed_at": now,
+                    "mode": mode,
+                    "rating": rating,
+                    "outcome": outcome,
+                    "answer": answer,
                     "duration_ms": None if duration_ms is None else int(duration_ms),
                     "seed": None if seed is None else int(seed),
                     **{f"prev_{f}": getattr(before, f) for f in STATE_FIELDS},
                 },
             ).scalar_one()
-        return ReviewResult(review_id=review_id, next_due=after.due, interval=after.due - now, state=after)
+        return ReviewResult(
+            review_id=review_id, next_due=after.due, interval=after.due - now, state=after
+        )
 
     @staticmethod
-    def _add_to_day(conn: Connection, learner: Learner, moment: datetime, deltas: dict[str, int]) -> None:
+    def _add_to_day(
+        conn: Connection, learner: Learner, moment: datetime, deltas: dict[str, int]
+    ) -> None:
         params = {"k_learner": learner.id, "k_day": day_number(moment), **deltas}
         if conn.execute(U_DAY, params).rowcount == 0:
             conn.execute(I_DAY, params)
 
     @staticmethod
-    def _add_to_tags(conn: Connection, learner: Learner, deck_id: str, card_id: str, answers: int, correct: int) -> None:
-        conn.execute(U_TAGS_OF_CARD, {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id,
-                                      "d_answers": answers, "d_correct": correct})
+    def _add_to_tags(
+        conn: Connection, learner: Learner, deck_id: str, card_id: str, answers: int, correct: int
+    ) -> None:
+        conn.execute(
+            U_TAGS_OF_CARD,
+            {
+                "k_learner": learner.id,
+                "k_deck": deck_id,
+                "k_card": card_id,
+                "d_answers": answers,
+                "d_correct": correct,
+            },
+        )
 
     @staticmethod
-    def _add_to_deck(conn: Connection, learner: Learner, deck_id: str, old: CardState, new: CardState) -> None:
+    def _add_to_deck(
+        conn: Connection, learner: Learner, deck_id: str, old: CardState, new: CardState
+    ) -> None:
         """Move the deck's studied/mastered totals from the card's ``old`` state to its ``new`` one."""
         if old.queue == QUEUE_RETIRED or new.queue == QUEUE_RETIRED:
             return  # the deck totals count only the cards still in it
         studied = int(new.reps > 0) - int(old.reps > 0)
-        mastered = int(is_mastered(new.state, new.stability)) - int(is_mastered(old.state, old.stability))
+        mastered = int(is_mastered(new.state, new.stability)) - int(
+            is_mastered(old.state, old.stability)
+        )
         if not (studied or mastered):
             return
-        params = {"k_learner": learner.id, "k_deck": deck_id, "d_studied": studied, "d_mastered": mastered}
+        params = {
+            "k_learner": learner.id,
+            "k_deck": deck_id,
+            "d_studied": studied,
+            "d_mastered": mastered,
+        }
         if conn.execute(U_DECK, params).rowcount == 0:  # no totals yet: count them from the cards
             Store._rebuild_deck_totals(conn, learner)
 
@@ -594,7 +766,9 @@ class Store:
     def _sync_tags(conn: Connection, wanted: dict[tuple[str, str], tuple[str, ...]]) -> bool:
         """Make ``card_tags`` say what the decks say for their cards; True if anything changed."""
         have: dict[tuple[str, str], set[str]] = {}
-        for deck_id, card_id, tag in conn.execute(select(CardTagRow.deck_id, CardTagRow.card_id, CardTagRow.tag)):
+        for deck_id, card_id, tag in conn.execute(
+            select(CardTagRow.deck_id, CardTagRow.card_id, CardTagRow.tag)
+        ):
             have.setdefault((deck_id, card_id), set()).add(tag)
         added, removed = [], []
         for key, tags in wanted.items():
@@ -605,9 +779,11 @@ class Store:
             conn.execute(insert(CardTagRow), added)
         if removed:
             conn.execute(
-                delete(CardTagRow).where(CardTagRow.deck_id == bindparam("k_deck"),
-                                         CardTagRow.card_id == bindparam("k_card"),
-                                         CardTagRow.tag == bindparam("k_tag")),
+                delete(CardTagRow).where(
+                    CardTagRow.deck_id == bindparam("k_deck"),
+                    CardTagRow.card_id == bindparam("k_card"),
+                    CardTagRow.tag == bindparam("k_tag"),
+                ),
                 removed,
             )
         return bool(added or removed)
@@ -624,22 +800,49 @@ class Store:
             if current.queue == QUEUE_RETIRED:
                 before = replace(before, queue=QUEUE_RETIRED)  # it left its deck since
             key = {"k_learner": learner.id, "k_deck": log.deck_id, "k_card": log.card_id}
-            conn.execute(U_CARD_RESTORE, {**key, **{f"v_{f}": getattr(before, f) for f in STATE_FIELDS},
-                                          "v_correct": int(log.rating > AGAIN)})
-            self._add_to_day(conn, learner, log.reviewed_at, _day_deltas(log.mode, log.rating, before, sign=-1))
+            conn.execute(
+                U_CARD_RESTORE,
+                {
+                    **key,
+                    **{f"v_{f}": getattr(before, f) for f in STATE_FIELDS},
+                    "v_correct": int(log.rating > AGAIN),
+                },
+            )
+            self._add_to_day(
+                conn, learner, log.reviewed_at, _day_deltas(log.mode, log.rating, before, sign=-1)
+            )
             self._add_to_tags(conn, learner, log.deck_id, log.card_id, -1, -int(log.rating > AGAIN))
             self._add_to_deck(conn, learner, log.deck_id, current, before)
             conn.execute(D_LOG, {"k_review": log.id})
-        return UndoResult(review_id=log.id, deck_id=log.deck_id, card_id=log.card_id, rating=log.rating,
-                          mode=log.mode, state=before)
+        return UndoResult(
+            review_id=log.id,
+            deck_id=log.deck_id,
+            card_id=log.card_id,
+            rating=log.rating,
+            mode=log.mode,
+            state=before,
+        )
 
-    def reviews(self, learner: Learner, deck_id: str | None = None, card_id: str | None = None,
-                limit: int | None = None) -> list[ReviewRecord]:
+    def reviews(
+        self,
+        learner: Learner,
+        deck_id: str | None = None,
+        card_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[ReviewRecord]:
         """The learner's review log, newest first (optionally one deck or one card)."""
         query = select(
-            ReviewLogRow.id, ReviewLogRow.deck_id, ReviewLogRow.card_id, ReviewLogRow.rating,
-            ReviewLogRow.outcome, ReviewLogRow.answer, ReviewLogRow.duration_ms, ReviewLogRow.seed,
-            ReviewLogRow.mode, ReviewLogRow.reviewed_at, ReviewLogRow.session_id,
+            ReviewLogRow.id,
+            ReviewLogRow.deck_id,
+            ReviewLogRow.card_id,
+            ReviewLogRow.rating,
+            ReviewLogRow.outcome,
+            ReviewLogRow.answer,
+            ReviewLogRow.duration_ms,
+            ReviewLogRow.seed,
+            ReviewLogRow.mode,
+            ReviewLogRow.reviewed_at,
+            ReviewLogRow.session_id,
         ).where(ReviewLogRow.learner_id == learner.id)
         if deck_id is not None:
             query = query.where(ReviewLogRow.deck_id == deck_id)
@@ -655,7 +858,9 @@ class Store:
         """Answers recorded by the learner, all modes (from the day totals)."""
         with self.reading() as conn:
             return conn.execute(
-                select(func.coalesce(func.sum(ReviewDayRow.answers), 0)).where(ReviewDayRow.learner_id == learner.id)
+                select(func.coalesce(func.sum(ReviewDayRow.answers), 0)).where(
+                    ReviewDayRow.learner_id == learner.id
+                )
             ).scalar_one()
 
     def rebuild_statistics(self) -> None:
@@ -672,8 +877,9 @@ class Store:
 
     # -- study sessions ---------------------------------------------------------------------------
 
-    def start_session(self, learner: Learner, mode: str, deck_id: str | None = None,
-                      now: datetime | None = None) -> int:
+    def start_session(
+        self, learner: Learner, mode: str, deck_id: str | None = None, now: datetime | None = None
+    ) -> int:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         with self.writing() as conn:
@@ -685,7 +891,11 @@ class Store:
 
     def end_session(self, session_id: int, now: datetime | None = None) -> None:
         with self.writing() as conn:
-            conn.execute(update(StudySessionRow).where(StudySessionRow.id == session_id).values(ended_at=_moment(now)))
+            conn.execute(
+                update(StudySessionRow)
+                .where(StudySessionRow.id == session_id)
+                .values(ended_at=_moment(now))
+            )
 
 
 def _settings_from_row(row: tuple) -> SchedulerSettings:
@@ -709,7 +919,9 @@ def _outcome_name(verdict: object) -> str | None:
 
 def _check_settings(settings: SchedulerSettings) -> None:
     if not 0.5 <= settings.desired_retention <= 0.99:
-        raise StoreError(f"desired retention must be between 0.5 and 0.99, not {settings.desired_retention}")
+        raise StoreError(
+            f"desired retention must be between 0.5 and 0.99, not {settings.desired_retention}"
+        )
     if settings.new_per_day < 0 or settings.max_reviews_per_day < 0:
         raise StoreError("daily limits cannot be negative")
     for step in (*settings.learning_steps, *settings.relearning_steps):

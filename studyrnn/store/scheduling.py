@@ -11,7 +11,14 @@ from functools import lru_cache
 
 import fsrs
 
-from studyrnn.store.domain import AGAIN, RATINGS, REVIEW, CardState, SchedulerSettings, natural_queue
+from studyrnn.store.domain import (
+    AGAIN,
+    RATINGS,
+    REVIEW,
+    CardState,
+    SchedulerSettings,
+    natural_queue,
+)
 
 
 @lru_cache(maxsize=64)
@@ -38,14 +45,18 @@ def to_fsrs(card: CardState) -> fsrs.Card:
 
 def check_rating(rating: int) -> int:
     if isinstance(rating, bool) or int(rating) != rating or rating not in RATINGS:
-        raise ValueError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), not {rating!r}")
+        raise ValueError(
+            f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), not {rating!r}"
+        )
     return int(rating)
 
 
 def review(card: CardState, rating: int, settings: SchedulerSettings, now: datetime) -> CardState:
     """The card's state after answering it with ``rating`` at ``now`` (aware UTC)."""
     rating = check_rating(rating)
-    after, _log = scheduler_for(settings).review_card(to_fsrs(card), fsrs.Rating(rating), review_datetime=now)
+    after, _log = scheduler_for(settings).review_card(
+        to_fsrs(card), fsrs.Rating(rating), review_datetime=now
+    )
     state = int(after.state)
     reps = card.reps + 1
     # a lapse: a card the learner knew (Review state) forgotten

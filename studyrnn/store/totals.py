@@ -38,7 +38,9 @@ WHERE queue <> {QUEUE_RETIRED}
 """
 _DECKS_INSERT = "INSERT INTO deck_totals (learner_id, deck_id, cards, studied, mastered)"
 REBUILD_DECKS = f"{_DECKS_INSERT} {_DECKS_SELECT} GROUP BY learner_id, deck_id"
-REBUILD_DECKS_OF_LEARNER = f"{_DECKS_INSERT} {_DECKS_SELECT} AND learner_id = :learner GROUP BY learner_id, deck_id"
+REBUILD_DECKS_OF_LEARNER = (
+    f"{_DECKS_INSERT} {_DECKS_SELECT} AND learner_id = :learner GROUP BY learner_id, deck_id"
+)
 
 REBUILD_TAGS = """
 INSERT INTO tag_totals (learner_id, tag, answers, correct)

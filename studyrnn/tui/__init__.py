@@ -27,7 +27,9 @@ def load(settings: Settings) -> tuple[Any, Any]:
     return decks, store
 
 
-def build(settings: Settings, start: tuple[str, Any] | None = None, seed: int | None = None) -> StudyApp:
+def build(
+    settings: Settings, start: tuple[str, Any] | None = None, seed: int | None = None
+) -> StudyApp:
     from studyrnn.tui.app import make_app
 
     decks, store = load(settings)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,7 @@ STILL_LOADING = "Still loading decks and progress…"
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class StudyApp(App[None]):
@@ -280,7 +280,12 @@ class StudyApp(App[None]):
             from studyrnn.errors import StudyrnnError
 
             message = str(err) if isinstance(err, StudyrnnError) else f"{type(err).__name__}: {err}"
-            self.notify(message or type(err).__name__, title="Something went wrong", severity="error", timeout=8)
+            self.notify(
+                message or type(err).__name__,
+                title="Something went wrong",
+                severity="error",
+                timeout=8,
+            )
 
 
 def make_app(

@@ -18,7 +18,11 @@ class StudyCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
         app: StudyApp = self.app  # type: ignore[assignment]
         commands: list[tuple[str, Callable[[], None], str]] = [
-            ("Review all due cards", partial(app.open_review, None), "the FSRS queue across every deck"),
+            (
+                "Review all due cards",
+                partial(app.open_review, None),
+                "the FSRS queue across every deck",
+            ),
             ("Gradient lab", app.open_lab, "watch gradients vanish and explode; train a live RNN"),
             ("Statistics", app.open_stats, "heatmap, forecast, retention, mastery"),
             ("Browse decks", app.open_browser, "every card as a learner sees it"),

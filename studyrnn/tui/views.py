@@ -33,7 +33,11 @@ def deck_rows(app: StudyApp) -> list[DeckRow]:
     for deck in decks:
         counts = app.store.queue_counts(app.learner, deck.id, now=now)
         learned, score = mastery.get(deck.id, (0, None))
-        rows.append(DeckRow(deck.id, deck.title, counts.new, counts.learning + counts.review, learned, score))
+        rows.append(
+            DeckRow(
+                deck.id, deck.title, counts.new, counts.learning + counts.review, learned, score
+            )
+        )
     return rows
 
 
@@ -41,7 +45,10 @@ def deck_mastery(app: StudyApp) -> dict[str, tuple[int, float | None]]:
     """deck id -> (cards studied at least once, mastery: the fraction of cards mastered)."""
     from studyrnn import stats
 
-    return {deck_id: (m.studied, m.fraction) for deck_id, m in stats.mastery(app.store, app.learner).items()}
+    return {
+        deck_id: (m.studied, m.fraction)
+        for deck_id, m in stats.mastery(app.store, app.learner).items()
+    }
 
 
 def queue_line(app: StudyApp, deck_id: str | None) -> str:
@@ -79,7 +86,11 @@ def load_stats(app: StudyApp) -> StatsView:
     per_day = dict(stats.reviews_per_day(store, learner, days=7 * 26, now=now))
     forecast = list(stats.due_forecast(store, learner, days=14, now=now))
     titles = {deck.id: deck.title for deck in app.deck_list()}
-    mastery = [(titles[deck_id], m.fraction) for deck_id, m in stats.mastery(store, learner).items() if deck_id in titles]
+    mastery = [
+        (titles[deck_id], m.fraction)
+        for deck_id, m in stats.mastery(store, learner).items()
+        if deck_id in titles
+    ]
     return StatsView(
         total_reviews=stats.total_reviews(store, learner),
         today=per_day.get(today, 0),

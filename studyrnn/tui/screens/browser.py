@@ -128,7 +128,8 @@ class BrowserScreen(StudyScreen):
         self.query_one("#browser").add_class("has-errors")
         n = len(self.diagnostics)
         self.query_one("#browser-status", Static).update(
-            literal(f"{n} error{'s' if n != 1 else ''} — fix the file and save; r reloads"))
+            literal(f"{n} error{'s' if n != 1 else ''} — fix the file and save; r reloads")
+        )
         errors.focus()
 
     def show_decks(self, decks: list[Any]) -> None:
@@ -140,18 +141,29 @@ class BrowserScreen(StudyScreen):
         tree.clear()
         target = None
         for deck in decks:
-            node = tree.root.add(literal(f"{one_line(deck.title, 28)}"), data=(deck, None),
-                                 expand=self.deck_id in (None, deck.id) or len(decks) == 1)
+            node = tree.root.add(
+                literal(f"{one_line(deck.title, 28)}"),
+                data=(deck, None),
+                expand=self.deck_id in (None, deck.id) or len(decks) == 1,
+            )
             for card in deck.cards:
                 leaf = node.add_leaf(literal(f"{card.id} · {card.type}"), data=(deck, card))
-                if previous and previous[0].id == deck.id and previous[1] is not None and previous[1].id == card.id:
+                if (
+                    previous
+                    and previous[0].id == deck.id
+                    and previous[1] is not None
+                    and previous[1].id == card.id
+                ):
                     target = leaf
                 elif target is None and self.deck_id in (None, deck.id) and previous is None:
                     target = leaf
         cards = sum(len(d.cards) for d in decks)
         self.query_one("#browser-status", Static).update(
-            literal(f"{len(decks)} deck{'s' if len(decks) != 1 else ''}, {cards} cards · n new variant · "
-                    f"a answer · r reload"))
+            literal(
+                f"{len(decks)} deck{'s' if len(decks) != 1 else ''}, {cards} cards · n new variant · "
+                f"a answer · r reload"
+            )
+        )
         if target is not None:
             tree.select_node(target)
             tree.move_cursor(target)
@@ -205,7 +217,9 @@ class BrowserScreen(StudyScreen):
             view.focus_input()
             if view.kind == "flashcard":
                 view.reveal()
-                self.query_one("#browser-verdict", VerdictPanel).show(None, view.presented, flashcard=True)
+                self.query_one("#browser-verdict", VerdictPanel).show(
+                    None, view.presented, flashcard=True
+                )
 
     def on_card_view_submitted(self, message: CardView.Submitted) -> None:
         p = message.view.presented

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
-
-from rich.table import Table
-from rich.text import Text
 
 GLOBAL_KEYS = [
     ("?", "this help"),
@@ -27,7 +26,13 @@ REVIEW_KEYS = [
 
 
 def _key_name(key: str) -> str:
-    names = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "space": "Space", "comma": ","}
+    names = {
+        "question_mark": "?",
+        "escape": "Esc",
+        "enter": "Enter",
+        "space": "Space",
+        "comma": ",",
+    }
     return ", ".join(names.get(k, k.replace("ctrl+", "Ctrl+")) for k in key.split(","))
 
 

@@ -77,7 +77,12 @@ class HomeScreen(StudyScreen):
         table.clear(columns=True)
         width = self._title_width()
         table.add_column("Deck", key="deck", width=width)
-        for key, label in (("new", "New"), ("due", "Due"), ("learned", "Learned"), ("mastery", "Mastery")):
+        for key, label in (
+            ("new", "New"),
+            ("due", "Due"),
+            ("learned", "Learned"),
+            ("mastery", "Mastery"),
+        ):
             table.add_column(label, key=key)
         for row in rows:
             table.add_row(
@@ -101,7 +106,12 @@ class HomeScreen(StudyScreen):
         # take the interpreter from the loading thread.
         if not table.columns:
             table.add_column("Deck", key="deck", width=self._title_width())
-            for key, label in (("new", "New"), ("due", "Due"), ("learned", "Learned"), ("mastery", "Mastery")):
+            for key, label in (
+                ("new", "New"),
+                ("due", "Due"),
+                ("learned", "Learned"),
+                ("mastery", "Mastery"),
+            ):
                 table.add_column(label, key=key)
             table.add_row("Loading decks…", "…", "…", "…", "…", key=LOADING_ROW)
         self.query_one("#queue-line", Static).update("Loading decks and progress…")

@@ -138,16 +138,28 @@ class LabScreen(StudyScreen):
                     yield Select(TASKS, value=c.task, allow_blank=False, id="task", compact=True)
                 with Horizontal(classes="field"):
                     yield Label("Activation", classes="field-label")
-                    yield Select(ACTIVATIONS, value=c.activation, allow_blank=False, id="activation", compact=True)
+                    yield Select(
+                        ACTIVATIONS,
+                        value=c.activation,
+                        allow_blank=False,
+                        id="activation",
+                        compact=True,
+                    )
                 for key, label, _ in FIELDS:
                     value = getattr(c, key)
                     with Horizontal(classes="field"):
                         yield Label(label, classes="field-label")
-                        yield Input("" if value is None else str(value), id=key, compact=True,
-                                    placeholder="none" if key in ("clip", "truncate") else "")
+                        yield Input(
+                            "" if value is None else str(value),
+                            id=key,
+                            compact=True,
+                            placeholder="none" if key in ("clip", "truncate") else "",
+                        )
                 with Horizontal(id="lab-buttons"):
                     yield Button("t Train", id="do-train", compact=True, variant="primary")
-                    yield Button("x Cancel", id="do-cancel", compact=True, variant="error", disabled=True)
+                    yield Button(
+                        "x Cancel", id="do-cancel", compact=True, variant="error", disabled=True
+                    )
                 yield ProgressBar(id="train-progress", show_eta=False)
                 yield Static(id="lab-summary", classes="summary")
             with Vertical(id="lab-plots"):
@@ -211,13 +223,26 @@ class LabScreen(StudyScreen):
     @work(thread=True, exclusive=True, group="lab-gradients", exit_on_error=False)
     def compute_gradients(self, config: LabConfig) -> None:
         import engine
-        from engine import diagnostics, tasks
+        from engine import diagnostics
 
         batch = _batch(config)
-        params = engine.init_rnn(batch.input_size, config.hidden, batch.output_size, activation=config.activation,
-                                 seed=config.seed, spectral_radius=config.radius)
-        norms = diagnostics.dh_norms(params, batch.xs, batch.targets, batch.loss, "mean", config.truncate,
-                                     many_to_one=batch.many_to_one)
+        params = engine.init_rnn(
+            batch.input_size,
+            config.hidden,
+            batch.output_size,
+            activation=config.activation,
+            seed=config.seed,
+            spectral_radius=config.radius,
+        )
+        norms = diagnostics.dh_norms(
+            params,
+            batch.xs,
+            batch.targets,
+            batch.loss,
+            "mean",
+            config.truncate,
+            many_to_one=batch.many_to_one,
+        )
         summary = diagnostics.recurrent_summary(params)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Gradients(config, [float(v) for v in norms], summary))
@@ -237,10 +262,12 @@ class LabScreen(StudyScreen):
         ratio = ""
         if len(ys) >= 2 and ys[0] > 0:
             ratio = f"\n‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ = {ys[0] / ys[-1]:.2e}"
-        self.query_one("#lab-summary", Static).update(literal(
-            f"ρ(W_hh) = {s['spectral_radius']:.3g}, λ₁ = {s['largest_singular_value']:.3g}\n"
-            f"γ = {s['gamma']:g}: {verdict}{ratio}"
-        ))
+        self.query_one("#lab-summary", Static).update(
+            literal(
+                f"ρ(W_hh) = {s['spectral_radius']:.3g}, λ₁ = {s['largest_singular_value']:.3g}\n"
+                f"γ = {s['gamma']:g}: {verdict}{ratio}"
+            )
+        )
 
     # -- training ----------------------------------------------------------------------------------
 
@@ -286,19 +313,37 @@ class LabScreen(StudyScreen):
         every = max(1, config.steps // 40)
         for run, clip in (("plain", None), ("clipped", config.clip)):
             batch_source = _sampler(config)
-            params = engine.init_rnn(_batch(config).input_size, config.hidden, 1, activation=config.activation,
-                                     seed=config.seed, spectral_radius=config.radius)
+            params = engine.init_rnn(
+                _batch(config).input_size,
+                config.hidden,
+                1,
+                activation=config.activation,
+                seed=config.seed,
+                spectral_radius=config.radius,
+            )
             losses: list[float] = []
             offset = 0 if run == "plain" else config.steps
 
-            def on_step(record: Any, losses: list[float] = losses, run: str = run, offset: int = offset) -> None:
+            def on_step(
+                record: Any, losses: list[float] = losses, run: str = run, offset: int = offset
+            ) -> None:
                 losses.append(float(record.loss))
                 if len(losses) % every == 0:
-                    self.post_message(self.Progress(run, list(losses), offset + len(losses), 2 * config.steps))
+                    self.post_message(
+                        self.Progress(run, list(losses), offset + len(losses), 2 * config.steps)
+                    )
 
-            result = engine.train(params, batch_source, config.steps, lr=config.lr, clip_norm=clip,
-                                  truncate=config.truncate, seed=config.seed, on_step=on_step,
-                                  should_stop=lambda: worker.is_cancelled)
+            result = engine.train(
+                params,
+                batch_source,
+                config.steps,
+                lr=config.lr,
+                clip_norm=clip,
+                truncate=config.truncate,
+                seed=config.seed,
+                on_step=on_step,
+                should_stop=lambda: worker.is_cancelled,
+            )
             if worker.is_cancelled:
                 return
             self.post_message(self.Finished(run, losses, result.stopped, result.diverged))
@@ -318,8 +363,10 @@ class LabScreen(StudyScreen):
             self.query_one(ProgressBar).update(progress=2 * self.config.steps)
             self.training = False
             self._set_training(False)
-            self.notify(f"Training done — without clipping: {self.outcome.get('plain')}; "
-                        f"with clipping: {self.outcome.get('clipped')}.")
+            self.notify(
+                f"Training done — without clipping: {self.outcome.get('plain')}; "
+                f"with clipping: {self.outcome.get('clipped')}."
+            )
 
     def _draw_loss(self, run: str, losses: list[float], diverged: bool = False) -> None:
         plot = self.query_one(f"#loss-{run}", PlotextPlot)
@@ -328,7 +375,13 @@ class LabScreen(StudyScreen):
         plt.clear_figure()
         log_plot(plt, losses)
         clip = self.config.clip
-        title = "loss, no clipping" if run == "plain" else f"loss, clip ‖g‖ ≤ {clip:g}" if clip else "loss (clip: none)"
+        title = (
+            "loss, no clipping"
+            if run == "plain"
+            else f"loss, clip ‖g‖ ≤ {clip:g}"
+            if clip
+            else "loss (clip: none)"
+        )
         if diverged:
             title += " — diverged"
         plt.title(title)

@@ -67,7 +67,10 @@ class QuizScreen(StudyScreen):
     BINDINGS = [
         Binding("space", "advance", "Reveal/Next", id="advance"),
         Binding("enter", "advance", "Next", id="advance-enter", show=False),
-        *[Binding(str(r), f"rate({r})", f"{RATING_NAMES[r]}", id=f"rate-{r}", show=False) for r in RATING_NAMES],
+        *[
+            Binding(str(r), f"rate({r})", f"{RATING_NAMES[r]}", id=f"rate-{r}", show=False)
+            for r in RATING_NAMES
+        ],
     ]
 
     EXTRA_KEYS: list[tuple[str, str]] = []
@@ -77,7 +80,14 @@ class QuizScreen(StudyScreen):
             self.items = items
             super().__init__()
 
-    def __init__(self, deck_id: str, build: Callable[[], list[Any]], *, mode: str = "quiz", title: str = "Quiz") -> None:
+    def __init__(
+        self,
+        deck_id: str,
+        build: Callable[[], list[Any]],
+        *,
+        mode: str = "quiz",
+        title: str = "Quiz",
+    ) -> None:
         super().__init__()
         self.deck_id = deck_id
         self.build = build
@@ -117,11 +127,20 @@ class QuizScreen(StudyScreen):
         cards = [card for card in deck.cards if card.type == "flashcard"]
         if not cards:
             return None
-        return cls.for_cards(app, deck_id, cards, mode="flashcards", title=f"Flashcards · {deck.title}")
+        return cls.for_cards(
+            app, deck_id, cards, mode="flashcards", title=f"Flashcards · {deck.title}"
+        )
 
     @classmethod
-    def for_cards(cls, app: StudyApp, deck_id: str, cards: list[Any], *, mode: str = "quiz",
-                  title: str | None = None) -> QuizScreen:
+    def for_cards(
+        cls,
+        app: StudyApp,
+        deck_id: str,
+        cards: list[Any],
+        *,
+        mode: str = "quiz",
+        title: str | None = None,
+    ) -> QuizScreen:
         seeds = [app.next_seed() for _ in cards]
 
         def build() -> list[Any]:
@@ -261,7 +280,11 @@ class QuizScreen(StudyScreen):
         if action == "advance":
             if self.phase == "graded":
                 return True
-            return self.phase == "ask" and bool(self.items) and self.current.presented.kind == "flashcard"
+            return (
+                self.phase == "ask"
+                and bool(self.items)
+                and self.current.presented.kind == "flashcard"
+            )
         return True
 
     def action_advance(self) -> None:
@@ -282,7 +305,9 @@ class QuizScreen(StudyScreen):
         item = self.current
         seconds = time.monotonic() - self.asked_at
         self.record(item, rating, seconds)
-        self.answers.append(Answer(item.card, item.presented, self.verdict, self.answer_text, rating, seconds))
+        self.answers.append(
+            Answer(item.card, item.presented, self.verdict, self.answer_text, rating, seconds)
+        )
         self.after_rating()
 
     def after_rating(self) -> None:
@@ -313,4 +338,8 @@ class QuizScreen(StudyScreen):
 
         self.phase = "done"
         elapsed = time.monotonic() - self.started_at
-        self.app.switch_screen(ResultsScreen(self.deck_id, self.answers, elapsed, title=self.title_text, mode=self.mode))
+        self.app.switch_screen(
+            ResultsScreen(
+                self.deck_id, self.answers, elapsed, title=self.title_text, mode=self.mode
+            )
+        )

@@ -32,7 +32,15 @@ class ResultsScreen(StudyScreen):
         Binding("d", "drill", "Drill the wrong ones", id="drill"),
     ]
 
-    def __init__(self, deck_id: str, answers: list[Any], elapsed: float, *, title: str = "Quiz", mode: str = "quiz") -> None:
+    def __init__(
+        self,
+        deck_id: str,
+        answers: list[Any],
+        elapsed: float,
+        *,
+        title: str = "Quiz",
+        mode: str = "quiz",
+    ) -> None:
         super().__init__()
         self.deck_id = deck_id
         self.answers = answers
@@ -89,4 +97,8 @@ class ResultsScreen(StudyScreen):
             self.notify("Nothing to drill: every answer was right.")
             return
         title = self.title_text.split(" · ", 1)[-1]
-        self.app.switch_screen(QuizScreen.for_cards(self.study, self.deck_id, cards, mode=self.mode, title=f"Drill · {title}"))
+        self.app.switch_screen(
+            QuizScreen.for_cards(
+                self.study, self.deck_id, cards, mode=self.mode, title=f"Drill · {title}"
+            )
+        )

@@ -36,7 +36,9 @@ class ReviewScreen(QuizScreen):
         super().__init__(deck_id or "", build=list, mode="review", title="Review")
         self.only_deck = deck_id
         self.reviewed = 0
-        self.pending: tuple[str, str] | None = None  # (deck_id, card_id) to show next: an undone card
+        self.pending: tuple[str, str] | None = (
+            None  # (deck_id, card_id) to show next: an undone card
+        )
 
     def on_mount(self) -> None:
         title = self.study.deck(self.only_deck).title if self.only_deck else "all decks"
@@ -59,7 +61,9 @@ class ReviewScreen(QuizScreen):
                 return
             deck_id, card_id = due.deck_id, due.card_id
         card = app.deck(deck_id).card(card_id)
-        self.post_message(self.Ready([ReviewItem(deck_id, card, present(card, seed=app.next_seed()))]))
+        self.post_message(
+            self.Ready([ReviewItem(deck_id, card, present(card, seed=app.next_seed()))])
+        )
 
     def on_quiz_screen_ready(self, message: QuizScreen.Ready) -> None:
         message.prevent_default()  # not the quiz's handler: a review has no fixed list
@@ -68,7 +72,9 @@ class ReviewScreen(QuizScreen):
             self.items = []
             self.phase = "done"
             done = f"Nothing due right now — {self.reviewed} reviewed this session."
-            self.query_one("#progress", Static).update(literal(f"{done}\n{queue_line(self.study, self.only_deck)}"))
+            self.query_one("#progress", Static).update(
+                literal(f"{done}\n{queue_line(self.study, self.only_deck)}")
+            )
             for old in self.query("CardView"):
                 old.remove()
             self.query_one("KeyBar").show([("u", "undo")])

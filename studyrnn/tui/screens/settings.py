@@ -100,7 +100,13 @@ class SettingsScreen(StudyScreen):
             try:
                 changes[name] = parse(text)
             except ValueError as err:
-                message.update(literal(f"{label}: {err}" if "step" in str(err) else f"{label}: {text!r} is not a number"))
+                message.update(
+                    literal(
+                        f"{label}: {err}"
+                        if "step" in str(err)
+                        else f"{label}: {text!r} is not a number"
+                    )
+                )
                 message.set_class(True, "error")
                 return
         try:

@@ -7,7 +7,6 @@ large collection never holds up a keypress; this screen only draws them.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -38,7 +37,9 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = WEEKS) -> Text:
                 text.append("  ")
                 continue
             count = per_day.get(day, 0)
-            level = 0 if count == 0 or peak == 0 else 1 + min(3, int(4 * (count - 1) / max(1, peak)))
+            level = (
+                0 if count == 0 or peak == 0 else 1 + min(3, int(4 * (count - 1) / max(1, peak)))
+            )
             text.append("■ ", style=HEAT[level])
         text.append("\n")
     text.append("    less ", style="dim")
@@ -74,16 +75,22 @@ class StatsScreen(StudyScreen):
         body = self.query_one("#stats-body", VerticalScroll)
         body.remove_children()
         if data.total_reviews == 0:
-            body.mount(Static(
-                "No reviews yet.\n\nStudy a little first: on the home screen press r to review a deck's "
-                "cards or t to take a quiz. Your heatmap, forecast, retention and mastery will appear here.",
-                classes="empty-state", id="stats-empty"))
+            body.mount(
+                Static(
+                    "No reviews yet.\n\nStudy a little first: on the home screen press r to review a deck's "
+                    "cards or t to take a quiz. Your heatmap, forecast, retention and mastery will appear here.",
+                    classes="empty-state",
+                    id="stats-empty",
+                )
+            )
             if any(n for _, n in data.forecast):
                 body.mount(self._forecast_plot(data))
             return
         retention = "–" if data.retention is None else f"{data.retention:.0%}"
-        summary = (f"{data.total_reviews} reviews · {data.today} today · true retention {retention} "
-                   f"· {data.due_now} due now")
+        summary = (
+            f"{data.total_reviews} reviews · {data.today} today · true retention {retention} "
+            f"· {data.due_now} due now"
+        )
         body.mount(Static(literal(summary), id="stats-summary"))
         body.mount(Static(heatmap(data.per_day, data.today_date), id="heatmap"))
         row = Horizontal(classes="stats-row")
@@ -103,8 +110,11 @@ class StatsScreen(StudyScreen):
         plot = PlotextPlot(id="mastery-plot")
         plt = plot.plt
         if data.mastery:
-            plt.bar([one_line(name, 14) for name, _ in data.mastery], [round(100 * m) for _, m in data.mastery],
-                    orientation="h")
+            plt.bar(
+                [one_line(name, 14) for name, _ in data.mastery],
+                [round(100 * m) for _, m in data.mastery],
+                orientation="h",
+            )
             plt.xlim(0, 100)
         plt.title("Mastery per deck (%)")
         return plot

@@ -87,8 +87,14 @@ class CardView(Vertical):
             self.typed = typed  # True: response is typed text for grade_text
             super().__init__()
 
-    def __init__(self, presented: Any, *, autofocus: bool = True, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        presented: Any,
+        *,
+        autofocus: bool = True,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.presented = presented
         self.autofocus = autofocus
@@ -112,31 +118,44 @@ class CardView(Vertical):
         if self.kind == "choice" or self.kind == "true_false":
             yield Static(f"Press 1-{len(self.options)}, or ↑/↓ then Enter.", classes="hint")
             yield OptionList(
-                *[Option(literal(f"{i}. {text}"), id=str(i - 1)) for i, text in enumerate(self.options, 1)],
+                *[
+                    Option(literal(f"{i}. {text}"), id=str(i - 1))
+                    for i, text in enumerate(self.options, 1)
+                ],
                 id="answer-choice",
             )
         elif self.kind == "multi":
-            yield Static("Select every right answer (number or Space toggles), then Enter.", classes="hint")
+            yield Static(
+                "Select every right answer (number or Space toggles), then Enter.", classes="hint"
+            )
             yield MultiAnswer(
                 *[(literal(f"{i}. {text}"), i - 1) for i, text in enumerate(self.options, 1)],
                 id="answer-multi",
             )
         elif self.kind == "order":
-            yield Static("Put these in order: Ctrl+Up/Down (or K/J) moves the chosen item; Enter submits.",
-                         classes="hint")
+            yield Static(
+                "Put these in order: Ctrl+Up/Down (or K/J) moves the chosen item; Enter submits.",
+                classes="hint",
+            )
             yield OrderAnswer(*self._order_items(), id="answer-order")
         elif self.kind in ("numeric", "text"):
             placeholder = "a number" if self.kind == "numeric" else "your answer"
             if unit:
                 placeholder += f" (in {visible(unit)})"
-            yield Input(placeholder=f"{placeholder} — Enter submits, empty = I don't know", id="answer-input")
+            yield Input(
+                placeholder=f"{placeholder} — Enter submits, empty = I don't know",
+                id="answer-input",
+            )
         elif self.kind == "flashcard":
             yield Static(literal(p.back or ""), id="back", classes="back")
             yield Static("Space or Enter shows the answer.", id="flip-hint", classes="hint")
         yield Static("", id="inline-error", classes="inline-error")
 
     def _order_items(self) -> list[ListItem]:
-        return [ListItem(Label(literal(f"{pos}. {self.options[i]}"))) for pos, i in enumerate(self.order, 1)]
+        return [
+            ListItem(Label(literal(f"{pos}. {self.options[i]}")))
+            for pos, i in enumerate(self.order, 1)
+        ]
 
     def on_mount(self) -> None:
         if self.autofocus:
@@ -187,7 +206,10 @@ class CardView(Vertical):
         event.stop()
         if self.locked:
             return
-        self.order[event.source], self.order[event.target] = self.order[event.target], self.order[event.source]
+        self.order[event.source], self.order[event.target] = (
+            self.order[event.target],
+            self.order[event.source],
+        )
         view = self.query_one(OrderAnswer)
         for pos, (item, i) in enumerate(zip(view.children, self.order), 1):
             item.query_one(Label).update(literal(f"{pos}. {self.options[i]}"))
@@ -204,7 +226,9 @@ class CardView(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not self.locked:
-            self.post_message(self.Submitted(self, event.value, event.value.strip() or "(I don't know)", True))
+            self.post_message(
+                self.Submitted(self, event.value, event.value.strip() or "(I don't know)", True)
+            )
 
     def _post(self, response: Any, text: str) -> None:
         if not self.locked:

@@ -34,7 +34,9 @@ class RatingBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for rating, name in RATING_NAMES.items():
-            yield Button(f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{rating}", compact=True)
+            yield Button(
+                f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{rating}", compact=True
+            )
 
     def show(self, intervals: dict[int, timedelta] | None, suggested: int | None) -> None:
         for rating, name in RATING_NAMES.items():

@@ -38,7 +38,9 @@ class VerdictPanel(Static):
         classes = {name.lower() for name in OUTCOME_WORDS} | {"revealed"}
         if verdict is not None:
             name = outcome_name(verdict)
-            self.set_classes(" ".join(c for c in self.classes if c not in classes) + f" {name.lower()}")
+            self.set_classes(
+                " ".join(c for c in self.classes if c not in classes) + f" {name.lower()}"
+            )
             text.append(OUTCOME_WORDS.get(name, name.title()), style="bold")
             message = visible(getattr(verdict, "message", "") or "")
             if message:

@@ -52,11 +52,19 @@ def upgrade() -> None:
         sa.Column("lapses", sa.Integer, nullable=False),
         sa.Column("added_at", Micros, nullable=False),
         sa.PrimaryKeyConstraint("learner_id", "deck_id", "card_id", name="pk_cards"),
-        sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], name="fk_cards_learner_id_learners"),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_cards_learner_id_learners"
+        ),
     )
     op.create_index("ix_cards_learner_queue_due", "cards", ["learner_id", "queue", "due"])
-    op.create_index("ix_cards_learner_deck_queue_due", "cards", ["learner_id", "deck_id", "queue", "due"])
-    op.create_index("ix_cards_learner_queue_deck_position", "cards", ["learner_id", "queue", "deck_id", "position"])
+    op.create_index(
+        "ix_cards_learner_deck_queue_due", "cards", ["learner_id", "deck_id", "queue", "due"]
+    )
+    op.create_index(
+        "ix_cards_learner_queue_deck_position",
+        "cards",
+        ["learner_id", "queue", "deck_id", "position"],
+    )
     op.create_table(
         "review_log",
         sa.Column("id", BigId, nullable=False),
@@ -80,7 +88,9 @@ def upgrade() -> None:
         sa.Column("prev_reps", sa.Integer, nullable=False),
         sa.Column("prev_lapses", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_review_log"),
-        sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], name="fk_review_log_learner_id_learners"),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_review_log_learner_id_learners"
+        ),
         sa.ForeignKeyConstraint(
             ["learner_id", "deck_id", "card_id"],
             ["cards.learner_id", "cards.deck_id", "cards.card_id"],

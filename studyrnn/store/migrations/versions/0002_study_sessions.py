@@ -29,9 +29,13 @@ def upgrade() -> None:
         sa.Column("started_at", Micros, nullable=False),
         sa.Column("ended_at", Micros, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_study_sessions"),
-        sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], name="fk_study_sessions_learner_id_learners"),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_study_sessions_learner_id_learners"
+        ),
     )
-    op.create_index("ix_study_sessions_learner_started", "study_sessions", ["learner_id", "started_at"])
+    op.create_index(
+        "ix_study_sessions_learner_started", "study_sessions", ["learner_id", "started_at"]
+    )
     # SQLite cannot add a foreign key to an existing table: batch mode copies the table (rows kept).
     with op.batch_alter_table("review_log") as batch:
         batch.add_column(sa.Column("session_id", BigId, nullable=True))

@@ -50,7 +50,9 @@ def upgrade() -> None:
         sa.Column("review_cards", sa.Integer, nullable=False),
         sa.Column("review_passed", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("learner_id", "day", name="pk_review_days"),
-        sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], name="fk_review_days_learner_id_learners"),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_review_days_learner_id_learners"
+        ),
     )
     with op.batch_alter_table("cards") as batch:
         batch.add_column(sa.Column("answers", sa.Integer, nullable=False, server_default="0"))

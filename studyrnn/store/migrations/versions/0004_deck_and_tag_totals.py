@@ -44,7 +44,9 @@ def upgrade() -> None:
         sa.Column("answers", sa.Integer, nullable=False),
         sa.Column("correct", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("learner_id", "tag", name="pk_tag_totals"),
-        sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], name="fk_tag_totals_learner_id_learners"),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_tag_totals_learner_id_learners"
+        ),
     )
     op.create_table(
         "deck_totals",
@@ -54,7 +56,9 @@ def upgrade() -> None:
         sa.Column("studied", sa.Integer, nullable=False),
         sa.Column("mastered", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("learner_id", "deck_id", name="pk_deck_totals"),
-        sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], name="fk_deck_totals_learner_id_learners"),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_deck_totals_learner_id_learners"
+        ),
     )
     op.execute(BACKFILL_DECKS)
 
