@@ -23,7 +23,9 @@ from studyrnn.store.domain import (
 
 @lru_cache(maxsize=64)
 def scheduler_for(settings: SchedulerSettings) -> fsrs.Scheduler:
+    extra = {} if settings.weights is None else {"parameters": settings.weights}
     return fsrs.Scheduler(
+        **extra,
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,
