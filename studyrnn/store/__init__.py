@@ -57,7 +57,10 @@ def open_store(url: str | None = None, *, create: bool = True, read_only: bool =
 
     default = url is None
     engine, where, created = open_engine(
-        url or default_db_url(), create=create, read_only=read_only, make_folder=default
+        default_db_url() if url is None else url,
+        create=create,
+        read_only=read_only,
+        make_folder=default,
     )
     store = Store(engine, where)
     store.created = created

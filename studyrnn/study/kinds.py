@@ -45,7 +45,7 @@ class Mode(enum.StrEnum):
         return self is Mode.REVIEW
 
 
-class Phase(enum.Enum):
+class Phase(enum.StrEnum):
     """Where a front end is with the card in front of the learner."""
 
     LOADING = "loading"  # the next card or the questions are being fetched

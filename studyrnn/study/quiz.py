@@ -112,20 +112,31 @@ class _LoggedRun:
     def score_line(self) -> str:
         return f"{format_score(self.score)} / {len(self.answers)}"
 
-    def _log(
+    def _take(
         self, card: Any, presented: Presented, rating: Rating, verdict: Any, answer: str | None
     ) -> QuizAnswer:
-        ctx = self.ctx
+        """Count the answer and move to the next item (pure: ``save`` logs it)."""
         seconds = time.monotonic() - self.asked_at
+        done = QuizAnswer(card, presented, verdict, answer, Rating(rating), seconds)
+        self.answers.append(done)
+        self.index += 1
+        self.asked_at = time.monotonic()
+        return done
+
+    def save(self, answer: QuizAnswer) -> None:
+        """Log one answer in this run's study session (one transaction; the first one opens the
+        session). A front end may call it off its UI thread, in answer order; on a StoreError the
+        answer is not logged and can be saved again."""
+        ctx = self.ctx
         result = ctx.store.record_review(
             ctx.learner,
             self.deck_id,
-            card.id,
-            int(rating),
-            verdict=verdict,
-            answer=answer,
-            duration_ms=round(seconds * 1000),
-            seed=presented.seed,
+            answer.card.id,
+            int(answer.rating),
+            verdict=answer.verdict,
+            answer=answer.answer,
+            duration_ms=round(answer.seconds * 1000),
+            seed=answer.presented.seed,
             mode=str(self.mode),
             session_id=self.session_id,
             start_session=self.session_id is None,
@@ -133,11 +144,6 @@ class _LoggedRun:
             now=ctx.now(),
         )
         self.session_id = result.session_id
-        done = QuizAnswer(card, presented, verdict, answer, Rating(rating), seconds)
-        self.answers.append(done)
-        self.index += 1
-        self.asked_at = time.monotonic()
-        return done
 
     def close(self) -> None:
         if self.session_id is not None:
@@ -182,8 +188,8 @@ class QuizSession(_LoggedRun):
         """The verdict on the current question (pure; INVALID means ask again)."""
         return grade(self.current.presented, response, typed=typed, retried=retried)
 
-    def record(self, graded: Graded | None, rating: Rating | int | None = None) -> QuizAnswer:
-        """Log the current answer (the suggested rating unless ``rating``) and move on.
+    def take(self, graded: Graded | None, rating: Rating | int | None = None) -> QuizAnswer:
+        """Count the current answer (the suggested rating unless ``rating``) and move on; pure.
 
         ``graded=None``: a flashcard turned over and self-rated (``rating`` required).
         """
@@ -191,9 +197,15 @@ class QuizSession(_LoggedRun):
         if graded is None:
             if rating is None:
                 raise ValueError("a self-rated card needs a rating")
-            return self._log(item.card, item.presented, Rating(rating), None, None)
+            return self._take(item.card, item.presented, Rating(rating), None, None)
         chosen = graded.suggested if rating is None else Rating(rating)
-        return self._log(item.card, item.presented, chosen, graded.verdict, graded.answer)
+        return self._take(item.card, item.presented, chosen, graded.verdict, graded.answer)
+
+    def record(self, graded: Graded | None, rating: Rating | int | None = None) -> QuizAnswer:
+        """``take`` and ``save``: count the answer, log it, move on."""
+        answer = self.take(graded, rating)
+        self.save(answer)
+        return answer
 
     def redrill(self) -> QuizSession:
         """A new quiz of the questions answered wrong, in the order they came."""
@@ -253,7 +265,13 @@ class FlashSession(_LoggedRun):
         self.asked_at = time.monotonic()
         return self.items
 
-    def record(self, rating: Rating | int) -> QuizAnswer:
-        """Log the learner's own rating of the current card and move on."""
+    def take(self, rating: Rating | int) -> QuizAnswer:
+        """Count the learner's own rating of the current card and move on; pure."""
         item = self.current
-        return self._log(item.card, item.presented, Rating(rating), None, None)
+        return self._take(item.card, item.presented, Rating(rating), None, None)
+
+    def record(self, rating: Rating | int) -> QuizAnswer:
+        """``take`` and ``save``."""
+        answer = self.take(rating)
+        self.save(answer)
+        return answer
