@@ -179,7 +179,7 @@ async def test_quiz_to_results_and_redrill_the_wrong_ones(tmp_path) -> None:
         assert results.score == 1
         table = results.query_one(DataTable)
         assert table.row_count == 2
-        assert "Not quite" in str(table.get_row_at(0)[-1])
+        assert str(table.get_row_at(0)[1]) == "Not quite"  # Result: right after the number
         await pilot.press("d")
         await settle(pilot, app)
         drill = app.screen
