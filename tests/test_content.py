@@ -316,6 +316,8 @@ EXPECTED: dict[tuple[str, str], float] = {
     ("rnn-grundlagen", "vergessen-zehn-schritte"): _cell_path([0.9] * 10),
     ("rnn-grundlagen", "mittelwert-rechnen"): sum([0.8, 0.4, 0.6, 0.2]) / 4,
     ("rnn-grundlagen", "clip-norm-rechnen"): _global_clip([[6, 8]], 5.0)[0][0],
+    ("rnn-grundlagen", "zentrale-differenz"): (3.1**2 - 2.9**2) / (2 * 0.1),
+    ("rnn-grundlagen", "gru-rechnen"): (1 - 0.5) * 0.6 + 0.5 * 0.2,
     # training-practice
     ("training-practice", "inf-norm-total"): max(abs(v) for v in (3, -5, 2)),
     ("training-practice", "inf-norm-clipped"): 3
