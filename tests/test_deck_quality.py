@@ -32,6 +32,7 @@ MIN_CHOICE_FOR_POSITION = 6
 MAX_POSITION_SHARE = 0.5
 MIN_CHOICE_FOR_LENGTH = 5
 MAX_LONGEST_SHARE = 0.4
+MAX_LENGTH_RANK_SHARE = 0.4
 MIN_TRUE_FALSE = 4
 TRUE_SHARE = (0.35, 0.65)
 NEAR_DUPLICATE_RATIO = 0.85
@@ -81,6 +82,28 @@ def test_right_option_is_not_usually_the_longest_overall() -> None:
     assert len(longest) <= MAX_LONGEST_SHARE * len(choice), (len(longest), len(choice))
     positions = Counter(c["answer"] for c in choice)
     assert max(positions.values()) <= MAX_POSITION_SHARE * len(choice), positions
+
+
+def _length_rank(card: dict[str, Any]) -> int | None:
+    """Rank of the right option by length among the options (0 = shortest), or None when another
+    option has the same length (then length says nothing about which is right)."""
+    lengths = [len(o) for o in card["options"]]
+    right = lengths[card["answer"]]
+    if lengths.count(right) > 1:
+        return None
+    return sorted(lengths).index(right)
+
+
+def test_length_rank_of_right_option_carries_no_signal() -> None:
+    """Not only 'never the longest': a bank whose right answers are mostly the second-longest option
+    rewards that guess just as well. Over all four-option choice cards, no length rank may hold the
+    right answer in more than 40 % of them (chance is 25 %)."""
+    ranks = [r for c in _choice() if len(c["options"]) == 4 and (r := _length_rank(c)) is not None]
+    counts = Counter(ranks)
+    worst, count = counts.most_common(1)[0]
+    assert count <= MAX_LENGTH_RANK_SHARE * len(ranks), (
+        f"the right option has length rank {worst} in {count} of {len(ranks)} cards: {counts}"
+    )
 
 
 @pytest.mark.parametrize("deck_id", sorted(DECKS))
