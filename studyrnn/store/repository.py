@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -1044,6 +1045,24 @@ class Store:
             query = query.limit(limit)
         with self.reading() as conn:
             return [ReviewRecord(*row) for row in conn.execute(query)]
+
+    def review_history(self, learner: Learner) -> list[Any]:
+        """The learner's review-mode answers, oldest first: (deck_id, card_id, reviewed_at,
+        rating, duration_ms, prev_last_review) rows, for fitting FSRS weights."""
+        query = (
+            select(
+                ReviewLogRow.deck_id,
+                ReviewLogRow.card_id,
+                ReviewLogRow.reviewed_at,
+                ReviewLogRow.rating,
+                ReviewLogRow.duration_ms,
+                ReviewLogRow.prev_last_review,
+            )
+            .where(ReviewLogRow.learner_id == learner.id, ReviewLogRow.mode == "review")
+            .order_by(ReviewLogRow.reviewed_at, ReviewLogRow.id)
+        )
+        with self.reading() as conn:
+            return list(conn.execute(query).all())
 
     def review_count(self, learner: Learner) -> int:
         """Answers recorded by the learner, all modes (from the day totals)."""
