@@ -105,10 +105,11 @@ class AnswerScreen(StudyScreen):
             yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        from studyrnn.untrusted import markup_safe
+        from studyrnn.untrusted import shown
 
-        # the header renders markup: a deck title is text, never markup
-        self.sub_title = markup_safe(self.title_text)
+        # Textual's header shows its title as plain Content (never markup): deck text needs its
+        # control and bidi characters made visible, and no markup escapes
+        self.sub_title = shown(self.title_text)
         self.query_one(RatingBar).show(None, None, enabled=False)
 
     def watch_phase(self, old: Phase, new: Phase) -> None:

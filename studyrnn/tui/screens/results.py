@@ -57,10 +57,10 @@ class ResultsScreen(StudyScreen):
         yield KeyBar(id="results-keys")
 
     def on_mount(self) -> None:
-        from studyrnn.untrusted import markup_safe
+        from studyrnn.untrusted import shown
 
         kind = "Flashcards" if self.mode == "flashcards" else "Results"
-        self.sub_title = markup_safe(f"{kind} · {self.title_text}")
+        self.sub_title = shown(f"{kind} · {self.title_text}")  # plain Content, never markup
         n = len(self.answers)
         minutes, seconds = divmod(round(self.elapsed), 60)
         wrong = len(self.wrong)
