@@ -693,11 +693,6 @@ class Store:
         deck = deck_id is not None
         params = {"k_learner": learner.id, "k_deck": deck_id, "k_now": now}
         with self.reading() as conn:
-            settings = self._settings(conn, learner)
-            ahead = settings.learn_ahead if learn_ahead is None else learn_ahead
-            introduced, reviewed = self._done_today(conn, learner, now, settings.day_rule)
-            new_left = settings.new_per_day - introduced
-            reviews_left = settings.max_reviews_per_day - reviewed
             card: CardState | None = None
             early = False
             if card_id is not None:
@@ -706,6 +701,13 @@ class Store:
                 ).first()
             else:
                 row = conn.execute(Q_HEAD[QUEUE_LEARNING, deck], params).first()
+            if row is not None and not (counts or intervals):
+                return NextCard(CardState(*row), QueueCounts(0, 0, 0), {}, None)  # the hot path
+            settings = self._settings(conn, learner)
+            ahead = settings.learn_ahead if learn_ahead is None else learn_ahead
+            introduced, reviewed = self._done_today(conn, learner, now, settings.day_rule)
+            new_left = settings.new_per_day - introduced
+            reviews_left = settings.max_reviews_per_day - reviewed
             if row is None and card_id is None and reviews_left > 0:
                 row = conn.execute(Q_HEAD[QUEUE_REVIEW, deck], params).first()
             if row is None and card_id is None and new_left > 0:

@@ -90,6 +90,7 @@ class AnswerScreen(StudyScreen):
         self.suggested: Rating = Rating.GOOD
         self.guard_until = 0.0
         self._view: CardView | None = None
+        self._upcoming: CardView | None = None
         self._presented: Any = None
 
     # -- layout --------------------------------------------------------------------------------
@@ -113,8 +114,7 @@ class AnswerScreen(StudyScreen):
         self.query_one(RatingBar).show(None, None, enabled=False)
 
     def watch_phase(self, old: Phase, new: Phase) -> None:
-        self.remove_class(f"phase-{old}")
-        self.add_class(f"phase-{new}")
+        # bindings only: a CSS class on the screen would restyle every widget per question
         self.refresh_bindings()
 
     # -- workers ------------------------------------------------------------------------------
@@ -172,14 +172,24 @@ class AnswerScreen(StudyScreen):
         self._presented = presented
         self.graded = None
         for old in self.query(CardView):
-            old.remove()
+            if old is not self._upcoming:
+                old.remove()
         self.query_one(VerdictPanel).hide()
         self.query_one("#rate-hint", Static).update("")
         self.query_one("#progress", Static).update(literal(progress))
-        self._view = CardView(presented)
         self._guard()
+        upcoming, self._upcoming = self._upcoming, None
+        if upcoming is not None and upcoming.presented is presented and upcoming.is_mounted:
+            # mounted while the learner read the last verdict: showing it costs one layout
+            self._view = upcoming
+            upcoming.display = True
+            upcoming.focus_input()
+        else:
+            if upcoming is not None:
+                upcoming.remove()
+            self._view = CardView(presented)
+            self.query_one("#quiz-body").mount(self._view, after="#progress")
         self._view.guard_until = self.guard_until
-        self.query_one("#quiz-body").mount(self._view, after="#progress")
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
         self.query_one(RatingBar).show(intervals, None, enabled=False)
         self.query_one(KeyBar).show(ASK_KEYS.get(presented.kind, []) + self.EXTRA_KEYS)
@@ -196,6 +206,19 @@ class AnswerScreen(StudyScreen):
         self.query_one("#progress", Static).update(literal(text))
         self.query_one(RatingBar).show(None, None, enabled=False)
         self.query_one(KeyBar).show(keys)
+
+    def prepare(self, presented: Any) -> None:
+        """Mount the next card hidden, so the key that moves on has little left to do."""
+        if self._upcoming is not None:
+            return
+        view = CardView(presented, autofocus=False)
+        view.display = False
+        self._upcoming = view
+        self.query_one("#quiz-body").mount(view, before="#verdict")
+
+    def upcoming(self) -> Any:
+        """The card after this one, when it is known now (a quiz); None: not known yet."""
+        return None
 
     def grade(self, response: Any, typed: bool) -> Graded:
         raise NotImplementedError
@@ -242,6 +265,9 @@ class AnswerScreen(StudyScreen):
         self.query_one("#quiz-body", VerticalScroll).scroll_end(animate=False)
         self._guard()
         self.phase = Phase.GRADED
+        following = self.upcoming()
+        if following is not None:
+            self.prepare(following)
 
     # -- keys ------------------------------------------------------------------------------------
 

@@ -161,6 +161,10 @@ class QuizScreen(AnswerScreen):
     def grade(self, response: Any, typed: bool) -> Graded:
         return self.session.grade(response, typed=typed)
 
+    def upcoming(self) -> Any:
+        s = self.session
+        return s.items[s.index + 1].presented if s.index + 1 < s.total else None
+
     def source(self) -> str | None:
         return getattr(self.session.current.card, "source", None)
 

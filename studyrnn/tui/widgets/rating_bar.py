@@ -53,7 +53,8 @@ class RatingBar(Horizontal):
                 label = f"▸{label}"
             button.label = label
             button.set_class(rating == suggested and enabled, "suggested")
-            button.disabled = not enabled
+            # not ``disabled``: restyling four buttons twice per card costs more than it shows;
+            # the screen ignores a rating before the verdict
         self.display = True
 
     def hide(self) -> None:
