@@ -239,3 +239,60 @@ async def test_an_unexpected_error_ends_the_app_without_a_traceback(tmp_path) ->
     text = crash_text(app.crash)
     assert "hunter2" not in text and "postgresql://ada:***@db.example/class" in text
     assert "secret =" not in text  # no locals
+
+
+@pilot_test
+async def test_a_postgresql_server_gone_while_rating_is_a_notification_and_nothing_is_lost(
+    tmp_path,
+) -> None:
+    import os
+    import uuid
+
+    import pytest
+    import sqlalchemy as sa
+
+    base = os.environ.get("STUDYRNN_TEST_PG_URL")
+    if not base:
+        pytest.skip("no PostgreSQL server (set STUDYRNN_TEST_PG_URL)")
+    from studyrnn.decks import load_decks
+    from studyrnn.settings import Settings
+    from studyrnn.store import open_store
+    from studyrnn.tui.app import make_app
+
+    name = f"t_gone_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.make_url(base).set(database=name).render_as_string(hide_password=False)
+
+    def allow(yes: bool) -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(yes).lower()}')
+            if not yes:  # the server drops every session on that database
+                conn.exec_driver_sql(
+                    f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                )
+
+    settings = Settings(db_url=url, learner="ada", deck_dirs=(DECKS_DIR,), timezone="UTC")
+    app = make_app(settings, load_decks([DECKS_DIR]), open_store(url), clock=lambda: NOW, seed=7)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_review(app, pilot, "tui-second")
+            await pilot.press("space")
+            await pilot.pause()
+            allow(False)
+            await pilot.press("3")
+            await settle(pilot, app)
+            assert screen.phase == "graded" and app.is_running and app.crash is None
+            assert any("cannot be reached" in n for n in notes(app)), notes(app)
+            assert not any("Traceback" in n for n in notes(app))
+            allow(True)
+            await pilot.press("3")
+            await settle(pilot, app)
+            assert [(r.card_id, r.rating) for r in logged(app)] == [("one", 3)]
+    finally:
+        app.store.close()
+        allow(True)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()

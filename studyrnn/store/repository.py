@@ -684,6 +684,7 @@ class Store:
         intervals: bool = True,
         counts: bool = True,
         card_id: str | None = None,
+        pick: bool = True,
     ) -> NextCard:
         """The next card, the queue counts and the four intervals in one read transaction.
 
@@ -695,11 +696,12 @@ class Store:
         with self.reading() as conn:
             card: CardState | None = None
             early = False
+            row = None
             if card_id is not None:
                 row = conn.execute(
                     Q_CARD, {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}
                 ).first()
-            else:
+            elif pick:
                 row = conn.execute(Q_HEAD[QUEUE_LEARNING, deck], params).first()
             if row is not None and not (counts or intervals):
                 return NextCard(CardState(*row), QueueCounts(0, 0, 0), {}, None)  # the hot path
@@ -708,11 +710,11 @@ class Store:
             introduced, reviewed = self._done_today(conn, learner, now, settings.day_rule)
             new_left = settings.new_per_day - introduced
             reviews_left = settings.max_reviews_per_day - reviewed
-            if row is None and card_id is None and reviews_left > 0:
+            if row is None and pick and card_id is None and reviews_left > 0:
                 row = conn.execute(Q_HEAD[QUEUE_REVIEW, deck], params).first()
-            if row is None and card_id is None and new_left > 0:
+            if row is None and pick and card_id is None and new_left > 0:
                 row = conn.execute(Q_HEAD[QUEUE_NEW, deck], params).first()
-            if row is None and card_id is None and ahead > timedelta(0):
+            if row is None and pick and card_id is None and ahead > timedelta(0):
                 row = conn.execute(
                     Q_HEAD[QUEUE_LEARNING, deck], {**params, "k_now": now + ahead}
                 ).first()
@@ -736,7 +738,7 @@ class Store:
                     review=count(QUEUE_REVIEW, reviews_left),
                 )
             next_due = None
-            if card is None:
+            if card is None and pick:
                 next_due = conn.execute(
                     Q_NEXT_DUE[deck], {"k_learner": learner.id, "k_deck": deck_id}
                 ).scalar_one_or_none()
@@ -755,7 +757,7 @@ class Store:
         """How many cards ``next_card`` would serve now, by queue (reviews and new capped by
         today's limits; learning cards due within the learn-ahead limit included)."""
         return self.study_next(
-            learner, deck_id, now, learn_ahead=learn_ahead, intervals=False
+            learner, deck_id, now, learn_ahead=learn_ahead, intervals=False, pick=False
         ).counts
 
     def next_due(self, learner: Learner, deck_id: str | None = None) -> datetime | None:
