@@ -296,3 +296,28 @@ async def test_a_postgresql_server_gone_while_rating_is_a_notification_and_nothi
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pilot_test
+async def test_the_app_quiz_honours_seed_and_in_order(tmp_path) -> None:
+    from studyrnn.quiz import build_quiz
+
+    deck_ids = {}
+    for in_order in (True, False):
+        app = build_app(
+            tmp_path,
+            db_name=f"p{in_order}.sqlite3",
+            start=("quiz", {"deck_id": "tui-types", "limit": 5, "seed": 11, "in_order": in_order}),
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app)
+            screen = app.screen
+            assert type(screen).__name__ == "QuizScreen"
+            deck_ids[in_order] = [item.card.id for item in screen.items]
+            # the same questions the plain quiz builds from the same seed
+            expected = build_quiz(app.deck("tui-types"), limit=5, seed=11, in_order=in_order)
+            assert [item.presented.prompt for item in screen.items] == [
+                i.presented.prompt for i in expected
+            ]
+    assert deck_ids[True] == ["flash", "choice", "multi", "tf", "order"]  # the deck's order
+    assert deck_ids[False] != deck_ids[True]

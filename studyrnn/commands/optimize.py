@@ -61,16 +61,25 @@ def review_logs(history: list[Any]) -> list[Any]:
 
 def load_optimizer() -> Any:
     """py-fsrs's Optimizer class, or a StudyrnnError saying how to install it."""
+    import importlib
+    import importlib.util
+
     from studyrnn.errors import StudyrnnError
 
-    try:
-        import pandas  # noqa: F401 - py-fsrs's optimizer needs these; say so before it does
-        import torch  # noqa: F401
-        from fsrs.optimizer import Optimizer
-    except ImportError as err:
-        raise StudyrnnError(
-            f"studyrnn optimize needs the optimizer extra ({err.name or err}): {EXTRA_HINT}"
-        ) from None
+    # py-fsrs's optimizer needs these; say so before it does
+    for module in ("torch", "pandas", "tqdm"):
+        try:
+            found = importlib.util.find_spec(module) is not None and (
+                importlib.import_module(module) is not None
+            )
+        except ImportError:
+            found = False
+        if not found:
+            raise StudyrnnError(
+                f"studyrnn optimize needs the optimizer extra ({module} is missing): {EXTRA_HINT}"
+            )
+    from fsrs.optimizer import Optimizer
+
     return Optimizer
 
 

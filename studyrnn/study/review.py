@@ -40,7 +40,7 @@ class ReviewCard:
     presented: Presented
     state: CardState
     counts: QueueCounts
-    intervals: dict[Rating, timedelta]
+    intervals: dict[int, timedelta]  # Rating → interval
     early: bool = False  # a learning card shown before it is due (learn-ahead)
     again: bool = False  # shown again after an undo
     shown_at: float = field(default_factory=time.monotonic)

@@ -14,7 +14,7 @@ stays on screen to be rated again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -167,7 +167,7 @@ class AnswerScreen(StudyScreen):
     def _guard(self) -> None:
         self.guard_until = time.monotonic() + float(getattr(self.app, "key_guard", 0.0))
 
-    def show_card(self, presented: Any, intervals: dict[int, Any] | None, progress: str) -> None:
+    def show_card(self, presented: Any, intervals: Mapping[int, Any] | None, progress: str) -> None:
         """Mount ``presented`` as the card to answer."""
         self._presented = presented
         self.graded = None
@@ -223,7 +223,7 @@ class AnswerScreen(StudyScreen):
     def grade(self, response: Any, typed: bool) -> Graded:
         raise NotImplementedError
 
-    def intervals(self) -> dict[int, Any] | None:
+    def intervals(self) -> Mapping[int, Any] | None:
         return None
 
     def source(self) -> str | None:

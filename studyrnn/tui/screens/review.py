@@ -9,6 +9,7 @@ says when the next card is and shows it when it falls due, without leaving the s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -122,7 +123,7 @@ class ReviewScreen(AnswerScreen):
     def grade(self, response: Any, typed: bool) -> Graded:
         return self.session.grade(self.current, response, typed=typed)
 
-    def intervals(self) -> dict[int, Any] | None:
+    def intervals(self) -> Mapping[int, Any] | None:
         return self.current.intervals if isinstance(self.step, ReviewCard) else None
 
     def source(self) -> str | None:

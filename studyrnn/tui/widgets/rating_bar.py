@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from textual.app import ComposeResult
@@ -37,7 +38,7 @@ class RatingBar(Horizontal):
 
     def show(
         self,
-        intervals: dict[int, timedelta] | None,
+        intervals: Mapping[int, timedelta] | None,
         suggested: int | None,
         *,
         enabled: bool = True,
