@@ -287,3 +287,17 @@ def test_rating_parse_and_labels() -> None:
         None,
     ]
     assert [r.label for r in Rating] == ["Again", "Hard", "Good", "Easy"]
+
+
+def test_counts_of_every_deck_in_one_read_match_each_decks_own(db_url: str, deck_dir: Path) -> None:
+    clock = Clock()
+    ctx = context(db_url, deck_dir, clock)
+    with ctx.store:
+        session = ReviewSession(ctx, "tiny")
+        for rating in (Rating.AGAIN, Rating.EASY):
+            session.rate(card(session.next()), rating)
+        ctx.store.update_settings(ctx.learner, new_per_day=3)
+        clock.now = T0 + 2 * MIN
+        own = ctx.store.queue_counts(ctx.learner, "tiny", now=clock.now)
+        assert (own.new, own.learning, own.review) == (1, 1, 0)  # flash new; pick learning
+        assert ctx.store.queue_counts_by_deck(ctx.learner, now=clock.now) == {"tiny": own}

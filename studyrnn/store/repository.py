@@ -760,6 +760,47 @@ class Store:
             learner, deck_id, now, learn_ahead=learn_ahead, intervals=False, pick=False
         ).counts
 
+    def queue_counts_by_deck(
+        self, learner: Learner, now: datetime | None = None
+    ) -> dict[str, QueueCounts]:
+        """``queue_counts`` of every deck in one read (home's table): five SELECTs, not five per
+        deck. Each deck's counts are capped by today's limits as ``queue_counts(deck)`` caps them."""
+        now = _moment(now)
+        with self.reading() as conn:
+            settings = self._settings(conn, learner)
+            introduced, reviewed = self._done_today(conn, learner, now, settings.day_rule)
+            caps = {
+                QUEUE_NEW: settings.new_per_day - introduced,
+                QUEUE_LEARNING: NO_CAP,
+                QUEUE_REVIEW: settings.max_reviews_per_day - reviewed,
+            }
+            until = {
+                QUEUE_NEW: None,
+                QUEUE_LEARNING: now + settings.learn_ahead,
+                QUEUE_REVIEW: now,
+            }
+            found: dict[str, dict[int, int]] = {}
+            for queue, cap in caps.items():
+                if cap <= 0:
+                    continue
+                query = (
+                    select(CardRow.deck_id, func.count())
+                    .where(CardRow.learner_id == learner.id, CardRow.queue == queue)
+                    .group_by(CardRow.deck_id)
+                )
+                if until[queue] is not None:
+                    query = query.where(CardRow.due <= until[queue])
+                for deck_id, n in conn.execute(query):
+                    found.setdefault(deck_id, {})[queue] = min(n, cap)
+        return {
+            deck_id: QueueCounts(
+                new=c.get(QUEUE_NEW, 0),
+                learning=c.get(QUEUE_LEARNING, 0),
+                review=c.get(QUEUE_REVIEW, 0),
+            )
+            for deck_id, c in found.items()
+        }
+
     def next_due(self, learner: Learner, deck_id: str | None = None) -> datetime | None:
         """When the next learning or review card falls due (new cards are always available)."""
         with self.reading() as conn:
