@@ -393,3 +393,61 @@ def test_vanishing_or_exploding_live_runs_show_every_regime() -> None:
         "exploding",
         "neither: roughly stable",
     }
+
+
+@pytest.mark.parametrize("weight", ["W_x", "W_y"])
+def test_bptt_scalar_gradient_w_x_and_w_y_by_finite_differences(weight: str) -> None:
+    for q in questions("bptt_scalar_gradient", {"weight": weight}):
+        p = q.params
+
+        def E3(value: float, p: dict = p) -> float:
+            w = {"W_x": p["W_x"], "W_y": p["W_y"], weight: value}
+            s3 = _rnn_scalar(w["W_x"], p["W_s"], p["x"], p["s_0"])[3]
+            return (p["d_3"] - w["W_y"] * s3) ** 2
+
+        h = 1e-6
+        numeric = (E3(p[weight] + h) - E3(p[weight] - h)) / (2 * h)
+        assert math.isclose(q.answer, numeric, rel_tol=1e-6, abs_tol=1e-8), (p, q.answer, numeric)
+    assert "no sum over time" in generate("bptt_scalar_gradient", 1, {"weight": "W_y"}).solution[-1]
+
+
+def _vector_loss(p: dict, name: str | None = None, index: tuple = (), delta: float = 0.0) -> float:
+    """L = (y_2 - d)² of the 2-unit RNN, with one weight entry nudged by ``delta``."""
+    W = {k: np.array(p[k], dtype=float) for k in ("W_xh", "W_hh", "W_hy")}
+    if name is not None:
+        W[name][index] += delta
+    h = np.zeros(2)
+    for x in p["x"]:
+        h = np.tanh(W["W_xh"] * x + W["W_hh"] @ h)
+    return float((W["W_hy"] @ h - p["d"]) ** 2)
+
+
+def test_vector_bptt_by_finite_differences() -> None:
+    seen = set()
+    for seed in range(60):
+        q = generate("vector_bptt", seed)
+        p, h = q.params, 1e-6
+        if p["quantity"] == "W_hh":
+            idx = (p["i"], p["j"])
+            numeric = (_vector_loss(p, "W_hh", idx, h) - _vector_loss(p, "W_hh", idx, -h)) / (2 * h)
+        elif p["quantity"] == "W_xh":
+            idx = (p["i"],)
+            numeric = (_vector_loss(p, "W_xh", idx, h) - _vector_loss(p, "W_xh", idx, -h)) / (2 * h)
+        else:
+            # δ_1[i] = ∂L/∂h_1[i]: nudge h_1 directly and run step 2 by hand
+            A, u, v = (np.array(p[k], dtype=float) for k in ("W_hh", "W_xh", "W_hy"))
+            h1 = np.tanh(u * p["x"][0])
+
+            losses = []
+            for dh in (h, -h):
+                h1n = h1.copy()
+                h1n[p["i"]] += dh
+                losses.append(float((v @ np.tanh(u * p["x"][1] + A @ h1n) - p["d"]) ** 2))
+            numeric = (losses[0] - losses[1]) / (2 * h)
+        assert math.isclose(q.answer, numeric, rel_tol=1e-5, abs_tol=1e-8), (p, q.answer, numeric)
+        seen.add(p["quantity"])
+    assert seen == {"delta", "W_hh", "W_xh"}
+    q = generate("vector_bptt", 0, {"quantity": "delta"})
+    assert "W_hhᵀ" in q.solution[-1]
+    q = generate("vector_bptt", 0, {"quantity": "W_hh"})
+    assert "outer product" in q.solution[-1]

@@ -81,11 +81,6 @@ def question_problems(q: Question) -> list[str]:
     return out
 
 
-def _short(params: dict[str, Any]) -> str:
-    text = json.dumps(params, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def extremes(param: Param) -> list[Any]:
     """The corners of one param's documented range: its bounds (lists: all low, all high, both
     alternating, at the shortest and longest length), every choice of a str param."""
@@ -151,11 +146,6 @@ def corner_cases(
     for combo in combos:
         add({**given, **dict(zip(keys, combo))}, False)
     return out
-
-
-def _short(params: dict[str, Any]) -> str:
-    text = json.dumps(params, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _problems_of(

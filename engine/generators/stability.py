@@ -388,6 +388,7 @@ TREND_OPTIONS = ["vanishing", "exploding", "neither: roughly stable"]
             "‖∂L/∂h_t‖ for t = 1..T (loss at the last step only)",
             low=0.0,
             low_open=True,
+            high=1e12,
             min_len=2,
             max_len=60,
         ),

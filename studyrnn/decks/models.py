@@ -28,6 +28,7 @@ DECK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 CARD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 FORMAT_VERSION = 1
+MAX_RTOL = 0.5  # a wider band would accept answers off by a factor of 2 or more
 
 
 def problem(message: str, *subloc: str | int) -> PydanticCustomError:
@@ -82,10 +83,23 @@ class Tolerance(_Model):
     figures). Not both."""
 
     rtol: Annotated[
-        Number | None, Field(default=None, ge=0, description="Relative tolerance (default 1e-2).")
+        Number | None,
+        Field(
+            default=None,
+            ge=0,
+            le=MAX_RTOL,
+            allow_inf_nan=False,
+            description=f"Relative tolerance (default 1e-2; at most {MAX_RTOL}).",
+        ),
     ]
     atol: Annotated[
-        Number | None, Field(default=None, ge=0, description="Absolute tolerance (default 1e-8).")
+        Number | None,
+        Field(
+            default=None,
+            ge=0,
+            allow_inf_nan=False,
+            description="Absolute tolerance (default 1e-8; at most half the answer's size, or 0.5).",
+        ),
     ]
     sigfigs: Annotated[
         Index | None,
@@ -247,6 +261,26 @@ class OrderCard(_CardBase):
         return self
 
 
+class Mistake(_Model):
+    """A typical wrong answer to a numeric card and the feedback a learner gets for it."""
+
+    answer: Annotated[
+        Number, Field(allow_inf_nan=False, description="The number the wrong method gives.")
+    ]
+    feedback: Text = Field(
+        description="Names the mistake and says the fix, e.g. 'that is the sum; divide by T'."
+    )
+    id: Annotated[
+        str | None,
+        StringConstraints(pattern=CARD_ID_PATTERN, max_length=100),
+        Field(description="A name for reports (default mistake-1, mistake-2, ...)."),
+    ] = None
+
+    @property
+    def value(self) -> float:
+        return self.answer
+
+
 class NumericCard(_CardBase):
     """A number to type; graded with a tolerance."""
 
@@ -259,6 +293,41 @@ class NumericCard(_CardBase):
     unit: OptText = Field(
         default=None, description="Unit shown after the answer, e.g. 's' or 'MB'."
     )
+    mistakes: list[Mistake] = Field(
+        default_factory=list,
+        description="Typical wrong answers, each outside the tolerance, with feedback naming them.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> NumericCard:
+        from studyrnn.grading.numbers import NumericRule
+
+        tol = self.tolerance
+        if tol is not None and tol.atol is not None:
+            limit = 0.5 * max(abs(self.answer), 1.0)
+            if tol.atol > limit:
+                raise problem(
+                    f"tolerance atol {tol.atol:g} is too wide for the answer {self.answer:g} "
+                    f"(at most {limit:g})",
+                    "tolerance",
+                    "atol",
+                )
+        rule = NumericRule.from_tolerance(tol)
+        seen: set[str] = set()
+        for i, m in enumerate(self.mistakes):
+            if rule.matches(m.answer, self.answer):
+                raise problem(
+                    f"mistake answer {m.answer:g} is inside the tolerance of the answer "
+                    f"{self.answer:g}: a learner giving it would be graded right",
+                    "mistakes",
+                    i,
+                    "answer",
+                )
+            name = m.id or f"mistake-{i + 1}"
+            if name in seen:
+                raise problem(f"mistake id '{name}' appears twice", "mistakes", i, "id")
+            seen.add(name)
+        return self
 
 
 class TextCard(_CardBase):
@@ -349,6 +418,34 @@ class Deck(_Model):
     _path: Path | None = PrivateAttr(default=None)
     _positions: Any = PrivateAttr(default=None)  # yamlsafe.Positions, when loaded from YAML
     _index: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _generator_language(cls, data: Any) -> Any:
+        """A generated card of a deck in another language than English gets that language as its
+        generator's ``language`` param, where the generator writes that language and the card
+        does not set it: a German deck's generated questions come out in German."""
+        if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
+            return data
+        language = data.get("language")
+        if not isinstance(language, str) or language.split("-")[0].lower() in ("", "en"):
+            return data
+        from studyrnn.decks.generators import generator_languages
+
+        primary = language.split("-")[0].lower()
+        cards = []
+        for card in data["cards"]:
+            if (
+                isinstance(card, dict)
+                and card.get("type") == "generated"
+                and isinstance(card.get("generator"), str)
+                and isinstance(card.get("params", {}), dict)
+                and "language" not in card.get("params", {})
+                and primary in generator_languages(card["generator"])
+            ):
+                card = {**card, "params": {**card.get("params", {}), "language": primary}}
+            cards.append(card)
+        return {**data, "cards": cards}
 
     @model_validator(mode="after")
     def _unique_card_ids(self) -> Deck:
