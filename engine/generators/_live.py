@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.generators._format import num, sig
+from engine.generators._format import sig
 
 TASK_TEXT = {"sine": "sine-wave next-step prediction task", "adding": "adding problem"}
 
@@ -69,20 +69,21 @@ def _trained(
     return p
 
 
+TASK_SHORT = {"sine": "sine-wave prediction", "adding": "the adding problem"}
+TASK_SHORT_DE = {"sine": "Sinus-Vorhersage", "adding": "dem Additionsproblem"}
+
+
 def _run_text(task: str, hidden: int, steps: int, lr: float) -> str:
     return (
-        f"{steps} SGD update{'s' if steps != 1 else ''} (η = {num(lr)}) of a tanh RNN, H = {hidden}, "
-        f"on the {TASK_TEXT[task]} (a live run of this app's training engine)"
+        f"{steps} SGD update{'s' if steps != 1 else ''} of a tanh RNN (H = {hidden}) on {TASK_SHORT[task]} "
+        "(a live run of this app's training engine)"
     )
-
-
-TASK_TEXT_DE = {"sine": "Sinus-Vorhersageaufgabe", "adding": "Additionsproblem"}
 
 
 def _run_text_de(task: str, hidden: int, steps: int, lr: float) -> str:
     return (
-        f"{steps} SGD-Schritt{'en' if steps != 1 else ''} (η = {num(lr)}) eines tanh-RNN, H = {hidden}, "
-        f"auf der {TASK_TEXT_DE[task]} (ein echter Trainingslauf der Engine dieser App)"
+        f"{steps} SGD-Schritt{'en' if steps != 1 else ''} eines tanh-RNN (H = {hidden}) bei {TASK_SHORT_DE[task]} "
+        "(ein echter Trainingslauf der Engine dieser App)"
     )
 
 
@@ -141,12 +142,10 @@ def output_gradient(rng: np.random.Generator, min_len: int = 0) -> LiveNumbers:
     seed = _seed(rng)
     values = _output_gradient(hidden, seq_len, steps, lr, seed)
     text = (
-        f"∂L/∂W_hy ({hidden} numbers), then ∂L/∂b_y, of the mean squared error on 8 sequences "
-        f"(T = {seq_len}) after {_run_text('sine', hidden, steps, lr)}"
+        f"∂L/∂W_hy ({hidden} numbers), then ∂L/∂b_y, after {_run_text('sine', hidden, steps, lr)}"
     )
     text_de = (
-        f"∂L/∂W_hy ({hidden} Zahlen), dann ∂L/∂b_y, des mittleren quadratischen Fehlers auf 8 Sequenzen "
-        f"(T = {seq_len}) nach {_run_text_de('sine', hidden, steps, lr)}"
+        f"∂L/∂W_hy ({hidden} Zahlen), dann ∂L/∂b_y, nach {_run_text_de('sine', hidden, steps, lr)}"
     )
     return LiveNumbers(values, text, text_de)
 

@@ -78,7 +78,7 @@ def total_sequence_loss(ctx: Context) -> Question:
         )
     ask = say("What is the loss L of this sequence?", "Wie groß ist der Verlust L dieser Sequenz?")
     steps_word = say("time steps", "Zeitschritte")
-    prompt = f"{where} (T = {T} {steps_word}):\n  L_t = {vec(losses)}\n{rule}\n{ask}"
+    prompt = f"{where}; T = {T} {steps_word}:\n  L_t = {vec(losses)}\n{rule}\n{ask}"
     steps = [
         say(f"There are T = {T} per-step losses.", f"Es gibt T = {T} Verluste pro Schritt."),
         say("Sum", "Summe")

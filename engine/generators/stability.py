@@ -223,8 +223,11 @@ def gradient_norm_bound(ctx: Context) -> Question:
     normal = bool(
         np.allclose(A.T @ A, A @ A.T, rtol=0, atol=1e-12)
     )  # then |eigenvalue| = singular value
-    required = [] if normal else [eigen]
-    optional = [eigen] if normal else []
+    # A drawn matrix is redrawn until the eigenvalues mislead; a given normal one (symmetric,
+    # orthogonal...) has |eigenvalue| = singular value, so the eigenvalue is no mistake there.
+    mistaken = not normal or not ctx.has("W_hh")
+    required = [eigen] if mistaken else []
+    optional = [] if mistaken else [eigen]
     optional += [
         ("gamma_forgotten", lam**n, "that leaves out γ; each Jacobian's norm is at most γ·λ₁"),
         (
@@ -386,8 +389,7 @@ TREND_OPTIONS = ["vanishing", "exploding", "neither: roughly stable"]
             "norms",
             "float_list",
             "‖∂L/∂h_t‖ for t = 1..T (loss at the last step only)",
-            low=0.0,
-            low_open=True,
+            low=1e-12,
             high=1e12,
             min_len=2,
             max_len=60,

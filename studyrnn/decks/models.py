@@ -295,6 +295,7 @@ class NumericCard(_CardBase):
     )
     mistakes: list[Mistake] = Field(
         default_factory=list,
+        exclude_if=lambda v: not v,  # a dump (JSON/YAML export) leaves an empty list out
         description="Typical wrong answers, each outside the tolerance, with feedback naming them.",
     )
 
