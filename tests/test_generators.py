@@ -451,3 +451,11 @@ def test_vector_bptt_by_finite_differences() -> None:
     assert "W_hhᵀ" in q.solution[-1]
     q = generate("vector_bptt", 0, {"quantity": "W_hh"})
     assert "outer product" in q.solution[-1]
+
+
+def test_vanishing_or_exploding_answers_are_balanced() -> None:
+    from collections import Counter
+
+    for params, n in ((None, 60), ({"source": "random"}, 200)):
+        counts = Counter(generate("vanishing_or_exploding", s, params).answer for s in range(n))
+        assert len(counts) == 3 and max(counts.values()) <= 0.6 * n, counts

@@ -233,6 +233,23 @@ CASES: list[tuple[str, dict, dict[str, float]]] = [
         },
     ),
     (
+        "sgd_update",
+        {
+            "w": [0.5, -0.2],
+            "gradient": [3.0, 4.0],
+            "learning_rate": 0.1,
+            "clipping": "norm",
+            "max_norm": 10.0,
+            "component": 0,
+        },
+        {
+            "no_update": 0.5,
+            "wrong_sign": 0.8,
+            "learning_rate_forgotten": 0.5 - 3.0,
+            "clipped_under_threshold": 0.5 - 0.1 * 3 * 10 / (5 + EPS),
+        },
+    ),
+    (
         "parameter_count",
         {"input_size": 3, "hidden_size": 4, "output_size": 2},
         {"two_hidden_biases": 46, "biases_forgotten": 36, "recurrent_forgotten": 26},
@@ -300,6 +317,11 @@ CASES: list[tuple[str, dict, dict[str, float]]] = [
     ),
     (
         "truncated_bptt",
+        {"seq_len": 22, "k1": 4, "k2": 8, "hidden_size": 10, "quantity": "backward_steps"},
+        {"start_not_truncated": 40, "each_step_once": 20, "full_bptt": 22},
+    ),
+    (
+        "truncated_bptt",
         {"seq_len": 20, "k1": 4, "k2": 8, "hidden_size": 10, "quantity": "stored_values"},
         {"full_sequence": 200, "k1_states": 40, "state_before_counted": 90},
     ),
@@ -342,6 +364,24 @@ def _plain(path: Path, answers: str, monkeypatch: pytest.MonkeyPatch, capsys) ->
 def test_every_numeric_generator_has_cases_here() -> None:
     numeric = {n for n in GENERATORS if generate(n, 0).kind == "numeric"}
     assert numeric <= {name for name, _, _ in CASES}
+
+
+def test_every_mistake_any_generator_declares_is_tested_here() -> None:
+    """Over many seeds and every value of each str param, no mistake id goes untested."""
+    tested: dict[str, set[str]] = {}
+    for name, _, expected in CASES:
+        tested.setdefault(name, set()).update(expected)
+    for name, spec in GENERATORS.items():
+        choices = [{}] + [
+            {key: c} for key, p in spec.params.items() if p.kind == "str" for c in p.choices or ()
+        ]
+        seen = {
+            m.id
+            for extra in choices
+            for seed in range(40 if not spec.live else 8)
+            for m in generate(name, seed, extra).mistakes
+        }
+        assert seen <= tested.get(name, set()), (name, seen - tested.get(name, set()))
 
 
 @pytest.mark.parametrize(

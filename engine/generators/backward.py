@@ -179,7 +179,7 @@ def bptt_scalar_gradient(ctx: Context) -> Question:
         f"Ein skalares RNN (ohne Bias): {NOTATION}. Es wird drei Schritte ab s_0 = {num(s0)} entfaltet, mit "
         f"W_x = {num(W_x)}, W_s = {num(W_s)}, W_y = {num(W_y)} und den Eingaben x_1..x_3 = {vec(xs)}; der einzige "
         f"Verlust ist E_3 = (d_3 - y_3)² mit d_3 = {num(d3)}.\n"
-        f"Wie groß ist {ask_name} nach Backpropagation durch die Zeit?",
+        f"Wie groß ist {ask_name} (Backpropagation durch die Zeit)?",
     )
     return ctx.question(
         prompt=prompt,

@@ -50,7 +50,7 @@ def _state_mistakes(ctx: Context, a: float, W_x: float, x: float, W_s: float, s_
         math.tanh(W_x * x),
         ctx.say(
             "that is tanh(W_x·x_t) alone; add the recurrent term W_s·s_{t-1} inside the tanh",
-            "das ist nur tanh(W_x·x_t); addiere den rekurrenten Term W_s·s_{t-1} im tanh",
+            "das ist nur tanh(W_x·x_t); addiere den rekurrenten Term W_s·s_{t-1} innerhalb des tanh",
         ),
     )
     optional = [no_recurrence]

@@ -94,7 +94,7 @@ def gradient_decay(ctx: Context) -> Question:
     if answer < VANISH_BELOW:
         trend += say(
             f" (below ×{num(VANISH_BELOW)}: vanishing by the ×0.1 rule)",
-            f" (unter ×{num(VANISH_BELOW)}: verschwindend nach der ×0,1-Regel)",
+            f" (unter ×{num(VANISH_BELOW)}: verschwindend nach der ×0.1-Regel)",
         )
     elif answer > EXPLODE_ABOVE:
         trend += say(
