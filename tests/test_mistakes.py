@@ -583,6 +583,13 @@ def test_lint_reports_a_mistake_inside_the_tolerance(monkeypatch: pytest.MonkeyP
     assert "inside the tolerance" in problems[0]
 
 
+def test_softmax_gradient_tolerance_is_tight_for_tiny_components() -> None:
+    for seed in range(200):
+        q = generate("softmax_cross_entropy", seed, {"quantity": "gradient"})
+        band = q.tolerance["atol"] + q.tolerance["rtol"] * abs(q.answer)
+        assert band <= 0.02 * abs(q.answer), (seed, q.answer, q.tolerance)
+
+
 def test_drawn_numbers_are_redrawn_until_the_mistakes_are_distinct() -> None:
     for seed in range(300):
         q = generate("hidden_state_step", seed)
@@ -597,6 +604,7 @@ def test_drawn_numbers_are_redrawn_until_the_mistakes_are_distinct() -> None:
 
 GERMAN = {
     "hidden_state_step": "Wie groß ist s_t?",
+    "output_and_error": "im Schritt t ist die Eingabe",
     "total_sequence_loss": "Wie groß ist der Verlust L",
     "clip_by_norm": "nach dem Clipping?",
     "gradient_decay": "Wie groß ist |∂h_",

@@ -8,6 +8,12 @@ and the answer is computed from them. Live generators (``spec.live``) take their
 short training run of the engine unless the numbers are given (param ``source``: "live" by
 default, or "random"). One module per family: losses, clipping, forward, backward, cost,
 stability. This package never imports the app (studyrnn), Textual, SQLAlchemy or pydantic.
+
+Each numeric question declares its typical wrong methods (``q.mistakes``: id, the number the
+method gives from the same shown numbers, feedback naming it and the fix); drawn numbers are
+redrawn until every declared mistake lies outside the tolerance, and ``lint_generator`` checks
+that over seeds and the corners of every param's documented range. Generators with a
+``language`` param write their prompt, solution and feedback in German for ``language="de"``.
 """
 
 # Importing the family modules registers their generators (order = listing order).

@@ -116,6 +116,7 @@ def hidden_state_step(ctx: Context) -> Question:
         Param("s_prev", "float", "previous state s_{t-1}", low=-1.0, high=1.0),
         Param("d", "float", "target d_t", low=-100.0, high=100.0),
         Param("quantity", "str", "'output' (y_t) or 'error' (E_t)", choices=("output", "error")),
+        LANGUAGE,
     ],
 )
 def output_and_error(ctx: Context) -> Question:
@@ -131,29 +132,47 @@ def output_and_error(ctx: Context) -> Question:
     y = W_y * s
     E = (d - y) ** 2
     steps = [
-        f"a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {paren(W_s)} × {paren(s_prev)} = {approx(a, 6)}.",
+        ctx.say("Pre-activation", "Voraktivierung")
+        + f": a_t = W_x·x_t + W_s·s_{{t-1}} = {num(W_x)} × {paren(x)} + {paren(W_s)} × {paren(s_prev)} = {approx(a, 6)}.",
         f"s_t = tanh(a_t) = {approx(s, 6)}.",
         f"y_t = W_y·s_t = {num(W_y)} × {aparen(s, 6)} = {approx(y, 6)}.",
     ]
+    say = ctx.say
     if quantity == "output":
-        answer, ask = y, "What is the output y_t?"
+        answer, ask = y, say("What is the output y_t?", "Wie groß ist die Ausgabe y_t?")
         required = [
             (
                 "tanh_forgotten",
                 W_y * a,
-                "that is W_y·a_t, with the pre-activation a_t; the state is s_t = tanh(a_t), so y_t = W_y·tanh(a_t)",
+                say(
+                    "that is W_y·a_t, with the pre-activation a_t; the state is s_t = tanh(a_t), so y_t = W_y·tanh(a_t)",
+                    "das ist W_y·a_t mit der Voraktivierung a_t; der Zustand ist s_t = tanh(a_t), also y_t = W_y·tanh(a_t)",
+                ),
             )
         ]
         optional = [
-            ("output_weight_forgotten", s, "that is the state s_t; multiply it by W_y"),
+            (
+                "output_weight_forgotten",
+                s,
+                say(
+                    "that is the state s_t; multiply it by W_y",
+                    "das ist der Zustand s_t; multipliziere ihn mit W_y",
+                ),
+            ),
             (
                 "sigmoid_used",
                 W_y * sigmoid(a),
-                "that uses the logistic sigmoid σ(a_t); this RNN uses tanh(a_t)",
+                say(
+                    "that uses the logistic sigmoid σ(a_t); this RNN uses tanh(a_t)",
+                    "das verwendet die logistische Sigmoidfunktion σ(a_t); dieses RNN verwendet tanh(a_t)",
+                ),
             ),
         ]
     else:
-        answer, ask = E, "What is the squared error E_t?"
+        answer, ask = (
+            E,
+            say("What is the squared error E_t?", "Wie groß ist der quadratische Fehler E_t?"),
+        )
         steps.append(
             f"E_t = (d_t - y_t)² = ({num(d)} - {aparen(y, 6)})² = ({approx(d - y, 6)})² = {approx(E, 6)}."
         )
@@ -161,21 +180,37 @@ def output_and_error(ctx: Context) -> Question:
             (
                 "tanh_forgotten",
                 (d - W_y * a) ** 2,
-                "that computes y_t as W_y·a_t, with the pre-activation a_t; the state is s_t = tanh(a_t)",
+                say(
+                    "that computes y_t as W_y·a_t, with the pre-activation a_t; the state is s_t = tanh(a_t)",
+                    "das berechnet y_t als W_y·a_t mit der Voraktivierung a_t; der Zustand ist s_t = tanh(a_t)",
+                ),
             )
         ]
         optional = [
-            ("not_squared", d - y, "that is d_t - y_t; the error is its square (d_t - y_t)²"),
+            (
+                "not_squared",
+                d - y,
+                say(
+                    "that is d_t - y_t; the error is its square (d_t - y_t)²",
+                    "das ist d_t - y_t; der Fehler ist dessen Quadrat (d_t - y_t)²",
+                ),
+            ),
             (
                 "output_weight_forgotten",
                 (d - s) ** 2,
-                "that uses s_t as the output; the output is y_t = W_y·s_t",
+                say(
+                    "that uses s_t as the output; the output is y_t = W_y·s_t",
+                    "das nimmt s_t als Ausgabe; die Ausgabe ist y_t = W_y·s_t",
+                ),
             ),
         ]
-    prompt = (
+    prompt = say(
         f"A scalar RNN (no biases): {NOTATION}.\n"
         f"W_x = {num(W_x)}, W_s = {num(W_s)}, W_y = {num(W_y)}; at step t the input is x_t = {num(x)}, "
-        f"the previous state s_{{t-1}} = {num(s_prev)} and the target d_t = {num(d)}.\n{ask}"
+        f"the previous state s_{{t-1}} = {num(s_prev)} and the target d_t = {num(d)}.\n{ask}",
+        f"Ein skalares RNN (ohne Bias): {NOTATION}.\n"
+        f"W_x = {num(W_x)}, W_s = {num(W_s)}, W_y = {num(W_y)}; im Schritt t ist die Eingabe x_t = {num(x)}, "
+        f"der vorige Zustand s_{{t-1}} = {num(s_prev)} und das Ziel d_t = {num(d)}.\n{ask}",
     )
     return ctx.question(
         prompt=prompt,
