@@ -8,22 +8,14 @@ text goes through ``literal`` (a ``rich.text.Text`` is never parsed as markup) a
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-# C0 and C1 controls except newline; DEL too. A tab becomes spaces (it would break alignment).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+from studyrnn.untrusted import shown
 
 
 def visible(text: object) -> str:
-    """``text`` as a string with every control character written out as ``\\xNN``."""
-    s = "" if text is None else str(text)
-    return _CONTROL.sub(_escape, s.replace("\t", "    ").replace("\r\n", "\n"))
+    """``text`` with every control, bidi and zero-width character written out (``\\x1b``)."""
+    return shown(text)
 
 
 def literal(text: object, style: str = "") -> Text:
@@ -33,5 +25,5 @@ def literal(text: object, style: str = "") -> Text:
 
 def one_line(text: object, width: int = 60) -> str:
     """The first line of ``text``, visible and shortened to ``width`` characters."""
-    s = visible(text).strip().split("\n", 1)[0]
+    s = shown(text).strip().split("\n", 1)[0]
     return s if len(s) <= width else s[: width - 1] + "…"

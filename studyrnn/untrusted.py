@@ -1,0 +1,93 @@
+"""Untrusted text, made safe to show: the one rule every printer uses.
+
+Deck text, imported questions, learner names and database rows come from other people. Whatever
+shows them — a terminal line, a Textual widget, a CSV cell — passes them through one of:
+
+- ``shown(text)``: control characters (C0 but newline, DEL, C1), bidi overrides and isolates,
+  zero-width and other format characters, line/paragraph separators, lone surrogates and
+  noncharacters become visible escapes (``\\x1b``, ``\\u202e``), so nothing reaches a terminal
+  raw and nothing hides or reorders what a reader sees;
+- ``one_line(text, width)``: the same, folded to one line and shortened with an ellipsis (for
+  messages that quote a value: a 2 MB answer yields a short line, not a 2 MB one);
+- ``markup_safe(text)``: ``shown`` plus Rich/Textual markup escaped (``[bold]`` stays literal);
+- ``csv_cell(value)``: a cell a spreadsheet will not run as a formula.
+
+This module imports nothing heavy: every command may use it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Categories shown as escapes: Cc controls, Cf format characters (bidi overrides, zero-width
+# joiners/spaces, BOM, soft hyphen), Cs lone surrogates, Zl/Zp line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Kept as they are: newline (callers that want one line fold it) and tab (expanded below).
+_KEPT = frozenset("\n\t")
+
+
+def _is_hidden(ch: str) -> bool:
+    if ch in _KEPT:
+        return False
+    code = ord(ch)
+    # Noncharacters U+FDD0..U+FDEF and U+xxFFFE/U+xxFFFF are never meant for display.
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return True
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+# A fast pre-check: almost all text is plain printable, and a regex scan is far quicker than a
+# per-character category lookup. Anything outside printable ASCII and common letters is checked.
+_MAYBE_HIDDEN = re.compile(r"[^\x20-\x7e\n\t\u00a0-\u00ac\u00ae-\u05ff]")
+
+
+def shown(text: object, *, tab: str = "    ") -> str:
+    """``text`` as a string that is safe to print: every hidden or control character escaped.
+
+    ``\\r\\n`` becomes ``\\n``; a tab becomes ``tab`` (four spaces by default, since a raw tab
+    breaks column alignment; pass ``tab="\\t"`` to keep it).
+    """
+    s = "" if text is None else str(text)
+    s = s.replace("\r\n", "\n")
+    if _MAYBE_HIDDEN.search(s):
+        s = "".join(_escape(ch) if _is_hidden(ch) else ch for ch in s)
+    return s.replace("\t", tab) if tab != "\t" else s
+
+
+def one_line(text: object, width: int = 80) -> str:
+    """``shown(text)`` on one line (whitespace runs, newlines included, become one space),
+    shortened to at most ``width`` characters with a trailing ``…``."""
+    s = " ".join(shown(text).split())
+    return s if len(s) <= width else s[: max(width - 1, 0)].rstrip() + "…"
+
+
+def markup_safe(text: object) -> str:
+    """``shown(text)`` with Rich/Textual markup escaped, for widgets that parse markup."""
+    from rich.markup import escape
+
+    return escape(shown(text))
+
+
+# A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that cannot run as a formula: text starting with ``= + - @``, tab or CR gets
+    a leading apostrophe (what spreadsheets themselves use to mark text). Numbers are left
+    as numbers: ``-0.5`` written from a float is a value, not a formula."""
+    if value is None or isinstance(value, (int, float)):
+        return value
+    raw = str(value)
+    s = shown(raw, tab="\t")
+    return "'" + s if raw.startswith(_FORMULA_START) else s
