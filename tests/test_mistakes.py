@@ -636,3 +636,20 @@ def test_a_german_deck_gets_german_generated_questions(tmp_path: Path, monkeypat
     other = {"id": "p", "type": "generated", "generator": "parameter_count"}
     out = _plain(_deck(tmp_path, other, language="de"), "\n", monkeypatch, capsys)
     assert "How many trainable parameters" in out
+
+
+def test_a_deck_with_mistakes_loads_without_numpy_or_the_grader(tmp_path: Path) -> None:
+    """The closeness rule lives in studyrnn.tolerance (stdlib only): deck validation uses it
+    without importing the engine or studyrnn.grading (a sibling layer)."""
+    import subprocess
+
+    (tmp_path / "static.yaml").write_text(STATIC, encoding="utf-8")
+    code = (
+        "import sys\nfrom studyrnn.decks import load_decks\n"
+        f"assert load_decks([{str(tmp_path)!r}])['static']\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'engine') "
+        "or m.startswith('studyrnn.grading')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

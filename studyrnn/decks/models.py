@@ -301,7 +301,7 @@ class NumericCard(_CardBase):
 
     @model_validator(mode="after")
     def _check(self) -> NumericCard:
-        from studyrnn.grading.numbers import NumericRule
+        from studyrnn.tolerance import NumericRule
 
         tol = self.tolerance
         if tol is not None and tol.atol is not None:
