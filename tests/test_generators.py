@@ -361,6 +361,11 @@ def test_vanishing_condition_respects_sufficient_vs_necessary() -> None:
             assert "not guaranteed" in right or "may still vanish" in right
         # Two statements per side: the side named in an option does not give the answer away.
         assert sum(o.startswith("Here λ₁ < 1/γ") for o in q.options) == 2
+        # one true-sounding statement per side (taken from the other side's true wordings)
+        from engine.generators.stability import CONDITION_STATEMENTS as CS
+
+        sounding = [o for o in q.options if o in CS["below"]["true"] + CS["above"]["true"]]
+        assert len(sounding) == 2 and sounding[0].split(",")[0] != sounding[1].split(",")[0]
         assert q.kind == "choice" and len(set(q.options)) == 4
         sides[below] += 1
         positions[q.answer] += 1

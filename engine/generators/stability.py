@@ -341,11 +341,14 @@ def vanishing_condition(ctx: Context) -> Question:
     other = "above" if side == "below" else "below"
     r = ctx.rng("options")
     pool_same, pool_other = CONDITION_STATEMENTS[side], CONDITION_STATEMENTS[other]
+    # On each side one statement that reads as true and one that reads as false: only computing
+    # λ₁ tells which side this matrix is on (two true-sounding options on one side would give
+    # the other side away, since only one option is right).
     right = str(r.choice(pool_same["true"]))
     same_wrong = str(r.choice(pool_same["false"]))
-    others = list(pool_other["true"]) + list(pool_other["false"])
-    picks = [others[i] for i in r.choice(len(others), size=2, replace=False)]
-    options = [right, same_wrong, *picks]
+    other_true = str(r.choice(pool_other["true"]))
+    other_false = str(r.choice(pool_other["false"]))
+    options = [right, same_wrong, other_true, other_false]
     order = [int(i) for i in r.permutation(len(options))]
     shown = [options[i] for i in order]
     inv = "1" if gamma == 1 else "4"
