@@ -560,6 +560,10 @@ def test_corner_cases_cover_both_bounds_of_every_param() -> None:
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_lint_over_the_corners_alone_is_clean(name: str) -> None:
     assert lint_generator(name, None, variants=0) == []
+    # with each choice of a str param fixed, as a deck card fixes it (no redraw may switch it)
+    for key, param in GENERATORS[name].params.items():
+        for choice in param.choices or ():
+            assert lint_generator(name, {key: choice}, variants=0) == [], (key, choice)
 
 
 def test_lint_reports_a_mistake_inside_the_tolerance(monkeypatch: pytest.MonkeyPatch) -> None:

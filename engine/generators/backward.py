@@ -276,7 +276,9 @@ def vector_bptt(ctx: Context) -> Question:
             f"δ_1 = W_hhᵀ r_2 (no loss at step 1, so no W_hyᵀ g_1 term): δ_1[{i}] = Σ_k W_hh[k][{i}]·r_2[k] = "
             f"{num(W_hh[0][i])} × {aparen(r2[0], 6)} + {paren(W_hh[1][i])} × {aparen(r2[1], 6)} = {approx(answer, 6)}."
         )
-        required.append(
+        # A given symmetric W_hh equals its transpose: no mistake there. A drawn one is redrawn.
+        symmetric = bool(np.array_equal(A, A.T)) and ctx.has("W_hh")
+        (optional if symmetric else required).append(
             (
                 "not_transposed",
                 float((A @ r2)[i]),
