@@ -9,7 +9,14 @@ import math
 import numpy as np
 
 from engine.generators._format import aparen, approx, avec, mat, num, paren, rnd, vec
-from engine.generators._registry import LANGUAGE, Context, Param, Question, register
+from engine.generators._registry import (
+    LANGUAGE,
+    Context,
+    GeneratorParamError,
+    Param,
+    Question,
+    register,
+)
 from engine.generators.forward import NOTATION
 
 WEIGHTS = ("W_s", "W_x", "W_y")
@@ -207,6 +214,11 @@ def vector_forward(W_xh, W_hh, W_hy, xs):
     return hs, float(np.asarray(W_hy) @ hs[-1])
 
 
+def _check_vector(p: dict) -> None:
+    if "j" in p and p.get("quantity", "W_hh") != "W_hh":
+        raise GeneratorParamError("vector_bptt: param 'j' is only used with quantity 'W_hh'")
+
+
 @register(
     "vector_bptt",
     "BPTT on a 2-unit RNN over two steps: a δ_1 component (δ recursion with W_hhᵀ), or an entry of ∂L/∂W_hh (outer product) or ∂L/∂W_xh (sum over time)",
@@ -241,6 +253,7 @@ def vector_forward(W_xh, W_hh, W_hy, xs):
         Param("i", "int", "row / component (0-based)", low=0, high=1),
         Param("j", "int", "column for quantity 'W_hh' (0-based)", low=0, high=1),
     ],
+    check=_check_vector,
 )
 def vector_bptt(ctx: Context) -> Question:
     W_xh = ctx.take("W_xh", lambda r: [rnd(v, 1) for v in r.uniform(-1.0, 1.0, size=2)])
@@ -250,7 +263,9 @@ def vector_bptt(ctx: Context) -> Question:
     W_hy = ctx.take("W_hy", lambda r: [rnd(v, 1) for v in r.uniform(-1.5, 1.5, size=2)])
     xs = ctx.take("x", lambda r: [rnd(v, 1) for v in r.uniform(-1.0, 1.0, size=2)])
     d = ctx.take("d", lambda r: rnd(r.uniform(-1.0, 1.0), 1))
-    quantity = ctx.take("quantity", lambda r: str(r.choice(VECTOR_QUANTITIES)))
+    quantity = ctx.take(
+        "quantity", lambda r: "W_hh" if ctx.has("j") else str(r.choice(VECTOR_QUANTITIES))
+    )
     i = ctx.take("i", lambda r: int(r.integers(2)))
     j = ctx.take("j", lambda r: int(r.integers(2))) if quantity == "W_hh" else None
 
