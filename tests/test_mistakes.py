@@ -657,3 +657,16 @@ def test_a_deck_with_mistakes_loads_without_numpy_or_the_grader(tmp_path: Path) 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_question_mistake_for_matches_within_tolerance_and_only_when_wrong() -> None:
+    q = generate("total_sequence_loss", 0, {"losses": [0.2, 0.5, 0.1, 0.4], "reduction": "mean"})
+    assert q.mistake_for(1.2).id == "sum_instead_of_mean"
+    assert q.mistake_for(1.2005).id == "sum_instead_of_mean"  # within rtol 1e-3 of 1.2
+    assert q.mistake_for(1.25) is None and q.mistake_for(0.3) is None
+    data = q.to_json()["mistakes"]
+    assert data[0] == {
+        "id": "sum_instead_of_mean",
+        "answer": 1.2,
+        "feedback": q.mistakes[0].feedback,
+    }
