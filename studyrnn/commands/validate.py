@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import argparse
 
+from studyrnn.commands._args import bounded_int
+from studyrnn.limits import MAX_LINT_VARIANTS
+
 HELP = "check deck files (default: the bundled and your own decks); exit 1 on any problem"
 
 LINT_VARIANTS = 200
@@ -19,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders of decks")
     parser.add_argument(
         "--variants",
-        type=int,
+        type=bounded_int(0, MAX_LINT_VARIANTS),
         default=LINT_VARIANTS,
         metavar="N",
         help=f"seeds to try per generated card (default {LINT_VARIANTS}; 0 skips the lint)",
@@ -32,15 +35,16 @@ def run(args: argparse.Namespace) -> int:
 
     from studyrnn.commands._common import settings_from
     from studyrnn.decks import load_decks
+    from studyrnn.decks.loader import problem_count
     from studyrnn.errors import Diagnostic, UsageError
+    from studyrnn.untrusted import one_line
 
-    if args.variants < 0:
-        raise UsageError("--variants must be 0 or more")
     if args.paths:
         paths = [Path(p) for p in args.paths]
-        missing = [str(p) for p in paths if not p.exists()]
+        missing = [one_line(p, 120) for p in paths if not _exists(p)]
         if missing:
-            raise UsageError(f"no such file or folder: {', '.join(missing)}")
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise UsageError(f"no such file or folder: {', '.join(missing[:5])}{more}")
         dirs = [p for p in paths if p.is_dir()]
         files = [p for p in paths if not p.is_dir()]
     else:
@@ -56,11 +60,22 @@ def run(args: argparse.Namespace) -> int:
     n_decks, n_cards = len(decks), decks.card_count
     summary = f"{n_decks} deck{'s' * (n_decks != 1)}, {n_cards} card{'s' * (n_cards != 1)}"
     if diagnostics:
-        n = len(diagnostics)
-        print(f"{summary}: {n} error{'s' * (n != 1)}", file=sys.stderr)
+        n = problem_count(diagnostics)
+        print(f"{summary}: {n:,} error{'s' * (n != 1)}", file=sys.stderr)
         return 1
     print(f"{summary}: ok", file=sys.stderr)
     return 0
+
+
+def _exists(path) -> bool:  # type: ignore[no-untyped-def]
+    """Whether anything (a dangling symlink too: the opener reports it) is at ``path``."""
+    import os
+
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):  # absent, a name too long, a NUL byte
+        return False
+    return True
 
 
 def lint_generated(decks, variants: int):

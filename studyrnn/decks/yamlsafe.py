@@ -25,9 +25,9 @@ from typing import Any
 
 import yaml
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_ALIAS_NODES = 10_000
+from studyrnn.limits import MAX_ALIAS_NODES, MAX_YAML_DEPTH
+
+MAX_DEPTH = MAX_YAML_DEPTH
 
 _Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
