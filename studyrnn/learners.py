@@ -21,8 +21,7 @@ def learner_name_problem(name: str) -> str | None:
     index = forbidden_char(name)
     if index is not None:
         return (
-            f"a learner name may not hold {describe_char(name[index])} "
-            f"(in '{one_line(name, 40)}')"
+            f"a learner name may not hold {describe_char(name[index])} (in '{one_line(name, 40)}')"
         )
     return None
 

@@ -19,9 +19,13 @@ MAX_DECK_ID = 64
 MAX_CARD_ID = 64
 MAX_TAG = 64
 MAX_TITLE = 200
-# Study notes are rendered as Markdown in the TUI in one piece; 64 KB renders in well under a
-# second (the bundled decks' notes are 3-5 KB). Longer material belongs in several decks.
-MAX_NOTES_CHARS = 64 * 1024
+# Study notes are rendered as Markdown in the TUI in one piece, and Textual's Markdown costs a
+# few milliseconds per block (paragraph, list item, table row): 16 KB of realistic notes open in
+# about 1 s, 200 one-word list items (the worst case for 200 lines) in about 2.5 s on a loaded
+# 2-core machine. The bundled decks' notes are 2.6-4.4 KB with at most 59 non-blank lines.
+# Longer material belongs in several decks.
+MAX_NOTES_CHARS = 16 * 1024
+MAX_NOTES_LINES = 200  # non-blank lines: every Markdown block has at least one
 
 # -- learners ---------------------------------------------------------------------------------
 MAX_LEARNER_NAME = 100

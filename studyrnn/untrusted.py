@@ -171,3 +171,22 @@ def lookalike_key(text: str) -> str:
     if not s.isascii():
         s = "".join(ch for ch in s if unicodedata.category(ch) != "Cf").translate(_CONFUSABLE)
     return " ".join(s.split())
+
+
+def json_shown(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) that is safe to print:
+    every character ``shown`` would escape becomes a JSON ``\\uXXXX`` escape, so the JSON means
+    the same and nothing reaches a terminal raw. (Such characters only occur inside strings.)"""
+    if not _MAYBE_HIDDEN.search(text):
+        return text
+
+    def esc(ch: str) -> str:
+        if ch in _KEPT or not _is_hidden(ch):
+            return ch
+        code = ord(ch)
+        if code > 0xFFFF:  # a UTF-16 surrogate pair, as JSON spells astral characters
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return "".join(esc(ch) for ch in text)

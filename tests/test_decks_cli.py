@@ -120,7 +120,7 @@ def test_schema_prints_valid_json_with_descriptions(capsys: pytest.CaptureFixtur
 
 def test_committed_schema_is_up_to_date() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "content/schema/deck.schema.json is stale: run `studyrnn schema -o content/schema/deck.schema.json`"
+        "content/schema/deck.schema.json is stale: run `studyrnn schema --force -o content/schema/deck.schema.json`"
     )
 
 

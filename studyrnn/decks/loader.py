@@ -333,6 +333,13 @@ def _wording(
         return f"'{field}' must be text, not {got}" + (
             "; put it in quotes" if isinstance(value, bool) else ""
         )
+    if where == ("notes",) and kind in ("string_too_long", "too_many_lines"):
+        size = (
+            f"is longer than {ctx.get('max_length'):,} characters"
+            if kind == "string_too_long"
+            else f"has {ctx.get('lines'):,} non-blank lines; at most {ctx.get('max_lines')} are allowed"
+        )
+        return f"'notes' {size} (they must open quickly); split long notes across several decks"
     if kind in ("string_too_short", "blank"):
         return f"'{field}' must not be empty"
     if kind == "string_too_long":
@@ -342,11 +349,6 @@ def _wording(
         return (
             f"'{field}' holds {describe_char(char)} at character {ctx.get('index')}; deck text may "
             "not contain control characters, bidi overrides or noncharacters"
-        )
-    if kind == "string_too_long" and where == ("notes",):
-        return (
-            f"'notes' is longer than {ctx.get('max_length'):,} characters; split long notes "
-            "across several decks"
         )
     if kind == "string_pattern_mismatch":
         value = _quoted(value)

@@ -90,19 +90,35 @@ Text = Annotated[
 ]
 Tag = Annotated[Text, Field(max_length=limits.MAX_TAG)]
 Title = Annotated[Text, Field(max_length=limits.MAX_TITLE)]
-# Notes render in one piece in the TUI; the bound keeps that fast (see docs/authoring.md).
+
+
+def _few_lines(value: str) -> str:
+    lines = sum(1 for line in value.splitlines() if line.strip())
+    if lines > limits.MAX_NOTES_LINES:
+        raise PydanticCustomError(
+            "too_many_lines",
+            "has {lines} non-blank lines; at most {max_lines} are allowed",
+            {"lines": lines, "max_lines": limits.MAX_NOTES_LINES},
+        )
+    return value
+
+
+# Notes render in one piece in the TUI; the bounds keep that fast (see docs/authoring.md).
 Notes = Annotated[
     str,
     StringConstraints(max_length=limits.MAX_NOTES_CHARS),
     BeforeValidator(_as_text),
     AfterValidator(_no_control),
+    AfterValidator(_few_lines),
 ]
 # Optional text (explanation, source, unit): may be absent, not empty when given.
 OptText = Union[Text, None]
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Index = Annotated[int, BeforeValidator(_not_bool)]
 CardId = Annotated[
-    str, StringConstraints(pattern=CARD_ID_PATTERN, max_length=limits.MAX_CARD_ID), BeforeValidator(_as_text)
+    str,
+    StringConstraints(pattern=CARD_ID_PATTERN, max_length=limits.MAX_CARD_ID),
+    BeforeValidator(_as_text),
 ]
 
 
@@ -180,9 +196,7 @@ def _check_distinct(texts: list[str], word: str) -> None:
         if key in seen:
             j = seen[key]
             same = "appears twice" if texts[j] == text else f"looks the same as {word} {j}"
-            raise problem(
-                f"{word} '{_quoted(text)}' {same} ({word}s {j} and {i})", f"{word}s", i
-            )
+            raise problem(f"{word} '{_quoted(text)}' {same} ({word}s {j} and {i})", f"{word}s", i)
         seen[key] = i
 
 
@@ -371,16 +385,16 @@ class Deck(_Model):
     )
 
     version: Literal[1] = Field(default=1, description="Deck format version; only 1 exists.")
-    id: Annotated[str, StringConstraints(pattern=DECK_ID_PATTERN, max_length=limits.MAX_DECK_ID)] = Field(
+    id: Annotated[
+        str, StringConstraints(pattern=DECK_ID_PATTERN, max_length=limits.MAX_DECK_ID)
+    ] = Field(
         description="Stable deck id: lowercase letters, digits and hyphens. Progress is keyed by it."
     )
     title: Title
     language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = Field(
         default="en", description="BCP 47 language tag, e.g. en, de, pt-BR."
     )
-    notes: Notes = Field(
-        default="", description="Markdown study notes, read before quizzing."
-    )
+    notes: Notes = Field(default="", description="Markdown study notes, read before quizzing.")
     cards: list[Card] = Field(min_length=1, description="The cards; ids unique in the deck.")
 
     _path: Path | None = PrivateAttr(default=None)
@@ -412,9 +426,7 @@ class Deck(_Model):
 
             close = difflib.get_close_matches(str(card_id), list(self._index), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise UnknownCard(
-                f"deck '{self.id}' has no card '{_quoted(card_id)}'{hint}"
-            ) from None
+            raise UnknownCard(f"deck '{self.id}' has no card '{_quoted(card_id)}'{hint}") from None
 
     def location(self, *where: str | int) -> tuple[int, int] | None:
         """``(line, col)`` (1-based) where a value starts in the deck's YAML, e.g.

@@ -25,9 +25,11 @@ from typing import Any
 
 import yaml
 
-from studyrnn.limits import MAX_ALIAS_NODES, MAX_YAML_DEPTH
+from studyrnn import limits
 
-MAX_DEPTH = MAX_YAML_DEPTH
+MAX_FILE_BYTES = limits.MAX_DECK_FILE_BYTES
+MAX_DEPTH = limits.MAX_YAML_DEPTH
+MAX_ALIAS_NODES = limits.MAX_ALIAS_NODES
 
 _Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
