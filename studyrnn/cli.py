@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from studyrnn import __version__
-from studyrnn.commands._args import existing_folder, learner_name
+from studyrnn.commands._args import db_url, existing_folder, learner_name
 from studyrnn.errors import StudyrnnError
 from studyrnn.untrusted import one_line, shown
 
@@ -47,6 +47,7 @@ def _add_common_options(parser: argparse.ArgumentParser, *, suppress_defaults: b
     parser.add_argument(
         "--db",
         metavar="URL",
+        type=db_url,
         default=default,
         help="progress database URL (default: $STUDYRNN_DB or SQLite in the user data dir)",
     )

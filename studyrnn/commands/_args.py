@@ -50,3 +50,16 @@ def learner_name(text: str) -> str:
     if problem is not None:
         raise argparse.ArgumentTypeError(problem)
     return text
+
+
+def db_url(text: str) -> str:
+    """An argparse ``type``: a database URL with no NUL byte (raw or ``%00``) or other control
+    character, which no database names and which once became an internal error. The URL is
+    never quoted back: it may hold a password."""
+    from studyrnn.untrusted import forbidden_char
+
+    if "%00" in text or forbidden_char(text) is not None:
+        raise argparse.ArgumentTypeError(
+            "the URL holds a NUL byte (%00) or another control character"
+        )
+    return text

@@ -342,7 +342,7 @@ def _wording(
         return f"'notes' {size} (they must open quickly); split long notes across several decks"
     if kind in ("string_too_short", "blank"):
         return f"'{field}' must not be empty"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         return f"'{field}' is longer than {ctx.get('max_length')} characters"
     if kind == "control_character":
         char = ctx.get("char", "")

@@ -178,7 +178,10 @@ def _option_index(options: Any, answer: Any, where: tuple[str | int, ...]) -> An
     if spelled.strip().isdigit():
         return answer  # a quoted index: pydantic reads it as the int
     strings = [t for t in texts if isinstance(t, str)]
-    close = difflib.get_close_matches(spelled, strings, n=1, cutoff=0.6)
+    # difflib is quadratic in the text's length: no suggestion for a long answer
+    close = (
+        difflib.get_close_matches(spelled, strings, n=1, cutoff=0.6) if len(spelled) < 200 else []
+    )
     hint = (
         f"; did you mean '{_quoted(close[0])}'?"
         if close
