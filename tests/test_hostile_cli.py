@@ -74,7 +74,7 @@ def snapshot(folder: Path) -> dict[str, tuple[str, str]]:
 # -- validate ----------------------------------------------------------------------------------
 
 
-HOSTILE_DECK = f"""\
+HOSTILE_DECK = """\
 id: x
 title: "t\\e[2J\\e]0;pwned\\a"
 cards:
