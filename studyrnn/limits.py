@@ -21,11 +21,11 @@ MAX_TAG = 64
 MAX_TITLE = 200
 # Study notes are rendered as Markdown in the TUI in one piece, and Textual's Markdown costs a
 # few milliseconds per block (paragraph, list item, table row): 16 KB of realistic notes open in
-# about 1 s, 200 one-word list items (the worst case for 200 lines) in about 2.5 s on a loaded
+# about 1 s, 250 one-word list items (the worst case for 250 lines) in about 3 s on a loaded
 # 2-core machine. The bundled decks' notes are 2.6-4.4 KB with at most 59 non-blank lines.
 # Longer material belongs in several decks.
 MAX_NOTES_CHARS = 16 * 1024
-MAX_NOTES_LINES = 200  # non-blank lines: every Markdown block has at least one
+MAX_NOTES_LINES = 250  # non-blank lines (16 KB at the bundled notes' ~66 characters a line)
 
 # -- learners ---------------------------------------------------------------------------------
 MAX_LEARNER_NAME = 100

@@ -210,9 +210,9 @@ def test_notes_are_bounded_in_characters_and_lines() -> None:
 
     assert len(load_deck_text(with_notes("x" * 16384)).notes) == 16384
     assert "longer than 16,384 characters" in errors_of(with_notes("x" * 16385))[0]
-    assert load_deck_text(with_notes("- a\n" * 200)).notes.count("\n") == 200
-    lines = errors_of(with_notes("- a\n\n" * 201))
-    assert "201 non-blank lines; at most 200" in lines[0] and lines[0].startswith("deck.yaml:3:")
+    assert load_deck_text(with_notes("- a\n" * 250)).notes.count("\n") == 250
+    lines = errors_of(with_notes("- a\n\n" * 251))
+    assert "251 non-blank lines; at most 250" in lines[0] and lines[0].startswith("deck.yaml:3:")
 
 
 # -- bounded output --------------------------------------------------------------------------------
