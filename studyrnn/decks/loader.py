@@ -119,9 +119,9 @@ def _load_unguarded(text: str, path: str, file_path: Path | None) -> Deck:
                 deck = Deck.model_validate(data)
             except ValidationError as exc:
                 for error in exc.errors(include_url=False):
-                    item = _diagnose(error, data, parsed)
-                    if item is not None:
-                        found[item] = None
+                    diagnosed = _diagnose(error, data, parsed)
+                    if diagnosed is not None:
+                        found[diagnosed] = None
     if found or deck is None:
         diagnostics = [Diagnostic(path, line, col, message) for (line, col, message) in found]
         if not diagnostics:  # cannot happen; never raise an empty DeckError

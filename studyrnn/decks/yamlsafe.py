@@ -250,6 +250,7 @@ def parse_yaml(text: str) -> Parsed:
                 top.key = _DROP
                 return
             kpos = top.kpos
+            assert kpos is not None  # a mapping's frame always has key positions
             if raw_key in kpos:
                 problems.append(
                     (*pos, f"duplicate key '{raw_key}' (first given on line {kpos[raw_key][0]})")
