@@ -372,3 +372,18 @@ def test_learner_names() -> None:
     assert "empty" in (learner_name_problem(" ") or "")
     for bad in ("\x1b]52;c;x\x07", "a\x00b"):
         assert not RAW.search(learner_name_problem(bad) or "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a\x1b]0;pwned\x07.yaml", "line\nbreak.yaml", "\u202eevil.yaml", "x" * 250 + ".yaml"],
+)
+def test_hostile_deck_file_names_are_shown_in_diagnostics(tmp_path: Path, name: str) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / name).write_text("id: Bad Id\ntitle: T\ncards: []\n", encoding="utf-8")
+    found = load_decks([decks], strict=False)
+    lines = [str(d) for d in found.diagnostics]
+    assert len(lines) == 2  # the id and the empty card list
+    assert_safe(lines)
+    assert ":1:5: error: deck id 'Bad Id'" in lines[0]

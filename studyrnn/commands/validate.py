@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.variants:
         diagnostics += lint_generated(decks, args.variants)
 
-    for diagnostic in diagnostics:
+    for diagnostic in per_file_bounded(diagnostics):
         print(diagnostic, file=sys.stderr)
     n_decks, n_cards = len(decks), decks.card_count
     summary = f"{n_decks} deck{'s' * (n_decks != 1)}, {n_cards} card{'s' * (n_cards != 1)}"
@@ -65,6 +65,30 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"{summary}: ok", file=sys.stderr)
     return 0
+
+
+def per_file_bounded(diagnostics):  # type: ignore[no-untyped-def]
+    """Each file's diagnostics (loading and lint together) bounded as the loader bounds one
+    file's: the first ``MAX_DIAGNOSTICS_PER_FILE``, then one note counting the rest."""
+    from studyrnn.decks.loader import More, problem_count
+    from studyrnn.limits import MAX_DIAGNOSTICS_PER_FILE
+
+    by_file: dict[str, list] = {}
+    for d in diagnostics:
+        by_file.setdefault(d.path, []).append(d)
+    out = []
+    for items in by_file.values():
+        plain = [d for d in items if not isinstance(d, More)]
+        kept = plain[:MAX_DIAGNOSTICS_PER_FILE]
+        hidden = problem_count(items) - len(kept)
+        out += kept
+        if hidden:
+            at = (plain[len(kept) :] or [d for d in items if isinstance(d, More)])[0]
+            more = (
+                f"… and {hidden:,} more problem{'s' * (hidden != 1)} in this file (fix these first)"
+            )
+            out.append(More(at.path, at.line, at.col, more, "note", hidden))
+    return out
 
 
 def _exists(path) -> bool:  # type: ignore[no-untyped-def]
