@@ -387,3 +387,30 @@ def test_hostile_deck_file_names_are_shown_in_diagnostics(tmp_path: Path, name: 
     assert len(lines) == 2  # the id and the empty card list
     assert_safe(lines)
     assert ":1:5: error: deck id 'Bad Id'" in lines[0]
+
+
+def test_many_mixed_errors_show_the_first_50_by_position_fully_worded() -> None:
+    # 150 cards, each with one problem of one of three kinds, at lines known by construction.
+    lines = ["id: d", "title: T", "cards:"]
+    expected: list[tuple[int, int, str]] = []
+    for i in range(150):
+        start = len(lines) + 1
+        lines += [f"  - id: c{i}", "    type: flashcard", "    front: f"]
+        if i % 3 == 0:
+            lines += ["    back: b", "    zz: 1"]
+            expected.append((start + 4, 5, f"card 'c{i}': unknown key 'zz'"))
+        elif i % 3 == 1:
+            expected.append((start, 5, f"card 'c{i}': missing required key 'back'"))
+        else:
+            lines += ["    back: [1, 2]"]
+            expected.append((start + 3, 11, f"card 'c{i}': 'back' must be text, not a list"))
+    with pytest.raises(DeckError) as info:
+        load_deck_text("\n".join(lines) + "\n", "deck.yaml")
+    shown = info.value.diagnostics
+    assert len(shown) == 51
+    for d, (line, col, message) in zip(shown, expected[:50], strict=False):
+        assert (d.line, d.col) == (line, col) and d.message.startswith(message), (str(d), message)
+    assert str(shown[-1]) == (
+        f"deck.yaml:{expected[50][0]}:{expected[50][1]}: note: "
+        "… and 100 more problems in this file (fix these first)"
+    )

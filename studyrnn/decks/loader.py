@@ -118,10 +118,7 @@ def _load_unguarded(text: str, path: str, file_path: Path | None) -> Deck:
             try:
                 deck = Deck.model_validate(data)
             except ValidationError as exc:
-                for error in exc.errors(include_url=False):
-                    diagnosed = _diagnose(error, data, parsed)
-                    if diagnosed is not None:
-                        found[diagnosed] = None
+                _diagnose_all(exc.errors(include_url=False), data, parsed, found)
     if found or deck is None:
         diagnostics = [Diagnostic(path, line, col, message) for (line, col, message) in found]
         if not diagnostics:  # cannot happen; never raise an empty DeckError
@@ -150,7 +147,9 @@ def bounded(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     how many more there are (a deck with 100,000 unknown keys gets a readable report)."""
     if len(diagnostics) <= MAX_DIAGNOSTICS_PER_FILE:
         return diagnostics
-    kept = diagnostics[:MAX_DIAGNOSTICS_PER_FILE]
+    kept = [
+        d for d in diagnostics[:MAX_DIAGNOSTICS_PER_FILE] if not d.message.startswith(_UNWORDED)
+    ]
     rest = len(diagnostics) - len(kept)
     nxt = diagnostics[len(kept)]
     more = f"… and {rest:,} more problem{'s' * (rest != 1)} in this file (fix these first)"
@@ -187,7 +186,37 @@ def _duplicate_card_ids(data: dict[str, Any], parsed: Parsed) -> list[tuple[int,
 # -- pydantic error -> (line, col, message) --------------------------------------------------
 
 
-def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, int, str] | None:
+def _diagnose_all(
+    errors: list[Any], data: dict[str, Any], parsed: Parsed, found: dict[tuple[int, int, str], None]
+) -> None:
+    """Every error into ``found``. Only the first ``MAX_DIAGNOSTICS_PER_FILE`` (by position) are
+    shown, so when there are many only those are worded (a close-match search each); the others
+    are counted, under a placeholder message that never reaches the output."""
+    if len(errors) <= 2 * MAX_DIAGNOSTICS_PER_FILE:
+        for error in errors:
+            diagnosed = _diagnose(error, data, parsed)
+            if diagnosed is not None:
+                found[diagnosed] = None
+        return
+    located = sorted(
+        (pos, i) for i, error in enumerate(errors) if (pos := _locate(error, parsed)) is not None
+    )
+    worded: set[tuple[int, int, str]] = set()
+    for pos, i in located:
+        if len(worded) < MAX_DIAGNOSTICS_PER_FILE:
+            diagnosed = _diagnose(errors[i], data, parsed)
+            if diagnosed is not None:
+                worded.add(diagnosed)
+                found[diagnosed] = None
+        else:
+            found[(pos[0], pos[1], f"{_UNWORDED}{i}")] = None
+
+
+_UNWORDED = "\x00unworded problem #"  # counted in "… and K more", never shown
+
+
+def _where(error: Any) -> tuple[str, tuple[Any, ...], dict[str, Any], str | None]:
+    """An error's kind, its path in the data, its context and a deck rule's message."""
     loc = list(error.get("loc", ()))
     # A discriminated union puts the card type into the location: cards.3.choice.answer
     if len(loc) >= 3 and loc[0] == "cards" and isinstance(loc[1], int) and loc[2] in CARD_TYPES:
@@ -195,8 +224,26 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
     ctx = error.get("ctx") or {}
     kind = error.get("type", "")
     loc += list(ctx.get("subloc", ()))
-    where = tuple(loc)
     message = ctx.get("message") if kind == "deck_rule" else None
+    return kind, tuple(loc), ctx, message
+
+
+def _locate(error: Any, parsed: Parsed) -> tuple[int, int] | None:
+    """Where ``_diagnose`` puts ``error`` (None: not reported), without wording it."""
+    kind, where, _ctx, message = _where(error)
+    if message and message.startswith("duplicate card id"):
+        return None
+    if kind == "extra_forbidden" or (message and "unknown param" in message):
+        return parsed.positions.key(where) or _position(parsed, where)
+    if kind == "missing":
+        return _position(parsed, where[:-1])
+    if kind == "union_tag_invalid":
+        return _position(parsed, (*where, "type"))
+    return _position(parsed, where)
+
+
+def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, int, str] | None:
+    kind, where, ctx, message = _where(error)
     if message and message.startswith("duplicate card id"):
         return None  # reported by _duplicate_card_ids, for every duplicate
 
