@@ -241,6 +241,9 @@ def test_report_csv_cells_cannot_run_as_formulas(tmp_path: Path, class_db) -> No
         ),
         (["--db", "sqlite:///x%00y", "report"], "argument --db: the URL holds a NUL byte"),
         ([OSC52], "invalid choice: '\\x1b]52;c;aGVsbG8=\\x07'"),
+        (["report", "--deck", OSC52 + "x" * 500], "no deck '\\x1b]52;c;aGVsbG8=\\x07xxx"),
+        (["new", OSC52], "'\\x1b]52;c;aGVsbG8=\\x07' is not a valid deck id"),
+        (["schema", "-o", "no-such-folder/s.json"], "the folder no-such-folder does not exist"),
     ],
 )
 def test_bad_arguments_are_one_line_usage_errors(
