@@ -27,17 +27,21 @@ from typing import NamedTuple
 import numpy as np
 
 from .params import GRUParams
+from .workspace import Workspace, empty
 
 _SCALES: dict[int, np.ndarray] = {}
+# Backward prepares its per-step factors this many elements at a time (~256 KB, within L2).
+_BLOCK_ELEMS = 32768
 
 
 def _scale(H: int) -> np.ndarray:
-    """(3H,): -1 on r and z, -2 on n, folded into the weights so σ and tanh are each one exp
-    (as engine.lstm; powers of two are exact)."""
+    """(3H,): -1 on r and z, folded into the weights so σ(a) = 1 / (1 + e^{-a}) is one exp for
+    both (scaling by -1 is exact); 1 on n, which goes to np.tanh (one SIMD call beats the four
+    of the exp formula)."""
     s = _SCALES.get(H)
     if s is None:
         s = np.full(3 * H, -1.0)
-        s[2 * H :] = -2.0
+        s[2 * H :] = 1.0
         s.flags.writeable = False
         _SCALES[H] = s
     return s
@@ -86,7 +90,13 @@ class GRUBackward(NamedTuple):
     da: np.ndarray
 
 
-def forward(p: GRUParams, xs: np.ndarray, h0=None, last_only: bool = False) -> GRUTrace:
+def forward(
+    p: GRUParams,
+    xs: np.ndarray,
+    h0=None,
+    last_only: bool = False,
+    ws: Workspace | None = None,
+) -> GRUTrace:
     """Run the GRU over xs (T, B, D) from h0 (B, H) (zeros by default) and return the trace.
 
     With last_only=True only y_T is computed (ys (1, B, O)), for many-to-one losses.
@@ -96,27 +106,29 @@ def forward(p: GRUParams, xs: np.ndarray, h0=None, last_only: bool = False) -> G
     G = 3 * H
     H2 = 2 * H
     s = _scale(H)
-    W_hhT = p.W_hh.T * s  # (H, 3H)
+    # (H, 3H), C-ordered (the per-step product is ~7% faster than with the transposed view).
+    W_hhT = np.multiply(p.W_hh.T, s, out=np.empty((H, G)))
     b_hh = p.b_hh * s
-    A = np.empty((T, B, G))
+    A = empty(ws, "A", (T, B, G))
     A2 = A.reshape(T * B, G)
     np.dot(xs.reshape(T * B, D), p.W_ih.T * s, out=A2)
     bias = p.b_ih * s
     bias[:H2] += b_hh[:H2]  # b_hr, b_hz add to the input side; b_hn must stay inside r ⊙ (·)
     A2 += bias
     b_hn = b_hh[H2:]
-    hs = np.empty((T + 1, B, H))
+    hs = empty(ws, "hs", (T + 1, B, H))
     hs[0] = 0.0 if h0 is None else h0
-    HN = np.empty((T, B, H))  # -2 (W_hn h_{t-1} + b_hn)
+    HN = empty(ws, "HN", (T, B, H))  # W_hn h_{t-1} + b_hn
     rec = np.empty((B, G))
     tmp = np.empty((B, H))
-    dot, exp, divide, multiply, add, subtract = (
+    dot, exp, divide, multiply, add, subtract, tanh = (
         np.dot,
         np.exp,
         np.divide,
         np.multiply,
         np.add,
         np.subtract,
+        np.tanh,
     )
     with np.errstate(over="ignore"):
         for t in range(T):
@@ -132,27 +144,28 @@ def forward(p: GRUParams, xs: np.ndarray, h0=None, last_only: bool = False) -> G
             n = a[:, H2:]
             multiply(rz[:, :H], hn, out=tmp)
             n += tmp
-            exp(n, out=n)
-            n += 1.0
-            divide(2.0, n, out=n)
-            n -= 1.0
+            tanh(n, out=n)
             h = hs[t + 1]
             subtract(hs[t], n, out=h)
             h *= rz[:, H:]
             h += n
-    HN *= -0.5
     W_hyT = p.W_hy.T
     if last_only:
         ys = (hs[T] @ W_hyT + p.b_y)[None]
     else:
-        ys = hs[1:].reshape(T * B, H) @ W_hyT
+        O = W_hyT.shape[1]
+        ys = empty(ws, "ys", (T, B, O))
+        np.dot(hs[1:].reshape(T * B, H), W_hyT, out=ys.reshape(T * B, O))
         ys += p.b_y
-        ys = ys.reshape(T, B, -1)
     return GRUTrace(xs, hs, A, HN, ys)
 
 
 def backward(
-    p: GRUParams, trace: GRUTrace, dys: np.ndarray, truncate: int | None = None
+    p: GRUParams,
+    trace: GRUTrace,
+    dys: np.ndarray,
+    truncate: int | None = None,
+    ws: Workspace | None = None,
 ) -> GRUBackward:
     """BPTT from output gradients dys (S, B, O) = ∂L/∂y for the last S steps of the trace.
 
@@ -170,53 +183,67 @@ def backward(
     dY = dys.reshape(S * B, O)
     dW_hy = dY.T @ hs[T + 1 - S :].reshape(S * B, H)
     db_y = np.add.reduce(dY, axis=0)
+    dH = empty(ws, "dH", (T, B, H))
     if S < T:
-        dH = np.zeros((T, B, H))
-        np.dot(dY, p.W_hy, out=dH[T - S :].reshape(S * B, H))
-    else:
-        dH = (dY @ p.W_hy).reshape(T, B, H)
+        dH[: T - S] = 0.0
+    np.dot(dY, p.W_hy, out=dH[T - S :].reshape(S * B, H))
 
-    r, z, n = A[:, :, :H], A[:, :, H:H2], A[:, :, H2:]
-    # K (T, B, 3H): ∂L/∂[r̂, ẑ, n̂] = δh ⊙ K; KR: the same with r ⊙ on the n part, the factor
-    # for the hidden side (what W_hh and b_hh see). The loop turns KR into its gradient in place.
-    K = A * A
-    np.subtract(A, K, out=K)  # s (1 - s) for r and z
-    Kr, Kz, Kn = K[:, :, :H], K[:, :, H:H2], K[:, :, H2:]
-    np.multiply(n, n, out=Kn)
-    np.subtract(1.0, Kn, out=Kn)
-    Kn *= 1.0 - z
-    Kr *= HN
-    Kr *= Kn
-    Kz *= hs[:-1] - n
-    KR = K.copy()
-    KR[:, :, H2:] *= r
-
+    r, z = A[:, :, :H], A[:, :, H:H2]
+    # K[t] (B, 3H): ∂L/∂[r̂, ẑ, n̂] = δh ⊙ K. It does not depend on the incoming gradient, so it
+    # is computed a block of steps at a time (in cache; all of T when it fits) just before the
+    # loop reaches the block; the loop turns it into the input-side gradient dI in place and
+    # writes the hidden-side one (r ⊙ on the n part: what W_hh and b_hh see) into KR.
+    K = empty(ws, "K", (T, B, G))
+    KR = empty(ws, "KR", (T, B, G))
+    block = max(1, min(T, _BLOCK_ELEMS // (B * G)))
+    tmp_b = np.empty((block, B, H))
     carry = np.empty((B, H))
     tmp = np.empty((B, H))
     k = truncate or 0
-    mul, dot = np.multiply, np.dot
+    mul, dot, subtract = np.multiply, np.dot, np.subtract
     add_carry = False
-    for i in range(T - 1, -1, -1):
-        dh = dH[i]
-        if add_carry:
-            dh += carry
-        da = KR[i].reshape(B, 3, H)
-        mul(da, dh[:, None, :], out=da)
-        if i and (not k or i % k):
-            dot(KR[i], W_hh, out=carry)
-            mul(dh, z[i], out=tmp)
-            carry += tmp
-            add_carry = True
-        else:
-            add_carry = False
+    hi = T
+    while hi > 0:
+        lo = max(0, hi - block)
+        a, Kb = A[lo:hi], K[lo:hi]
+        zb, nb = a[:, :, H:H2], a[:, :, H2:]
+        Kr, Kz, Kn = Kb[:, :, :H], Kb[:, :, H:H2], Kb[:, :, H2:]
+        t_b = tmp_b[: hi - lo]
+        mul(a[:, :, :H2], a[:, :, :H2], out=Kb[:, :, :H2])
+        subtract(a[:, :, :H2], Kb[:, :, :H2], out=Kb[:, :, :H2])  # s (1 - s) for r and z
+        mul(nb, nb, out=Kn)
+        subtract(1.0, Kn, out=Kn)
+        subtract(1.0, zb, out=t_b)
+        Kn *= t_b  # (1 - z)(1 - n²)
+        Kr *= HN[lo:hi]
+        Kr *= Kn
+        subtract(hs[lo:hi], nb, out=t_b)
+        Kz *= t_b
+        for i in range(hi - 1, lo - 1, -1):
+            dh = dH[i]
+            if add_carry:
+                dh += carry
+            da = K[i]
+            da3 = da.reshape(B, 3, H)
+            mul(da3, dh[:, None, :], out=da3)
+            dr = KR[i]
+            dr[:, :H2] = da[:, :H2]
+            mul(da[:, H2:], r[i], out=dr[:, H2:])
+            if i and (not k or i % k):
+                dot(KR[i], W_hh, out=carry)
+                mul(dh, z[i], out=tmp)
+                carry += tmp
+                add_carry = True
+            else:
+                add_carry = False
+        hi = lo
     dh0 = KR[0] @ W_hh + dH[0] * z[0]
-    K4 = K.reshape(T, B, 3, H)
-    K4 *= dH[:, :, None, :]
     dI = K.reshape(T * B, G)
     dR = KR.reshape(T * B, G)
-    dW_ih = dI.T @ xs.reshape(T * B, D)
+    # (Xᵀ dA)ᵀ rather than dAᵀ X: the same product, faster in OpenBLAS for these shapes.
+    dW_ih = np.ascontiguousarray((xs.reshape(T * B, D).T @ dI).T)
     db_ih = np.add.reduce(dI, axis=0)
-    dW_hh = dR.T @ hs[:-1].reshape(T * B, H)
+    dW_hh = np.ascontiguousarray((hs[:-1].reshape(T * B, H).T @ dR).T)
     db_hh = np.add.reduce(dR, axis=0)
     grads = GRUParams._unchecked(dW_ih, dW_hh, db_ih, db_hh, dW_hy, db_y)
     return GRUBackward(grads, dH, dh0, K)

@@ -27,8 +27,11 @@ from typing import NamedTuple
 import numpy as np
 
 from .params import LSTMParams
+from .workspace import Workspace, empty
 
 _SCALES: dict[int, np.ndarray] = {}
+# Backward prepares its per-step factors this many elements at a time (~256 KB, within L2).
+_BLOCK_ELEMS = 32768
 
 
 def _scale(H: int) -> np.ndarray:
@@ -112,7 +115,13 @@ def split_state(state, B: int, H: int) -> tuple[np.ndarray | None, np.ndarray | 
     return out[0], out[1]
 
 
-def forward(p: LSTMParams, xs: np.ndarray, state0=None, last_only: bool = False) -> LSTMTrace:
+def forward(
+    p: LSTMParams,
+    xs: np.ndarray,
+    state0=None,
+    last_only: bool = False,
+    ws: Workspace | None = None,
+) -> LSTMTrace:
     """Run the LSTM over xs (T, B, D) from state0 = (h0, c0) (each (B, H); None for zeros).
 
     With last_only=True only y_T is computed (ys (1, B, O)), for many-to-one losses.
@@ -122,16 +131,17 @@ def forward(p: LSTMParams, xs: np.ndarray, state0=None, last_only: bool = False)
     G = 4 * H
     h0, c0 = split_state(state0, B, H)
     s = _scale(H)
-    W_hhT = p.W_hh.T * s  # (H, 4H), gate pre-activations pre-multiplied by -1 or -2
-    A = np.empty((T, B, G))
+    # (H, 4H), C-ordered (the per-step product is ~7% faster than with the transposed view).
+    W_hhT = np.multiply(p.W_hh.T, s, out=np.empty((H, G)))  # gate pre-activations × -1 or -2
+    A = empty(ws, "A", (T, B, G))
     A2 = A.reshape(T * B, G)
     np.dot(xs.reshape(T * B, D), p.W_ih.T * s, out=A2)
     A2 += (p.b_ih + p.b_hh) * s
-    hs = np.empty((T + 1, B, H))
-    cs = np.empty((T + 1, B, H))
+    hs = empty(ws, "hs", (T + 1, B, H))
+    cs = empty(ws, "cs", (T + 1, B, H))
     hs[0] = 0.0 if h0 is None else h0
     cs[0] = 0.0 if c0 is None else c0
-    tc = np.empty((T, B, H))
+    tc = empty(ws, "tc", (T, B, H))
     rec = np.empty((B, G))
     ig = np.empty((B, H))
     dot, exp, divide, multiply, tanh = np.dot, np.exp, np.divide, np.multiply, np.tanh
@@ -158,14 +168,19 @@ def forward(p: LSTMParams, xs: np.ndarray, state0=None, last_only: bool = False)
     if last_only:
         ys = (hs[T] @ W_hyT + p.b_y)[None]
     else:
-        ys = hs[1:].reshape(T * B, H) @ W_hyT
+        O = W_hyT.shape[1]
+        ys = empty(ws, "ys", (T, B, O))
+        np.dot(hs[1:].reshape(T * B, H), W_hyT, out=ys.reshape(T * B, O))
         ys += p.b_y
-        ys = ys.reshape(T, B, -1)
     return LSTMTrace(xs, hs, cs, A, tc, ys)
 
 
 def backward(
-    p: LSTMParams, trace: LSTMTrace, dys: np.ndarray, truncate: int | None = None
+    p: LSTMParams,
+    trace: LSTMTrace,
+    dys: np.ndarray,
+    truncate: int | None = None,
+    ws: Workspace | None = None,
 ) -> LSTMBackward:
     """BPTT from output gradients dys (S, B, O) = ∂L/∂y for the last S steps of the trace.
 
@@ -183,58 +198,69 @@ def backward(
     dY = dys.reshape(S * B, O)
     dW_hy = dY.T @ hs[T + 1 - S :].reshape(S * B, H)
     db_y = np.add.reduce(dY, axis=0)
+    dH = empty(ws, "dH", (T, B, H))
     if S < T:
-        dH = np.zeros((T, B, H))
-        np.dot(dY, p.W_hy, out=dH[T - S :].reshape(S * B, H))
-    else:
-        dH = (dY @ p.W_hy).reshape(T, B, H)
+        dH[: T - S] = 0.0
+    np.dot(dY, p.W_hy, out=dH[T - S :].reshape(S * B, H))
 
-    # K holds, for every step at once, the factor that turns [δc, δc, δc, δh] into δa:
-    # [g σ'_i, c_{t-1} σ'_f, i (1 - g²), tanh c σ'_o]. The loop overwrites it with δa in place.
-    K = A * A
-    np.subtract(A, K, out=K)  # s (1 - s) for every gate ...
-    Kg = K[:, :, H2:H3]
-    g = A[:, :, H2:H3]
-    np.multiply(g, g, out=Kg)
-    np.subtract(1.0, Kg, out=Kg)  # ... and 1 - g² for g
-    K[:, :, :H] *= g
-    K[:, :, H:H2] *= cs[:-1]
-    Kg *= A[:, :, :H]
-    K[:, :, H3:] *= tc
-    E = tc * tc
-    np.subtract(1.0, E, out=E)
-    E *= A[:, :, H3:]  # ∂h_t/∂c_t = o (1 - tanh² c_t)
-    F = A[:, :, H:H2]
-
-    dC = np.empty((T, B, H))
+    # K[t] is the factor that turns [δc, δc, δc, δh] into δa for step t: [g σ'_i, c_{t-1} σ'_f,
+    # i (1 - g²), tanh c σ'_o]; E[t] = ∂h_t/∂c_t = o (1 - tanh² c_t). Neither depends on the
+    # incoming gradient, so they are computed a block of steps at a time (a block small enough
+    # to stay in cache, all of T when it fits) just before the loop reaches that block; the
+    # loop then overwrites K with δa in place, so K ends as the (T, B, 4H) gate gradient.
+    K = empty(ws, "K", (T, B, G))
+    block = max(1, min(T, _BLOCK_ELEMS // (B * G)))
+    E_buf = np.empty((block, B, H))
+    dC = empty(ws, "dC", (T, B, H))
     carry_h = np.empty((B, H))
     carry_c = np.empty((B, H))
     k = truncate or 0
-    mul, dot = np.multiply, np.dot
+    mul, dot, subtract = np.multiply, np.dot, np.subtract
     add_carry = False
-    for i in range(T - 1, -1, -1):
-        dh = dH[i]
-        dc = dC[i]
-        if add_carry:
-            dh += carry_h
-        mul(dh, E[i], out=dc)
-        if add_carry:
-            dc += carry_c
-        da = K[i]
-        da3 = da[:, :H3].reshape(B, 3, H)
-        mul(da3, dc[:, None, :], out=da3)
-        mul(da[:, H3:], dh, out=da[:, H3:])
-        if i and (not k or i % k):
-            dot(da, W_hh, out=carry_h)
-            mul(dc, F[i], out=carry_c)
-            add_carry = True
-        else:
-            add_carry = False
+    hi = T
+    while hi > 0:
+        lo = max(0, hi - block)
+        a, Kb, tcb = A[lo:hi], K[lo:hi], tc[lo:hi]
+        mul(a, a, out=Kb)
+        subtract(a, Kb, out=Kb)  # s (1 - s) for every gate ...
+        Kg, g = Kb[:, :, H2:H3], a[:, :, H2:H3]
+        mul(g, g, out=Kg)
+        subtract(1.0, Kg, out=Kg)  # ... and 1 - g² for g
+        Kb[:, :, :H] *= g
+        Kb[:, :, H:H2] *= cs[lo:hi]
+        Kg *= a[:, :, :H]
+        Kb[:, :, H3:] *= tcb
+        E = E_buf[: hi - lo]
+        mul(tcb, tcb, out=E)
+        subtract(1.0, E, out=E)
+        E *= a[:, :, H3:]
+        F = a[:, :, H:H2]
+        for i in range(hi - 1, lo - 1, -1):
+            j = i - lo
+            dh = dH[i]
+            dc = dC[i]
+            if add_carry:
+                dh += carry_h
+            mul(dh, E[j], out=dc)
+            if add_carry:
+                dc += carry_c
+            da = K[i]
+            da3 = da[:, :H3].reshape(B, 3, H)
+            mul(da3, dc[:, None, :], out=da3)
+            mul(da[:, H3:], dh, out=da[:, H3:])
+            if i and (not k or i % k):
+                dot(da, W_hh, out=carry_h)
+                mul(dc, F[j], out=carry_c)
+                add_carry = True
+            else:
+                add_carry = False
+        hi = lo
     dh0 = K[0] @ W_hh
-    dc0 = dC[0] * F[0]
+    dc0 = dC[0] * A[0, :, H:H2]
     dA = K.reshape(T * B, G)
-    dW_ih = dA.T @ xs.reshape(T * B, D)
-    dW_hh = dA.T @ hs[:-1].reshape(T * B, H)
+    # (Xᵀ dA)ᵀ rather than dAᵀ X: the same product, ~15% faster in OpenBLAS for these shapes.
+    dW_ih = np.ascontiguousarray((xs.reshape(T * B, D).T @ dA).T)
+    dW_hh = np.ascontiguousarray((hs[:-1].reshape(T * B, H).T @ dA).T)
     db = np.add.reduce(dA, axis=0)
     grads = LSTMParams._unchecked(dW_ih, dW_hh, db, db.copy(), dW_hy, db_y)
     return LSTMBackward(grads, dH, dC, dh0, dc0, K)

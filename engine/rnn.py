@@ -26,6 +26,9 @@ import numpy as np
 from . import gru, lstm
 from .losses import LOSSES, REDUCTIONS, check_targets
 from .params import GRUParams, LSTMParams, Params, RNNParams
+from .workspace import Workspace
+
+_WORKSPACE = Workspace()  # thread-local scratch for the gated cells' loss_and_grads
 
 # An initial state: (B, H) for RNN and GRU, a pair (h0, c0) for the LSTM, None for zeros.
 State = np.ndarray | tuple[np.ndarray, np.ndarray] | None
@@ -342,6 +345,14 @@ def loss_and_grads(
     detaches both h and c. many_to_one=True: loss at the last step only, targets (B, O)
     or (B,). The gradient is unclipped: clip it afterwards with `clip_grad_norm`.
     """
+    cls = p.__class__
+    if cls is LSTMParams or cls is GRUParams:
+        # Same steps as `bptt`, keeping nothing: the big buffers come from a reused workspace.
+        module = lstm if cls is LSTMParams else gru
+        xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
+        trace = module.forward(p, xs, h0, many_to_one, _WORKSPACE)
+        value, dys = sequence_loss(trace.ys, targets, loss, reduction)
+        return value, module.backward(p, trace, dys, truncate, _WORKSPACE).grads
     result = bptt(p, xs, targets, loss, reduction, truncate, h0, many_to_one)
     return result.loss, result.grads
 
