@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 
-from .params import Params
+from .params import GatedParams, Params
 
 
-def global_norm(grads: Params, norm_type: float = 2.0) -> float:
+def global_norm(grads: Params | GatedParams, norm_type: float = 2.0) -> float:
     """‖g‖ over every scalar of every array together; norm_type 2, any p ≥ 1, or inf (max |g|)."""
     arrays = grads.arrays()
     if norm_type == 2.0:

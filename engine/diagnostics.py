@@ -13,6 +13,8 @@ All but the last two take any cell's params. The gradient check lives in `engine
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from . import gru, lstm
@@ -110,8 +112,10 @@ def step_contributions(
     if isinstance(p, GRUParams):
         # The GRU's W_hn sits inside r ⊙ (W_hn h + b_hn): its rows see r ⊙ ∂L/∂n̂, not ∂L/∂n̂.
         H = p.hidden_size
+        trace = res.trace
+        assert isinstance(trace, gru.GRUTrace)
         da = da.copy()
-        da[:, :, 2 * H :] *= res.trace.gates[:, :, :H]
+        da[:, :, 2 * H :] *= trace.gates[:, :, :H]
     per_step = np.einsum("tbi,tbj->tij", da, res.trace.hs[:-1])  # (T, G·H, H)
     return np.sqrt(np.einsum("tij,tij->t", per_step, per_step))
 
@@ -121,7 +125,7 @@ def jacobian_norms(
     xs: np.ndarray,
     k: int = 0,
     h0: State = None,
-    ord: int | str = 2,
+    ord: float | Literal["fro", "nuc"] = 2,
     block: str = "h",
 ) -> np.ndarray:
     """‖∂h_t/∂h_k‖ for t = k, k+1, ..., T, for each sequence: shape (T-k+1, B).
@@ -174,7 +178,12 @@ def recurrent_summary(p: RNNParams) -> dict[str, float | bool | str]:
 
 
 def _gated_jacobian_norms(
-    p: LSTMParams | GRUParams, xs: np.ndarray, k: int, h0: State, ord: int | str, block: str
+    p: LSTMParams | GRUParams,
+    xs: np.ndarray,
+    k: int,
+    h0: State,
+    ord: float | Literal["fro", "nuc"],
+    block: str,
 ) -> np.ndarray:
     """`jacobian_norms` for LSTM and GRU: xs (T, B, D); returns (T-k+1, B)."""
     T, B = xs.shape[:2]

@@ -85,7 +85,7 @@ def grad_check(
     xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
     analytic = bptt(p, xs, targets, loss, reduction, truncate, h0, many_to_one)
     T = xs.shape[0]
-    boundaries: dict[int, np.ndarray] = {}
+    boundaries: dict[int, State] = {}
     if truncate:
         trace = analytic.trace  # trace.state(i) is the state entering step index i
         boundaries = {i: _copy_state(trace.state(i)) for i in range(truncate, T, truncate)}

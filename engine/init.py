@@ -18,6 +18,8 @@ at the start so the cell state carries gradient; a negative value closes the pat
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
 
 from .params import ACTIVATIONS, CELLS, GRUParams, LSTMParams, Params, RNNParams
@@ -71,6 +73,73 @@ def rescale_recurrent(
 
 
 _radius = spectral_radius  # the keyword arguments above shadow the function's name
+
+
+@overload
+def init_rnn(
+    input_size: int,
+    hidden_size: int,
+    output_size: int,
+    activation: str = "tanh",
+    init: str = "xavier",
+    seed: int | np.random.Generator = 0,
+    scale: float | None = None,
+    spectral_radius: float | None = None,
+    max_singular_value: float | None = None,
+    cell: Literal["rnn"] = "rnn",
+    forget_bias: float | None = None,
+) -> RNNParams: ...
+
+
+@overload
+def init_rnn(
+    input_size: int,
+    hidden_size: int,
+    output_size: int,
+    activation: str = "tanh",
+    init: str = "xavier",
+    seed: int | np.random.Generator = 0,
+    scale: float | None = None,
+    spectral_radius: float | None = None,
+    max_singular_value: float | None = None,
+    *,
+    cell: Literal["lstm"],
+    forget_bias: float | None = None,
+) -> LSTMParams: ...
+
+
+@overload
+def init_rnn(
+    input_size: int,
+    hidden_size: int,
+    output_size: int,
+    activation: str = "tanh",
+    init: str = "xavier",
+    seed: int | np.random.Generator = 0,
+    scale: float | None = None,
+    spectral_radius: float | None = None,
+    max_singular_value: float | None = None,
+    *,
+    cell: Literal["gru"],
+    forget_bias: float | None = None,
+) -> GRUParams: ...
+
+
+@overload
+def init_rnn(
+    input_size: int,
+    hidden_size: int,
+    output_size: int,
+    activation: str = "tanh",
+    init: str = "xavier",
+    seed: int | np.random.Generator = 0,
+    scale: float | None = None,
+    spectral_radius: float | None = None,
+    max_singular_value: float | None = None,
+    *,
+    cell: str = "rnn",
+    forget_bias: float | None = None,
+) -> Params: ...
 
 
 def init_rnn(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -115,7 +115,7 @@ class RNNParams:
         """[(name, array), ...] in the order of `NAMES`."""
         return list(zip(NAMES, self.arrays()))
 
-    def map(self, fn: Callable[..., np.ndarray], *others: RNNParams) -> RNNParams:
+    def map(self, fn: Callable[..., np.ndarray], *others: Any) -> RNNParams:
         """Apply `fn(a, *others_a)` array by array; keeps this object's activation."""
         if others:
             cols = zip(self.arrays(), *(o.arrays() for o in others))
@@ -291,7 +291,7 @@ class GatedParams:
         """[(name, array), ...] in the order of `NAMES`."""
         return list(zip(GATED_NAMES, self.arrays()))
 
-    def map(self, fn: Callable[..., np.ndarray], *others: GatedParams):
+    def map(self, fn: Callable[..., np.ndarray], *others: Any):
         """Apply `fn(a, *others_a)` array by array; same type as self."""
         if others:
             cols = zip(self.arrays(), *(o.arrays() for o in others))

@@ -127,10 +127,9 @@ def forward(p: Params, xs: np.ndarray, h0: State = None, last_only: bool = False
 
     With last_only=True only y_T is computed (ys (1, B, O)), for many-to-one losses.
     """
-    cls = p.__class__
-    if cls is LSTMParams:
+    if isinstance(p, LSTMParams):
         return lstm.forward(p, xs, h0, last_only)
-    if cls is GRUParams:
+    if isinstance(p, GRUParams):
         return gru.forward(p, xs, h0, last_only)
     W_xh, W_hh, W_hy = p.W_xh, p.W_hh, p.W_hy
     T, B, D = xs.shape
@@ -215,10 +214,9 @@ def backward(p: Params, trace, dys: np.ndarray, truncate: int | None = None):
     (grads, dh, dh0, da), which unpacks like a tuple; for gated cells `lstm.LSTMBackward`
     (grads, dh, dc, dh0, dc0, da) or `gru.GRUBackward` (grads, dh, dh0, da).
     """
-    cls = p.__class__
-    if cls is LSTMParams:
+    if isinstance(p, LSTMParams):
         return lstm.backward(p, trace, dys, truncate)
-    if cls is GRUParams:
+    if isinstance(p, GRUParams):
         return gru.backward(p, trace, dys, truncate)
     xs, hs = trace.xs, trace.hs
     T, B, D = xs.shape
@@ -345,14 +343,16 @@ def loss_and_grads(
     detaches both h and c. many_to_one=True: loss at the last step only, targets (B, O)
     or (B,). The gradient is unclipped: clip it afterwards with `clip_grad_norm`.
     """
-    cls = p.__class__
-    if cls is LSTMParams or cls is GRUParams:
+    if isinstance(p, (LSTMParams, GRUParams)):
         # Same steps as `bptt`, keeping nothing: the big buffers come from a reused workspace.
-        module = lstm if cls is LSTMParams else gru
         xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
-        trace = module.forward(p, xs, h0, many_to_one, _WORKSPACE)
-        value, dys = sequence_loss(trace.ys, targets, loss, reduction)
-        return value, module.backward(p, trace, dys, truncate, _WORKSPACE).grads
+        if isinstance(p, LSTMParams):
+            ltrace = lstm.forward(p, xs, h0, many_to_one, _WORKSPACE)
+            value, dys = sequence_loss(ltrace.ys, targets, loss, reduction)
+            return value, lstm.backward(p, ltrace, dys, truncate, _WORKSPACE).grads
+        gtrace = gru.forward(p, xs, h0, many_to_one, _WORKSPACE)
+        value, dys = sequence_loss(gtrace.ys, targets, loss, reduction)
+        return value, gru.backward(p, gtrace, dys, truncate, _WORKSPACE).grads
     result = bptt(p, xs, targets, loss, reduction, truncate, h0, many_to_one)
     return result.loss, result.grads
 

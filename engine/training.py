@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar, cast
 
 import numpy as np
 
 from .clipping import clip_grad_norm, clip_grad_value, global_norm
 from .losses import LOSSES
 from .optim import SGD, Adam, Momentum, make_optimizer
-from .params import LSTMParams, Params
+from .params import GRUParams, LSTMParams, Params, RNNParams
 from .rnn import backward, bptt, forward
 from .tasks import TaskBatch
 
@@ -50,12 +51,15 @@ class StepRecord:
     dc_norms: np.ndarray | None = None
 
 
+P = TypeVar("P", RNNParams, LSTMParams, GRUParams)
+
+
 @dataclass(eq=False)
-class TrainResult:
+class TrainResult(Generic[P]):
     """params after training; history (list of StepRecord); stopped (should_stop said so);
     diverged (a loss or gradient became nan/inf; training stopped at that step)."""
 
-    params: Params
+    params: P
     history: list[StepRecord] = field(default_factory=list)
     stopped: bool = False
     diverged: bool = False
@@ -80,7 +84,7 @@ TaskSource = TaskBatch | Callable[[np.random.Generator], TaskBatch]
 
 
 def train(
-    params: Params,
+    params: P,
     task: TaskSource,
     steps: int = 100,
     *,
@@ -96,7 +100,7 @@ def train(
     on_step: Callable[[StepRecord], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     stop_on_divergence: bool = True,
-) -> TrainResult:
+) -> TrainResult[P]:
     """Train `params` on `task` for `steps` optimiser updates; returns a TrainResult.
 
     task: a fixed TaskBatch (the same batch every step) or a callable rng -> TaskBatch
@@ -143,7 +147,7 @@ def train(
         record = StepRecord(step, loss, norm, applied_norm, clipped, dh_norms, batch, dc_norms)
         finite = math.isfinite(loss) and math.isfinite(norm)
         if finite or not stop_on_divergence:
-            params = opt.step(params, applied)
+            params = cast(P, opt.step(params, applied))  # optimisers keep the type
         result.history.append(record)
         result.params = params
         if on_step is not None:
