@@ -11,7 +11,7 @@ stability. This package never imports the app (studyrnn), Textual, SQLAlchemy or
 """
 
 # Importing the family modules registers their generators (order = listing order).
-from engine.generators import backward, clipping, cost, forward, losses, stability  # noqa: E402,F401,I001
+from engine.generators import backward, clipping, cost, forward, gated, losses, stability  # noqa: E402,F401,I001
 from engine.generators._registry import (
     GENERATORS,
     RANDOM,
