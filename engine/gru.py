@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .params import GRUParams
+from .params import GRUParams, State
 from .workspace import Workspace, empty
 
 _SCALES: dict[int, np.ndarray] = {}
@@ -57,7 +57,9 @@ class GRUTrace:
 
     __slots__ = ("xs", "hs", "gates", "hn", "ys")
 
-    def __init__(self, xs, hs, gates, hn, ys):
+    def __init__(
+        self, xs: np.ndarray, hs: np.ndarray, gates: np.ndarray, hn: np.ndarray, ys: np.ndarray
+    ) -> None:
         self.xs = xs
         self.hs = hs
         self.gates = gates
@@ -93,7 +95,7 @@ class GRUBackward(NamedTuple):
 def forward(
     p: GRUParams,
     xs: np.ndarray,
-    h0=None,
+    h0: State = None,
     last_only: bool = False,
     ws: Workspace | None = None,
 ) -> GRUTrace:
@@ -117,6 +119,8 @@ def forward(
     A2 += bias
     b_hn = b_hh[H2:]
     hs = empty(ws, "hs", (T + 1, B, H))
+    if isinstance(h0, (tuple, list)):
+        raise ValueError("a GRU's h0 is one array of shape (B, H) (a pair is for the LSTM)")
     hs[0] = 0.0 if h0 is None else h0
     HN = empty(ws, "HN", (T, B, H))  # W_hn h_{t-1} + b_hn
     rec = np.empty((B, G))

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .params import LSTMParams
+from .params import LSTMParams, State
 from .workspace import Workspace, empty
 
 _SCALES: dict[int, np.ndarray] = {}
@@ -57,7 +57,15 @@ class LSTMTrace:
 
     __slots__ = ("xs", "hs", "cs", "gates", "tanh_c", "ys")
 
-    def __init__(self, xs, hs, cs, gates, tanh_c, ys):
+    def __init__(
+        self,
+        xs: np.ndarray,
+        hs: np.ndarray,
+        cs: np.ndarray,
+        gates: np.ndarray,
+        tanh_c: np.ndarray,
+        ys: np.ndarray,
+    ) -> None:
         self.xs = xs
         self.hs = hs
         self.cs = cs
@@ -99,7 +107,7 @@ class LSTMBackward(NamedTuple):
     da: np.ndarray
 
 
-def split_state(state, B: int, H: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+def split_state(state: object, B: int, H: int) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Validate an LSTM initial state: None (zeros) or a pair (h0, c0), each (B, H) or None."""
     if state is None:
         return None, None
@@ -118,7 +126,7 @@ def split_state(state, B: int, H: int) -> tuple[np.ndarray | None, np.ndarray | 
 def forward(
     p: LSTMParams,
     xs: np.ndarray,
-    state0=None,
+    state0: State = None,
     last_only: bool = False,
     ws: Workspace | None = None,
 ) -> LSTMTrace:

@@ -400,3 +400,5 @@ class GRUParams(GatedParams):
 
 
 Params = RNNParams | LSTMParams | GRUParams
+# An initial state: (B, H) for RNN and GRU, a pair (h0, c0) for the LSTM, None for zeros.
+State = np.ndarray | tuple[np.ndarray, np.ndarray] | None

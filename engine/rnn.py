@@ -25,13 +25,10 @@ import numpy as np
 
 from . import gru, lstm
 from .losses import LOSSES, REDUCTIONS, check_targets
-from .params import GRUParams, LSTMParams, Params, RNNParams
+from .params import GRUParams, LSTMParams, Params, RNNParams, State
 from .workspace import Workspace
 
 _WORKSPACE = Workspace()  # thread-local scratch for the gated cells' loss_and_grads
-
-# An initial state: (B, H) for RNN and GRU, a pair (h0, c0) for the LSTM, None for zeros.
-State = np.ndarray | tuple[np.ndarray, np.ndarray] | None
 
 # Below this many elements per step (B·H) np.tanh beats the exp formula (call overhead).
 _EXP_TANH_MIN_BLOCK = 256

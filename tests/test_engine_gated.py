@@ -168,6 +168,9 @@ def test_bad_gated_arguments_raise_value_errors():
         engine.loss_and_grads(p, xs, targets, h0=h0)
     with pytest.raises(ValueError, match="c0 must have shape"):
         engine.loss_and_grads(p, xs, targets, h0=(h0, c0[:1]))
+    g, gxs, gtargets, gh0 = problem("gru", "squared_error", seed=0)
+    with pytest.raises(ValueError, match="pair is for the LSTM"):
+        engine.loss_and_grads(g, gxs, gtargets, h0=(gh0, gh0))
     with pytest.raises(ValueError, match="xs must have shape"):
         engine.loss_and_grads(p, xs[:, :, :1], targets)
     with pytest.raises(ValueError, match="W_hh"):
