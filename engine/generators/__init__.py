@@ -17,7 +17,7 @@ that over seeds and the corners of every param's documented range. Generators wi
 """
 
 # Importing the family modules registers their generators (order = listing order).
-from engine.generators import backward, clipping, cost, forward, losses, stability  # noqa: E402,F401,I001
+from engine.generators import backward, clipping, cost, forward, gated, losses, stability  # noqa: E402,F401,I001
 from engine.generators._registry import (
     GENERATORS,
     RANDOM,
