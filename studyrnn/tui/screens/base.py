@@ -40,6 +40,8 @@ class StudyScreen(Screen[Any]):
 
 def translate_bindings(node: Any, gettext: Any) -> None:
     """Translate the descriptions of ``node``'s bindings (BINDINGS hold them marked with N_)."""
+    if node._merged_bindings is not None:
+        node._bindings = node._merged_bindings.copy()  # from the English, for a language change
     for key, bindings in node._bindings.key_to_bindings.items():
         node._bindings.key_to_bindings[key] = [
             replace(b, description=gettext(b.description)) if b.description else b for b in bindings

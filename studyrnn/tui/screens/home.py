@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Header, Static
 
 from studyrnn.i18n import N_, _
-from studyrnn.tui.screens.base import StudyScreen
+from studyrnn.tui.screens.base import StudyScreen, translate_bindings
 from studyrnn.tui.text import literal, one_line
 from studyrnn.tui.widgets.key_bar import KeyBar
 
@@ -81,14 +81,29 @@ class HomeScreen(StudyScreen):
         yield KeyBar(id="home-keys")
 
     def on_mount(self) -> None:
-        self.query_one(KeyBar).show(
-            [("enter", _("review deck")), ("a", _("review all")), ("q", _("quit"))],
-            back=None,
-        )
+        self._label_keys()
         self._show_loading(self.query_one("#decks", DataTable))
         self.refresh_rows()
         self.set_interval(REFRESH_SECONDS, self.refresh_rows)
         self.query_one("#decks", DataTable).focus()
+
+    def _label_keys(self) -> None:
+        self.query_one(KeyBar).show(
+            [("enter", _("review deck")), ("a", _("review all")), ("q", _("quit"))],
+            back=None,
+        )
+
+    def relabel(self) -> None:
+        """Redraw every word after the UI language changed (Settings)."""
+        from studyrnn.i18n import translator
+
+        self.gettext = translator(None)
+        translate_bindings(self, self.gettext)
+        for action, key, label in ACTIONS:
+            self.query_one(f"#do-{action}", Button).label = f"{key} {_(label)}"
+        self._label_keys()
+        if self.data is not None:
+            self._draw(self.data)
 
     def on_resize(self) -> None:
         if self.data is not None:
