@@ -68,7 +68,7 @@ class SettingsScreen(StudyScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="settings-form"):
-            for name, label, _, _ in FIELDS:
+            for name, label, _show, _parse in FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(_(label), classes="field-label")
                     yield Input(id=name, compact=True)
