@@ -17,6 +17,7 @@ OWN = [
     "screens/lab.py",
     "screens/stats.py",
     "screens/settings.py",
+    "screens/browser.py",
     "screens/help.py",
     "screens/confirm.py",
     "commands.py",
@@ -31,6 +32,8 @@ def marked(path: Path) -> set[str]:
             name = fn.id if isinstance(fn, ast.Name) else getattr(fn, "attr", None)
             if name in ("_", "N_", "gettext") and isinstance(node.args[0].value, str):
                 out.add(node.args[0].value)
+            elif name == "ngettext" and len(node.args) >= 2:
+                out.add(f"{node.args[0].value}\0{node.args[1].value}")
     return out
 
 
@@ -84,6 +87,8 @@ def test_language_from_setting_then_locale(tmp_path) -> None:
     try:
         assert i18n.set_language("de") == "de"
         assert i18n._("Review") == "Wiederholen"
+        assert i18n.ngettext("{n} card", "{n} cards", 2) == "{n} Karten"
+        assert i18n.ngettext("{n} card", "{n} cards", 1) == "{n} Karte"
         assert i18n.translator("en")("Review") == "Review"
     finally:
         i18n.set_language("en")

@@ -130,3 +130,12 @@ def test_screen_at_size(snap_compare, tmp_path, key, size) -> None:
                     now=NOW - timedelta(days=day, hours=1),
                 )
     assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_wide_german_notes(snap_compare, tmp_path, size) -> None:
+    """Code and a table wider than 80 columns wrap; a German deck's notes have German chrome."""
+    from tui_helpers import FIXTURES
+
+    app = build_app(tmp_path, deck_dirs=(FIXTURES / "notes",))
+    assert snap_compare(app, terminal_size=size, run_before=lambda pilot: _open(pilot, "n"))

@@ -54,8 +54,9 @@ class HelpScreen(ModalScreen[None]):
     def keys_table(self) -> Table:
         gettext = getattr(self.under, "gettext", _)
         table = Table(title=_("Keys"), expand=True, show_header=False, box=None, padding=(0, 1))
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("does")
+        # keys are at most ~15 cells; a longer section heading wraps instead of widening the column
+        table.add_column("key", style="bold", max_width=17)
+        table.add_column("does", ratio=1)
         seen: set[str] = set()
         name = type(self.under).__name__.removesuffix("Screen")
         table.add_row(Text(_("On this screen ({name})").format(name=name), style="underline"), "")

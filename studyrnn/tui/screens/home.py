@@ -81,6 +81,9 @@ class HomeScreen(StudyScreen):
         yield KeyBar(id="home-keys")
 
     def on_mount(self) -> None:
+        translate_bindings(
+            self.app, _
+        )  # the app's own keys (? help, ^p palette) in the UI language
         self._label_keys()
         self._show_loading(self.query_one("#decks", DataTable))
         self.refresh_rows()
@@ -99,6 +102,7 @@ class HomeScreen(StudyScreen):
 
         self.gettext = translator(None)
         translate_bindings(self, self.gettext)
+        translate_bindings(self.app, self.gettext)
         for action, key, label in ACTIONS:
             self.query_one(f"#do-{action}", Button).label = f"{key} {_(label)}"
         self._label_keys()
