@@ -11,8 +11,6 @@ from pathlib import Path
 
 from tui_helpers import NOW, build_app, pilot_test, settle
 
-from studyrnn import deck_summary
-
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -54,7 +52,7 @@ async def test_home_counts_refresh_while_idle_when_a_learning_card_falls_due(
 ) -> None:
     from studyrnn.tui.screens import home
 
-    monkeypatch.setattr(home, "REFRESH_SECONDS", 0.2)
+    monkeypatch.setattr(home, "REFRESH_SECONDS", 0.2, raising=False)
     clock = [NOW]
     app = build_app(tmp_path, clock=lambda: clock[0])
     card = app.deck("tui-types").cards[0].id
@@ -160,6 +158,8 @@ async def test_palette_has_one_help_entry_and_a_screenshot_that_needs_no_downloa
 
 
 def test_quick_counts_agree_with_the_store_and_need_no_heavy_import(tmp_path) -> None:
+    from studyrnn import deck_summary
+
     app = build_app(tmp_path)
     deck = app.deck("tui-types")
     for i, rating in enumerate([4, 1, 3, 3, 2]):
@@ -197,12 +197,15 @@ def test_quick_counts_agree_with_the_store_and_need_no_heavy_import(tmp_path) ->
 
 
 def deck_summary_infos(decks):
+    from studyrnn import deck_summary
+
     return [deck_summary.info_of(d) for d in decks]
 
 
 def test_a_changed_deck_file_invalidates_the_summary_cache(tmp_path) -> None:
     import shutil
 
+    from studyrnn import deck_summary
     from studyrnn.settings import Settings
 
     folder = tmp_path / "decks"
@@ -228,7 +231,7 @@ async def test_notes_code_blocks_wrap_at_80_columns_and_huge_notes_open_at_once(
 
     from textual.widgets._markdown import MarkdownFence
 
-    from studyrnn.tui.screens.notes import SHOWN_CHARS, NotesScreen
+    from studyrnn.tui.screens.notes import NotesScreen
 
     long_line = "L = Σ_t L_t          (GBC sums the per-step losses; D2L averages them) END"
 
@@ -248,6 +251,8 @@ async def test_notes_code_blocks_wrap_at_80_columns_and_huge_notes_open_at_once(
         assert fence.region.height >= 2 + 2  # the code line wrapped onto a second line
         assert opened < 5.0, opened  # 4 MB-class notes do not render whole
         await settle(pilot, app)
+        from studyrnn.tui.screens.notes import SHOWN_CHARS
+
         paragraphs = app.screen.query("MarkdownParagraph")
         assert len(Deck.notes) > SHOWN_CHARS
         assert len(paragraphs) < SHOWN_CHARS // 1000 + 5  # rendered up to the cap, not 4000
@@ -311,8 +316,6 @@ def test_step_axes_are_whole_numbers_from_1_to_t() -> None:
 
 @pilot_test
 async def test_stats_tell_reviews_from_quiz_answers_and_label_the_heatmap(tmp_path) -> None:
-    from studyrnn.tui.screens.stats import integer_ticks
-
     app = build_app(tmp_path, start=("stats", None))
     cards = app.deck("tui-types").cards
     for day in range(0, 40, 5):
@@ -329,6 +332,8 @@ async def test_stats_tell_reviews_from_quiz_answers_and_label_the_heatmap(tmp_pa
         assert app.screen.query("#retention-plot")
         bars = str(app.screen.query_one("#mastery").render())
         assert "Every card type" in bars and "%" in bars
+    from studyrnn.tui.screens.stats import integer_ticks
+
     assert integer_ticks(28) == [0, 6, 12, 18, 24, 30]
     assert integer_ticks(3) == [0, 1, 2, 3]
 
