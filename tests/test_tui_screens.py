@@ -257,7 +257,8 @@ async def test_stats_with_reviews_draw_heatmap_forecast_and_mastery(tmp_path) ->
         assert not screen.query("#stats-empty")
         assert "10 reviews" in str(screen.query_one("#stats-summary").render())
         assert "■" in str(screen.query_one("#heatmap").render())
-        assert screen.query_one("#forecast-plot") and screen.query_one("#mastery-plot")
+        assert screen.query_one("#forecast-plot") and screen.query_one("#retention-plot")
+        assert "A second deck" in str(screen.query_one("#mastery").render())
 
 
 # -- browser ------------------------------------------------------------------------------------------

@@ -58,6 +58,11 @@ def save_screenshot(app: StudyApp, folders: list[Path] | None = None) -> Path | 
     return None
 
 
+def screenshot_soon(app: StudyApp) -> None:
+    """After the palette has closed, so it is not in the picture."""
+    app.set_timer(0.1, partial(save_screenshot, app))
+
+
 class SystemCommands(SystemCommandsProvider):
     """Textual's system commands (theme, quit, maximise…), less the ones replaced above."""
 
@@ -104,7 +109,7 @@ class StudyCommands(Provider):
             (_("Help: keys"), app.action_help, _("every key of the current screen")),
             (
                 _("Screenshot"),
-                lambda: app.set_timer(0.1, partial(save_screenshot, app)),
+                partial(screenshot_soon, app),
                 _("save an SVG of the current screen in the data folder"),
             ),
         ]
@@ -132,4 +137,4 @@ class StudyCommands(Provider):
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
 
 
-PALETTE = {SystemCommands, StudyCommands}
+PALETTE: set[type[Provider] | Callable[[], type[Provider]]] = {SystemCommands, StudyCommands}

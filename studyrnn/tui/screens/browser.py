@@ -181,7 +181,7 @@ class BrowserScreen(StudyScreen):
             )
         )
         if target is not None:
-            tree.select_node(target)
+            # move_cursor only: select_node would post NodeSelected, which answers the card
             tree.move_cursor(target)
             self.show_card(*target.data)
 

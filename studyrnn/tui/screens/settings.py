@@ -4,7 +4,9 @@ and the UI language. Leaving with unsaved changes asks first."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -47,7 +49,7 @@ def format_steps(steps: tuple[timedelta, ...]) -> str:
 
 
 # (field, label, to text, from text)
-FIELDS = [
+FIELDS: list[tuple[str, str, Callable[[Any], str], Callable[[str], Any]]] = [
     ("desired_retention", N_("Desired retention (0.5-0.99)"), str, float),
     ("new_per_day", N_("New cards per day (all decks)"), str, int),
     ("max_reviews_per_day", N_("Maximum reviews per day"), str, int),

@@ -191,7 +191,7 @@ class StatsScreen(StudyScreen):
         plt.xticks(list(range(0, len(labels), every)), labels[::every])
         ticks = integer_ticks(max(counts, default=0))
         plt.ylim(0, ticks[-1] or 1)
-        plt.yticks(ticks, [str(t) for t in ticks])
+        plt.yticks([float(t) for t in ticks], [str(t) for t in ticks])
         plt.title(_("Due in the next 14 days"))
         return plot
 
