@@ -245,7 +245,9 @@ class LabScreen(StudyScreen):
                         variant="error",
                         disabled=True,
                     )
-                yield ProgressBar(id="train-progress", show_eta=False)
+                yield ProgressBar(
+                    id="train-progress", show_eta=False, total=1
+                )  # still at 0%, not an animation
                 yield Static(id="lab-summary", classes="summary")
             with Vertical(id="lab-plots"):
                 yield PlotextPlot(id="grad-plot")
