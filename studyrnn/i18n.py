@@ -188,38 +188,46 @@ def parse_po(text: str) -> dict[str, str]:
         if line.startswith('"'):
             if last is None or last == "#":
                 raise ValueError(f"a continuation line without a keyword: {raw!r}")
-            fields[last] += ast.literal_eval(line)
+            fields[last] += _unquote(line)
             continue
         keyword, _, rest = line.partition(" ")
         if keyword == "msgid" and last not in (None, "#"):
             flush()
-        fields[keyword] = ast.literal_eval(rest.strip())
+        fields[keyword] = _unquote(rest.strip())
         last = keyword
     flush()
     return entries
+
+
+def _unquote(quoted: str) -> str:
+    """A .po string literal's text: JSON's escapes are the C ones .po files use (fast), and
+    Python's literal syntax covers the rest (\\a, octal)."""
+    try:
+        value = json.loads(quoted)
+    except ValueError:
+        value = ast.literal_eval(quoted)
+    if not isinstance(value, str):
+        raise ValueError(f"not a string: {quoted!r}")
+    return value
 
 
 def compile_po(text: str) -> bytes:
     """A .po file's text as the bytes of a GNU .mo file (what msgfmt writes)."""
     messages = parse_po(text)
     keys = sorted(messages)
-    ids = b""
-    strs = b""
-    offsets = []
-    for key in keys:
-        k, v = key.encode("utf-8"), messages[key].encode("utf-8")
-        offsets.append((len(ids), len(k), len(strs), len(v)))
-        ids += k + b"\0"
-        strs += v + b"\0"
+    originals = [k.encode("utf-8") for k in keys]
+    translations = [messages[k].encode("utf-8") for k in keys]
     n = len(keys)
-    start_ids = 7 * 4
+    start_ids = 7 * 4  # the header: magic, revision, count, two table offsets, hash size/offset
     start_strs = start_ids + n * 8
-    data_ids = start_strs + n * 8
-    data_strs = data_ids + len(ids)
-    table = b""
-    for id_off, id_len, _s, _l in offsets:
-        table += struct.pack("<2I", id_len, data_ids + id_off)
-    for _i, _n, str_off, str_len in offsets:
-        table += struct.pack("<2I", str_len, data_strs + str_off)
+    offset = start_strs + n * 8
+    table_ids, table_strs = [], []
+    for data, table in ((originals, table_ids), (translations, table_strs)):
+        for item in data:
+            table.append(struct.pack("<2I", len(item), offset))
+            offset += len(item) + 1
     header = struct.pack("<7I", 0x950412DE, 0, n, start_ids, start_strs, 0, 0)
+    ids = b"".join(item + b"\0" for item in originals)
+    strs = b"".join(item + b"\0" for item in translations)
+    table = b"".join(table_ids) + b"".join(table_strs)
     return header + table + ids + strs
