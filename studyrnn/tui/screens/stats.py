@@ -208,5 +208,9 @@ class StatsScreen(StudyScreen):
         every = max(1, len(labels) // 4)
         plt.xlim(0, max(1, len(labels) - 1))
         plt.xticks(list(range(0, len(labels), every)), labels[::every])
-        plt.title(_("True retention per week"))
+        plt.title(
+            _("True retention per week")
+            if points
+            else _("True retention per week: no reviews of mature cards yet")
+        )
         return plot
