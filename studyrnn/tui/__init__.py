@@ -25,6 +25,13 @@ def load(settings: Settings) -> StudyContext:
     return build_context(settings)
 
 
+def use_language(settings: Settings) -> None:
+    """The UI language: the learner's choice in Settings, else the locale's (studyrnn.i18n)."""
+    from studyrnn import i18n
+
+    i18n.set_language(i18n.load_preference(settings.learner))
+
+
 def build(
     settings: Settings,
     start: tuple[str, Any] | None = None,
@@ -32,6 +39,7 @@ def build(
 ) -> StudyApp:
     from studyrnn.tui.app import KEY_GUARD_S, make_app
 
+    use_language(settings)
     return make_app(settings, context=load(settings), start=start, seed=seed, key_guard=KEY_GUARD_S)
 
 
@@ -39,6 +47,7 @@ def lazy(settings: Settings) -> StudyApp:
     """The app that paints home first and runs ``load`` in a worker (what ``studyrnn`` opens)."""
     from studyrnn.tui.app import KEY_GUARD_S, make_app
 
+    use_language(settings)
     return make_app(settings, loader=load, key_guard=KEY_GUARD_S)
 
 
