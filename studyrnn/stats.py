@@ -126,7 +126,7 @@ def due_now(store: Store, learner: Learner, now: datetime | None = None) -> int:
 
 
 def _days(store: Store, learner: Learner, first: int, last: int) -> list[tuple]:
-    """(day, answers, review_cards, review_passed, new_cards) rows of the day totals, days first..last."""
+    """(day, answers, review_cards, review_passed) rows of the day totals, days first..last."""
     with store.reading() as conn:
         return conn.execute(
             select(
@@ -134,7 +134,6 @@ def _days(store: Store, learner: Learner, first: int, last: int) -> list[tuple]:
                 ReviewDayRow.answers,
                 ReviewDayRow.review_cards,
                 ReviewDayRow.review_passed,
-                ReviewDayRow.new_cards,
             )
             .where(
                 ReviewDayRow.learner_id == learner.id,

@@ -11,7 +11,7 @@ from tui_helpers import DECKS_DIR, NOW, SIZE, build_app, pilot_test, settle
 
 HOSTILE = """\
 id: hostile
-title: "[bold red]Boom[/] \\x1b[2J [link=http://x]click[/link] \\u202eevil"
+title: "[bold red]Boom[/] [link=http://x]click[/link] [@click=app.quit]quit[/]"
 language: en
 cards:
   - id: c
@@ -168,8 +168,7 @@ async def test_quiz_ratings_say_they_do_not_reschedule_and_the_source_is_shown(t
         screen = app.screen
         # the header shows the deck title as typed: markup and escapes are text
         header = str(screen.query_one("HeaderTitle").render())
-        assert "[bold red]Boom[/]" in header and "\x1b" not in header and "\\x1b[2J" in header
-        assert "\\u202e" in header  # a bidi override made visible
+        assert "[bold red]Boom[/] [link=http://x]click[/link] [@click=app.quit]quit[/]" in header
         await pilot.press("2")
         await pilot.pause()
         hint = str(screen.query_one("#rate-hint").render())

@@ -655,9 +655,11 @@ class Store:
     # -- the queue --------------------------------------------------------------------------------
 
     def _done_today(
-        self, conn: Connection, learner: Learner, now: datetime, rule: DayRule
+        self, conn: Connection, learner: Learner, now: datetime, rule: DayRule | None = None
     ) -> tuple[int, int]:
         """(new cards introduced, Review-state cards answered) in review mode this study day."""
+        if rule is None:
+            rule = self._settings(conn, learner).day_rule
         row = conn.execute(Q_DAY, {"k_learner": learner.id, "k_day": rule.day_of(now)}).first()
         return (0, 0) if row is None else (row[0], row[1])
 
