@@ -101,6 +101,7 @@ def test_lstm_cell_gradient_is_the_product_of_the_forget_gates() -> None:
         q = generate("lstm_cell_gradient", seed)
         fs = q.params["forget_gates"]
         assert 3 <= len(fs) <= 7
+        assert len(q.params["input_gates"]) == len(q.params["output_gates"]) == len(fs)
         expected = 1.0
         for f in fs:
             expected *= f
@@ -131,25 +132,53 @@ def test_lstm_cell_gradient_agrees_with_the_engines_jacobian(seed: int) -> None:
 
 
 def test_gru_update_recomputed_from_the_shown_numbers() -> None:
+    seen = set()
     for seed in SEEDS:
         q = generate("gru_update", seed)
-        z, n, h = q.params["z"], q.params["n"], q.params["h_prev"]
-        assert math.isclose(q.answer, (1 - z) * n + z * h, rel_tol=1e-10, abs_tol=1e-12)
+        p = q.params
+        seen.add(p["quantity"])
+        if p["quantity"] == "state":
+            expected = (1 - p["z"]) * p["n"] + p["z"] * p["h_prev"]
+        else:
+            expected = math.tanh(
+                p["w_in"] * p["x"] + p["b_in"] + p["r"] * (p["w_hn"] * p["h_prev"] + p["b_hn"])
+            )
+        assert math.isclose(q.answer, expected, rel_tol=1e-10, abs_tol=1e-12)
+    assert seen == {"state", "candidate"}
     # z = 1 keeps the old state exactly (torch's convention), z = 0 takes the candidate.
-    assert generate("gru_update", 0, {"z": 1.0, "n": 0.4, "h_prev": -0.2}).answer == -0.2
-    assert generate("gru_update", 0, {"z": 0.0, "n": 0.4, "h_prev": -0.2}).answer == 0.4
+    state = {"quantity": "state", "n": 0.4, "h_prev": -0.2}
+    assert generate("gru_update", 0, {**state, "z": 1.0}).answer == -0.2
+    assert generate("gru_update", 0, {**state, "z": 0.0}).answer == 0.4
+    # r = 0 removes the whole recurrent part, its bias included: n = tanh(w_in·x + b_in).
+    cand = {"quantity": "candidate", "r": 0.0, "w_in": 0.5, "b_in": 0.1, "x": 1.0, "b_hn": 2.0}
+    assert math.isclose(generate("gru_update", 0, cand).answer, math.tanh(0.6), rel_tol=1e-12)
+
+
+def _gru_one_unit(b_ih: np.ndarray, W_ih: np.ndarray, W_hh: np.ndarray, b_hh: np.ndarray):
+    return engine.GRUParams(W_ih, W_hh, b_ih, b_hh, np.ones((1, 1)), np.zeros(1))
 
 
 @pytest.mark.parametrize("seed", range(20))
 def test_gru_update_agrees_with_the_engines_gru(seed: int) -> None:
-    """One-unit engine GRU with zero weights: b_iz = logit(z) and b_in = atanh(n) pin the
-    gates, so h_1 from h_0 = h_prev is the update the question asks for."""
-    q = generate("gru_update", seed)
+    """One-unit engine GRU. For the state: zero weights, b_iz = logit(z) and b_in = atanh(n)
+    pin the gates, so h_1 from h_0 = h_prev is the update asked for. For the candidate: the
+    n row holds (w_in, b_in, w_hn, b_hn) and b_ir = logit(r) pins the reset gate."""
+    q = generate("gru_update", seed, {"quantity": "state"})
     z, n, h_prev = q.params["z"], q.params["n"], q.params["h_prev"]
-    b_ih = np.array([0.0, logit(z), math.atanh(n)])
-    p = engine.GRUParams(
-        np.zeros((3, 1)), np.zeros((3, 1)), b_ih, np.zeros(3), np.ones((1, 1)), np.zeros(1)
+    p = _gru_one_unit(
+        np.array([0.0, logit(z), math.atanh(n)]), np.zeros((3, 1)), np.zeros((3, 1)), np.zeros(3)
     )
     trace = engine.forward(p, np.zeros((1, 1, 1)), np.array([[h_prev]]))
     assert math.isclose(trace.gate("z")[0, 0, 0], z, rel_tol=1e-12)
     assert math.isclose(float(trace.h[0, 0, 0]), q.answer, rel_tol=1e-9, abs_tol=1e-12)
+
+    q = generate("gru_update", seed, {"quantity": "candidate"})
+    c = q.params
+    p = _gru_one_unit(
+        np.array([logit(c["r"]), 0.0, c["b_in"]]),
+        np.array([[0.0], [0.0], [c["w_in"]]]),
+        np.array([[0.0], [0.0], [c["w_hn"]]]),
+        np.array([0.0, 0.0, c["b_hn"]]),
+    )
+    trace = engine.forward(p, np.array([[[c["x"]]]]), np.array([[c["h_prev"]]]))
+    assert math.isclose(float(trace.gate("n")[0, 0, 0]), q.answer, rel_tol=1e-9, abs_tol=1e-12)
