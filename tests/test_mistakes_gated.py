@@ -43,6 +43,13 @@ def _product(values: list[float]) -> float:
     return out
 
 
+PAIR = {
+    "ask": "ratio",
+    "seq_len": 20,
+    "rnn_norms": [2e-6, 1e-4, 0.003, 0.05, 0.4],
+    "lstm_norms": [0.05, 0.12, 0.15, 0.18, 0.2],
+}
+
 CASES: list[tuple[str, dict, dict[str, float]]] = [
     (
         "lstm_cell_step",
@@ -77,6 +84,16 @@ CASES: list[tuple[str, dict, dict[str, float]]] = [
             "input_gate_included": _product([f * i for f, i in zip(FS, IS)]),
             "last_gate_only": 0.7,
         },
+    ),
+    (
+        "gated_vs_vanilla_gradient",
+        {**PAIR, "network": "lstm"},
+        {"other_network": 2e-6 / 0.4, "ratio_inverted": 0.2 / 0.05},
+    ),
+    (
+        "gated_vs_vanilla_gradient",
+        {**PAIR, "network": "rnn"},
+        {"other_network": 0.05 / 0.2, "ratio_inverted": 0.4 / 2e-6},
     ),
     (
         "gru_update",

@@ -509,3 +509,202 @@ def _gru_candidate(ctx: Context) -> Question:
         mistakes=required,
         optional=optional,
     )
+
+
+# -- live: a tanh RNN and an LSTM trained side by side -----------------------------------------
+
+NORMS_DOC = (
+    "the {what} at the shown steps t = 1, ≈T/4, ≈T/2, ≈3T/4, T (give both lists and seq_len, "
+    "or none: then they come from a live training run)"
+)
+PAIR_SOURCE = (
+    "Hochreiter & Schmidhuber 1997 (constant error carousel); Gers et al. 2000; "
+    "Pascanu et al. 2013 §2.1; torch.nn.LSTM docs"
+)
+WHICH_OPTIONS = (
+    "{lstm}: going back to t = 1 it shrinks far less (the cell path is scaled only by f_t)",
+    "{rnn}: going back to t = 1 it shrinks far less (the cell path is scaled only by f_t)",
+    "{rnn}: it shrinks faster going back (every gate multiplies in another factor below 1)",
+    "{lstm}: it shrinks faster going back (every gate multiplies in another factor below 1)",
+)
+
+
+def _norms_param(name: str, what: str) -> Param:
+    return Param(
+        name,
+        "float_list",
+        NORMS_DOC.format(what=what),
+        low=0.0,
+        high=1e12,
+        low_open=True,
+        min_len=5,
+        max_len=5,
+    )
+
+
+def _pair_check(params: dict[str, Any]) -> None:
+    given = [k for k in ("rnn_norms", "lstm_norms") if k in params]
+    if given and (len(given) < 2 or "seq_len" not in params):
+        raise GeneratorParamError(
+            "gated_vs_vanilla_gradient: give rnn_norms and lstm_norms together, with seq_len "
+            "(the steps they are shown at)"
+        )
+
+
+@register(
+    "gated_vs_vanilla_gradient",
+    "Which of two gradient curves from a live side-by-side run is the LSTM's cell-state "
+    "gradient, or one curve's ratio ‖·_1‖/‖·_T‖",
+    [
+        Param("ask", "str", "'which' (a choice) or 'ratio' (a number)", choices=("which", "ratio")),
+        Param(
+            "network",
+            "str",
+            "for 'ratio': the RNN's ‖∂L/∂h_t‖ or the LSTM's ‖∂L/∂c_t‖",
+            choices=("rnn", "lstm"),
+        ),
+        Param("seq_len", "int", "T, the sequence length of the adding problem", low=15, high=100),
+        Param("forget_bias", "float", "the LSTM's initial forget-gate bias b_f", low=2.0, high=4.0),
+        _norms_param("rnn_norms", "tanh RNN's ‖∂L/∂h_t‖"),
+        _norms_param("lstm_norms", "LSTM's ‖∂L/∂c_t‖"),
+        Param(
+            "lstm_label", "str", "for 'which': the label of the LSTM's curve", choices=("A", "B")
+        ),
+    ],
+    live=True,
+    check=_pair_check,
+)
+def gated_vs_vanilla_gradient(ctx: Context) -> Question:
+    from engine.generators import gated_live
+
+    ask = ctx.take("ask", lambda r: str(r.choice(["which", "ratio"])))
+    run = None
+    if ctx.has("rnn_norms"):
+        T = ctx.take("seq_len", lambda r: 0)
+        rnn = ctx.take("rnn_norms", lambda r: [])
+        lstm = ctx.take("lstm_norms", lambda r: [])
+        bias = ""
+        if ctx.has("forget_bias"):
+            bias = f" (forget-gate bias b_f = {num(ctx.take('forget_bias', lambda r: 0.0))})"
+        origin = (
+            f"These are the gradient norms of a tanh RNN and an LSTM{bias} on a sequence of "
+            f"T = {T}, with the loss at the last step only"
+        )
+    else:
+        run = gated_live.pair_run(
+            ctx.rng("live"), ctx.given.get("seq_len"), ctx.given.get("forget_bias")
+        )
+        T = ctx.show("seq_len", run.seq_len)
+        ctx.show("forget_bias", run.forget_bias)
+        rnn = ctx.show("rnn_norms", list(run.rnn_dh))
+        lstm = ctx.show("lstm_norms", list(run.lstm_dc))
+        origin = f"These numbers come from a training run: {run.description()}"
+    at = gated_live.shown_steps(T)
+    r_rnn, r_lstm = rnn[0] / rnn[-1], lstm[0] / lstm[-1]
+    steps = _pair_solution(T, rnn, lstm, run)
+    where = ", ".join(str(t) for t in at)
+    if ask == "which":
+        lstm_label = ctx.take("lstm_label", lambda r: str(r.choice(["A", "B"])))
+        rnn_label = "B" if lstm_label == "A" else "A"
+        curves = {lstm_label: lstm, rnn_label: rnn}
+        order = [int(k) for k in ctx.rng("options").permutation(len(WHICH_OPTIONS))]
+        options = [WHICH_OPTIONS[k].format(lstm=lstm_label, rnn=rnn_label) for k in order]
+        prompt = (
+            f"{origin}.\nCurves A and B are, in some order, the RNN's ‖∂L/∂h_t‖ and the LSTM's "
+            f"cell-state gradient ‖∂L/∂c_t‖, at t = {where}:\n"
+            f"  A: {vec(curves['A'])}\n  B: {vec(curves['B'])}\nWhich is the LSTM's, and why?"
+        )
+        keep = r_lstm / r_rnn
+        steps.append(
+            f"So {lstm_label} is the LSTM's: from t = {T} back to t = 1 it keeps "
+            f"{approx(keep, 3)} times more of its gradient than {rnn_label}. Gates do not add "
+            "factors to the cell path; the forget gate is the only one on it."
+        )
+        return ctx.question(
+            prompt=prompt,
+            answer=order.index(0),
+            solution=steps,
+            kind="choice",
+            options=options,
+            tolerance={"rtol": 0.0, "atol": 0.0},
+            source=PAIR_SOURCE,
+        )
+    network = ctx.take("network", lambda r: str(r.choice(["rnn", "lstm"])))
+    symbol = "h" if network == "rnn" else "c"
+    values, other = (rnn, lstm) if network == "rnn" else (lstm, rnn)
+    answer = values[0] / values[-1]
+    name = "tanh RNN's" if network == "rnn" else "LSTM's"
+    prompt = (
+        f"{origin}.\nAt t = {where}:\n  the RNN's ‖∂L/∂h_t‖:  {vec(rnn)}\n"
+        f"  the LSTM's ‖∂L/∂c_t‖: {vec(lstm)}\n"
+        f"For the {name} curve, what is ‖∂L/∂{symbol}_1‖ / ‖∂L/∂{symbol}_{T}‖ (how much of the "
+        f"gradient at t = {T} reaches t = 1)?"
+    )
+    steps.append(
+        f"Asked: ‖∂L/∂{symbol}_1‖ / ‖∂L/∂{symbol}_{T}‖ = {num(values[0])} / {num(values[-1])} "
+        f"= {approx(answer, 4)}."
+    )
+    given = ctx.has("rnn_norms")
+    mistakes = [
+        (
+            (
+                "other_network",
+                other[0] / other[-1],
+                "that is the other network's ratio; read the "
+                + ("RNN's ‖∂L/∂h_t‖" if network == "rnn" else "LSTM's ‖∂L/∂c_t‖"),
+            ),
+            given,
+        )
+    ]
+    if values[0] > 0:
+        mistakes.append(
+            (
+                (
+                    "ratio_inverted",
+                    values[-1] / values[0],
+                    f"that is ‖∂L/∂{symbol}_{T}‖ / ‖∂L/∂{symbol}_1‖, upside down; divide the "
+                    f"value at t = 1 by the value at t = {T}",
+                ),
+                given,
+            )
+        )
+    required, optional = _split(mistakes)
+    return ctx.question(
+        prompt=prompt,
+        answer=answer,
+        solution=steps,
+        tolerance={"rtol": 1e-2, "atol": 0.0},
+        source=PAIR_SOURCE,
+        mistakes=required,
+        optional=optional,
+    )
+
+
+def _pair_solution(T: int, rnn: list[float], lstm: list[float], run: Any | None) -> list[str]:
+    """The worked explanation shared by both asks, from the shown numbers (and the run)."""
+    r_rnn, r_lstm = rnn[0] / rnn[-1], lstm[0] / lstm[-1]
+
+    def per_step(ratio: float) -> str:
+        return approx(ratio ** (1.0 / (T - 1)), 3) if ratio > 0 else "0"
+
+    steps = [
+        f"The loss sits at t = {T} only, so the error enters there and travels back one step at "
+        "a time; compare how much of it reaches t = 1.",
+        f"RNN: every step back multiplies by ∂h_t/∂h_{{t-1}} = diag(1 - h_t²)·W_hh, so "
+        f"‖∂L/∂h_t‖ shrinks roughly geometrically: ‖∂L/∂h_1‖/‖∂L/∂h_{T}‖ = {num(rnn[0])} / {num(rnn[-1])} = "
+        f"{approx(r_rnn, 3)}, about ×{per_step(r_rnn)} per step back.",
+        f"LSTM: along the cell path ∂c_t/∂c_{{t-1}} = diag(f_t), no weight matrix and no tanh' "
+        f"in it: ‖∂L/∂c_1‖/‖∂L/∂c_{T}‖ = {num(lstm[0])} / {num(lstm[-1])} = {approx(r_lstm, 3)}, "
+        f"about ×{per_step(r_lstm)} per step back.",
+    ]
+    if run is not None:
+        steps.append(
+            f"In this run the forget gates average f̄ = {num(run.forget_mean)} (bias b_f = "
+            f"{run.forget_bias:g} at the start): along the cell path alone the error is scaled "
+            f"by Π f_t, about f̄^{T - 1} = {approx(run.forget_mean ** (T - 1), 3)}, a decay set by "
+            "learnt gates rather than by W_hh and tanh' (the rest of ‖∂L/∂c_t‖ reaches c_t "
+            f"through h_t and the gates). The LSTM's ‖∂L/∂h_t‖ itself shrinks more (from "
+            f"{num(run.lstm_dh[-1])} at t = {T} to {num(run.lstm_dh[0])} at t = 1): it is the "
+            "cell state that carries the error back."
+        )
+    return steps
