@@ -699,12 +699,17 @@ def _pair_solution(T: int, rnn: list[float], lstm: list[float], run: Any | None)
     ]
     if run is not None:
         steps.append(
-            f"In this run the forget gates average f̄ = {num(run.forget_mean)} (bias b_f = "
-            f"{run.forget_bias:g} at the start): along the cell path alone the error is scaled "
-            f"by Π f_t, about f̄^{T - 1} = {approx(run.forget_mean ** (T - 1), 3)}, a decay set by "
-            "learnt gates rather than by W_hh and tanh' (the rest of ‖∂L/∂c_t‖ reaches c_t "
-            f"through h_t and the gates). The LSTM's ‖∂L/∂h_t‖ itself shrinks more (from "
-            f"{num(run.lstm_dh[-1])} at t = {T} to {num(run.lstm_dh[0])} at t = 1): it is the "
-            "cell state that carries the error back."
+            f"In this run the forget gates average f̄ = {num(run.forget_mean)} (b_f = "
+            f"{run.forget_bias:g} at the start). Along the cell path alone each unit's error is "
+            "scaled by its own Π f_t, a decay set by learnt gates rather than by W_hh and tanh'; "
+            f"f̄^{T - 1} = {approx(run.forget_mean ** (T - 1), 3)} is only a rough guide, since "
+            "units whose gates sit nearer 1 keep more (and some error also reaches c_t through "
+            f"h_t). The LSTM's own ‖∂L/∂h_t‖ goes from {num(run.lstm_dh[-1])} at t = {T} to "
+            f"{num(run.lstm_dh[0])} at t = 1"
+            + (
+                ", shrinking more: it is the cell state that carries the error back."
+                if run.lstm_dh[0] / run.lstm_dh[-1] < r_lstm
+                else "."
+            )
         )
     return steps
