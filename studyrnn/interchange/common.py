@@ -6,6 +6,7 @@ import math
 import sys
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
 from typing import IO, Any
 
 from studyrnn.errors import Diagnostic
@@ -156,3 +157,72 @@ def report_variants(report: Report, deck: Any, card: Any, made: int, wanted: int
             line,
             col,
         )
+
+
+# Moodle's grade list (question_bank::fraction_options): the only fractions an imported answer
+# may carry; anything else makes Moodle refuse the question (by default, the whole file).
+MOODLE_GRADES: tuple[Fraction, ...] = tuple(
+    Fraction(n, d)
+    for n, d in (
+        (1, 1),
+        (9, 10),
+        (5, 6),
+        (4, 5),
+        (3, 4),
+        (7, 10),
+        (2, 3),
+        (3, 5),
+        (1, 2),
+        (2, 5),
+        (1, 3),
+        (3, 10),
+        (1, 4),
+        (1, 5),
+        (1, 6),
+        (1, 7),
+        (1, 8),
+        (1, 9),
+        (1, 10),
+        (1, 20),
+    )
+)
+
+
+def moodle_percent(fraction: Fraction) -> str:
+    """A grade as Moodle writes it: a percentage with 5 decimals at most (``33.33333``), which
+    Moodle matches to its list entry (0.3333333) within its tolerance."""
+    text = f"{float(fraction) * 100:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def multi_weights(n_right: int) -> tuple[list[Fraction], Fraction, bool]:
+    """Moodle grades for a multiple-answer question with ``n_right`` right options.
+
+    Returns (the right options' grades, summing to exactly 1; the grade each wrong option
+    costs, negated by the caller; whether they had to be rounded away from 1/n). studyrnn
+    counts each right pick as 1/n and each wrong pick as -1/n; Moodle accepts only grades from
+    its list, so the weights are the nearest ones that still add up to 100%: 1/n itself when
+    listed, else two neighbouring grades a < 1/n < b mixed (k of a, n-k of b, k·a + (n-k)·b =
+    1), the mix with the least squared distance from 1/n winning. Above 20 right options no such mix exists (the
+    smallest grade is 5%): the first 20 get 5% and the rest 0 (the caller reports it).
+    """
+    target = Fraction(1, n_right)
+    wrong = min(MOODLE_GRADES, key=lambda g: (abs(g - target), -g))
+    if target in MOODLE_GRADES:
+        return [target] * n_right, target, False
+    best: tuple[Fraction, list[Fraction]] | None = None
+    for a in MOODLE_GRADES:
+        for b in MOODLE_GRADES:
+            if not a < target < b:
+                continue
+            k = (n_right * b - 1) / (b - a)
+            if k.denominator != 1 or not 0 < k < n_right:
+                continue
+            weights = [b] * (n_right - int(k)) + [a] * int(k)
+            spread = sum((w - target) ** 2 for w in weights)
+            if best is None or spread < best[0]:
+                best = (spread, weights)
+    if best is not None:
+        return best[1], wrong, True
+    smallest = MOODLE_GRADES[-1]
+    return [smallest] * 20 + [Fraction(0)] * (n_right - 20), wrong, True
