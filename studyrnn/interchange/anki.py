@@ -43,6 +43,7 @@ BASIC_MODEL_ID = stable_int("studyrnn-notetype", "studyrnn Basic", NOTETYPE_VERS
 CHOICE_MODEL_ID = stable_int("studyrnn-notetype", "studyrnn Choice", NOTETYPE_VERSION)
 DATA_FIELD = "studyrnn"
 DECK_PREFIX = "studyrnn::"
+DECK_MARKER = "studyrnn-deck:"
 
 CSS = """\
 .card { font-family: sans-serif; font-size: 20px; text-align: left; color: black; background: white; }
@@ -133,8 +134,15 @@ def deck_name(deck: Any) -> str:
 
 
 def deck_description(deck: Any) -> str:
+    """The title as a heading, the study notes as HTML, and (invisible, for ``import``) the
+    deck as JSON in an HTML comment: base64, so it can never close the comment early."""
+    import base64
+    import json
+
     title = html.escape(" ".join(deck.title.split()), quote=False)
-    return f"<h2>{title}</h2>\n" + notes_html(deck.notes)
+    doc = {"id": deck.id, "title": deck.title, "language": deck.language, "notes": deck.notes}
+    packed = base64.b64encode(json.dumps(doc, ensure_ascii=False).encode("utf-8")).decode()
+    return f"<h2>{title}</h2>\n" + notes_html(deck.notes) + f"<!-- {DECK_MARKER}{packed} -->"
 
 
 def _tags(card: Any) -> list[str]:

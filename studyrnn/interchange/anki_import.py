@@ -235,7 +235,10 @@ def _tables(db: sqlite3.Connection) -> set[str]:
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
-def _notetypes_and_decks(db: sqlite3.Connection) -> tuple[dict[int, _Notetype], dict[int, str]]:
+def _notetypes_and_decks(
+    db: sqlite3.Connection,
+) -> tuple[dict[int, _Notetype], dict[int, tuple[str, str]]]:
+    """Note types by id, and (name, description) of each deck by id."""
     if "notetypes" in _tables(db):  # schema 18
         fields: dict[int, list[tuple[int, str]]] = {}
         for ntid, ord_, name in db.execute("SELECT ntid, ord, name FROM fields"):
@@ -272,7 +275,10 @@ def _notetypes_and_decks(db: sqlite3.Connection) -> tuple[dict[int, _Notetype], 
             for t in sorted(m.get("tmpls", []), key=lambda t: t.get("ord", 0))
         ]
         types[int(key)] = _Notetype(int(key), m.get("name", "?"), m.get("type") == 1, flds, tmpls)
-    decks = {int(k): d.get("name", "?") for k, d in json.loads(decks_json).items()}
+    decks = {
+        int(k): (d.get("name", "?"), d.get("desc", "") or "")
+        for k, d in json.loads(decks_json).items()
+    }
     return types, decks
 
 
@@ -295,10 +301,32 @@ def _type_field(template: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def _own_deck(description: str) -> dict[str, Any]:
+    """id, title, language and notes of a deck exported by studyrnn (from the comment in its
+    description), else {}."""
+    import base64
+
+    m = re.search(r"<!-- studyrnn-deck:([A-Za-z0-9+/=]+) -->", description)
+    if not m:
+        return {}
+    try:
+        doc = json.loads(base64.b64decode(m.group(1), validate=True).decode("utf-8"))
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    return {
+        k: v
+        for k, v in doc.items()
+        if k in ("id", "title", "language", "notes") and isinstance(v, str)
+    }
+
+
 def parse_apkg(
     data: bytes, path: str, report: Report
-) -> tuple[list[dict[str, Any]], str | None, str]:
-    """Card dicts (not yet validated), the main deck's name, and study notes (none)."""
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Card dicts (not yet validated) and what is known of the deck (title; for a studyrnn
+    export also id, language and study notes)."""
     raw, version, media = _package(data, path)
     with tempfile.TemporaryDirectory(prefix="studyrnn-anki-") as tmp:
         db_path = Path(tmp) / "collection.sqlite"
@@ -315,7 +343,7 @@ def parse_apkg(
 
 def _from_collection(
     db: sqlite3.Connection, path: str, report: Report, version: int, media: int
-) -> tuple[list[dict[str, Any]], str | None, str]:
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     types, deck_names = _notetypes_and_decks(db)
     card_ords: dict[int, list[int]] = {}
     deck_of: Counter[int] = Counter()
@@ -367,14 +395,13 @@ def _from_collection(
         path, f"{n_notes} Anki note{'s' * (n_notes != 1)} read from {kind}, {len(cards)} cards made"
     )
     used = [(n, did) for did, n in deck_of.most_common() if did in deck_names]
-    title = None
+    deck: dict[str, Any] = {}
     if used:
-        title = deck_names[used[0][1]]
-        if title.startswith("studyrnn::"):
-            title = None  # our own export: the deck id, not a title; the description has it
+        name, description = deck_names[used[0][1]]
+        deck = _own_deck(description) or {"title": name}
         if len(used) > 1:
             report.note(path, f"{len(used)} Anki decks merged into one deck")
-    return cards, title, ""
+    return cards, deck
 
 
 def _note_cards(

@@ -288,8 +288,10 @@ def _card_questions(
                 f"GIFT numerical answers have no unit: '(answer in {card.unit})' added to the question"
             )
         tol = absolute_tolerance(card.answer, card.tolerance)
-        if card.tolerance is not None:
-            meta["tolerance"] = card.tolerance.model_dump(exclude_none=True)
+        # {} says "the default tolerance", which a format's absolute band cannot say itself.
+        meta["tolerance"] = (
+            card.tolerance.model_dump(exclude_none=True) if card.tolerance is not None else {}
+        )
         answers = f"#{format_number(card.answer)}:{format_tolerance(tol)}"
         return [
             f"{moodle}\n{_marker(meta)}\n{_question(card.id, text, answers, _feedback(card.explanation))}"
@@ -976,7 +978,7 @@ def _cards(
             text = text[: -len(f" (answer in {unit})")]
             card["unit"] = unit
         tolerance = meta.get("tolerance")
-        if not (isinstance(tolerance, dict) and tolerance):
+        if not isinstance(tolerance, dict):
             tolerance = {"rtol": 0, "atol": best.tolerance}
         lines = []
         if best.feedback:
@@ -990,15 +992,10 @@ def _cards(
         if q.other_feedback:
             lines.append(f"Any other answer: {convert(q.other_feedback, fmt)}")
         card = _with_feedback(card, lines, note)
-        return [
-            {
-                **card,
-                "type": "numeric",
-                "prompt": text,
-                "answer": best.value,
-                "tolerance": tolerance,
-            }
-        ]
+        out = {**card, "type": "numeric", "prompt": text, "answer": best.value}
+        if tolerance:  # {}: the card had the default tolerance
+            out["tolerance"] = tolerance
+        return [out]
     if q.kind == "matching":
         pairs = [(convert(left, fmt), convert(right, None)) for left, right in q.pairs]
         positions = [right for left, right in pairs if left]

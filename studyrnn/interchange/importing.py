@@ -128,7 +128,11 @@ def import_deck(
     if isinstance(text, bytes):
         from studyrnn.interchange.anki_import import parse_apkg
 
-        cards, found_title, notes = parse_apkg(text, source, report)
+        cards, found = parse_apkg(text, source, report)
+        found_title, notes = found.get("title"), found.get("notes") or ""
+        found_id = found.get("id")
+        if found.get("language"):
+            extra["language"] = found["language"]
     elif fmt == "qa":
         from studyrnn.interchange.qa import parse_qa
 
