@@ -102,7 +102,8 @@ def _answer(text: str, warn: Any) -> str:
     the question, and GIFT has no escape for it: it is written as '→', and reported."""
     if "->" in text:
         warn(
-            f"'->' in the answer '{text}' written as '→' (Moodle would read '->' as a matching question)"
+            f"'->' in the answer '{one_line(text, 60)}' written as '→' "
+            "(Moodle would read '->' as a matching question)"
         )
         text = text.replace("->", "→")
     return escape(text.strip())

@@ -171,8 +171,8 @@ def import_deck(
         if unknown:
             report.warn(
                 source,
-                f"deck key{'s' * (len(unknown) != 1)} {', '.join(unknown)} not part of a deck; "
-                "dropped",
+                f"deck key{'s' * (len(unknown) != 1)} {one_line(', '.join(unknown), 80)} not part "
+                "of a deck; dropped",
             )
         cards = [c if isinstance(c, dict) else {"_invalid": c} for c in cards]
 

@@ -457,7 +457,8 @@ def parse_moodle_xml(
     if texts.converted:
         report.note(path, f"{texts.converted} texts in HTML or Markdown made plain text")
     if texts.media:
-        report.warn(path, f"{texts.media} images or media files not imported")
+        n = texts.media
+        report.warn(path, f"{n} image{'s' * (n != 1)} or media file{'s' * (n != 1)} not imported")
     return cards, "\n\n".join(notes), category
 
 
@@ -623,16 +624,6 @@ def _question_cards(
             if (u := el.find("units/unit")) is not None
             else None
         )
-        out = {**card, "type": "numeric", "prompt": qtext, "answer": number}
-        tolerance = meta.get("tolerance")
-        if not isinstance(tolerance, dict):
-            tolerance = {"rtol": 0, "atol": tol}
-        if tolerance:  # {}: the card had the default tolerance
-            out["tolerance"] = tolerance
-        if units and units[0]:
-            out["unit"] = units[0]
-            if len(el.findall("units/unit")) > 1:
-                note("several units: the one with multiplier 1 (the first) is kept")
         keep(
             [
                 fb,
@@ -644,6 +635,16 @@ def _question_cards(
                 *other,
             ]
         )
+        out = {**card, "type": "numeric", "prompt": qtext, "answer": number}
+        tolerance = meta.get("tolerance")
+        if not isinstance(tolerance, dict):
+            tolerance = {"rtol": 0, "atol": tol}
+        if tolerance:  # {}: the card had the default tolerance
+            out["tolerance"] = tolerance
+        if units and units[0]:
+            out["unit"] = units[0]
+            if len(el.findall("units/unit")) > 1:
+                note("several units: the one with multiplier 1 (the first) is kept")
         return [out]
     if kind == "matching":
         pairs = []
