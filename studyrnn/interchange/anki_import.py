@@ -260,10 +260,11 @@ def _notetypes_and_decks(
                 [n for _, n in sorted(fields.get(ntid, []))],
                 [t for _, t in sorted(templates.get(ntid, []))],
             )
-        decks = {
-            did: name.replace("\x1f", "::")
-            for did, name in db.execute("SELECT id, name FROM decks")
-        }
+        decks = {}
+        for did, name, kind in db.execute("SELECT id, name, kind FROM decks"):
+            normal = _proto_get(kind or b"", 1, b"")  # Deck.KindContainer.normal
+            desc = _proto_get(normal, 4, b"") if isinstance(normal, bytes) else b""
+            decks[did] = (name.replace("\x1f", "::"), bytes(desc).decode("utf-8", "replace"))
         return types, decks
     models_json, decks_json = db.execute("SELECT models, decks FROM col").fetchone()
     models = json.loads(models_json)
