@@ -144,8 +144,12 @@ def test_ids_are_stable_slugs() -> None:
         "same-3",
     ]
     assert deck_id_from("BPTT Notes (v2)") == "bptt-notes-v2"
-    assert stable_int("studyrnn-deck", "x") == stable_int("studyrnn-deck", "x")
-    assert 1 << 30 <= stable_int("a") < 1 << 31
+    # Pinned values (sha256-derived, worked out by hand from the documented rule), so a
+    # dependence on the process (hash() and PYTHONHASHSEED) or a changed derivation shows:
+    # Anki ids already in users' collections depend on them.
+    assert stable_int("studyrnn-deck", "x") == 1292192444
+    assert stable_int("a") == 1243332042
+    assert stable_int("studyrnn-deck", "interchange-fixture") == 1850226447
 
 
 def test_tolerance_bands() -> None:
