@@ -260,9 +260,9 @@ def _notes(
             k = shown.seed
             vguid = genanki.guid_for(deck.id, card.id, k)
             if shown.kind == "choice":
-                right = int(q.answer)
+                right_index = int(q.answer)
                 options = _list_html(shown.options, ordered=True)
-                answer = f"{right + 1}. {text_html(shown.options[right])}"
+                answer = f"{right_index + 1}. {text_html(shown.options[right_index])}"
                 out.append(
                     _note(
                         choice,

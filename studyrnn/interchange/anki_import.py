@@ -439,15 +439,15 @@ def _note_cards(
         extra_field = next((n for n in nt.fields if n != body_field), "")
         # Clozes are found in the HTML first (a deletion may hold markup), then made text.
         made = cloze_cards(values[body_field], values.get(extra_field, ""))
-        out = []
-        for card in made:
+        for made_card in made:
             for key in ("prompt", "front", "back", "explanation"):
-                if key in card:
-                    card[key] = field_text(card[key], True, report, path)
-            if "answers" in card:
-                card["answers"] = [field_text(a, True, report, path) for a in card["answers"]]
-            out.append(card)
-        return out
+                if key in made_card:
+                    made_card[key] = field_text(made_card[key], True, report, path)
+            if "answers" in made_card:
+                made_card["answers"] = [
+                    field_text(a, True, report, path) for a in made_card["answers"]
+                ]
+        return made
     out: list[dict[str, Any]] = []
     for ord_ in ords:
         if ord_ >= len(nt.templates):
@@ -468,9 +468,9 @@ def _note_cards(
         back = text(back_refs[0]).strip()
         if not front or not back:
             continue
-        card: dict[str, Any] = {"type": "flashcard", "front": front, "back": back}
+        flashcard: dict[str, Any] = {"type": "flashcard", "front": front, "back": back}
         more = [text(r).strip() for r in back_refs[1:]]
         if any(more):
-            card["explanation"] = "\n".join(m for m in more if m)
-        out.append(card)
+            flashcard["explanation"] = "\n".join(m for m in more if m)
+        out.append(flashcard)
     return out

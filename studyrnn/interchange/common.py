@@ -123,7 +123,7 @@ def distinct_variants(card: Any, count: int, seen: set[tuple[Any, ...]]) -> list
     """
     from studyrnn.quiz import present
 
-    out = []
+    out: list[Any] = []
     for seed in range(3 * count + 2 if count > 0 else 0):
         if len(out) == count:
             break
@@ -210,7 +210,7 @@ def multi_weights(n_right: int) -> tuple[list[Fraction], Fraction, bool]:
     wrong = min(MOODLE_GRADES, key=lambda g: (abs(g - target), -g))
     if target in MOODLE_GRADES:
         return [target] * n_right, target, False
-    best: tuple[Fraction, list[Fraction]] | None = None
+    best: tuple[Fraction | int, list[Fraction]] | None = None
     for a in MOODLE_GRADES:
         for b in MOODLE_GRADES:
             if not a < target < b:

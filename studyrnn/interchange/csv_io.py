@@ -237,12 +237,12 @@ def parse_quizlet(
                 start, previous = pieces[-1]
                 pieces[-1] = (start, previous + "\n" + line)
     else:
-        line = 1
+        at_line = 1
         for piece in text.split(card_separator):
             if piece.strip():
                 lead = len(piece) - len(piece.lstrip())
-                pieces.append((line + piece[:lead].count("\n"), piece.strip("\n")))
-            line += piece.count("\n") + card_separator.count("\n")
+                pieces.append((at_line + piece[:lead].count("\n"), piece.strip("\n")))
+            at_line += piece.count("\n") + card_separator.count("\n")
     for start, piece in pieces:
         term, found, definition = piece.partition(separator)
         term, definition = term.strip(), definition.strip()
@@ -325,10 +325,10 @@ def parse_anki_text(text: str, path: str, report: Report) -> list[dict[str, Any]
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     cards: list[dict[str, Any]] = []
     decks: dict[str, int] = {}
-    line = body_start
+    row_end = body_start
     try:
         for row in reader:
-            start, line = line + 1, body_start + reader.line_num
+            start, row_end = row_end + 1, body_start + reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
             fields = [cell for i, cell in enumerate(row) if i not in taken]
@@ -377,7 +377,7 @@ def parse_anki_text(text: str, path: str, report: Report) -> list[dict[str, Any]
             )
     except csv.Error as exc:
         raise DeckError(
-            [Diagnostic(path, line + 1, 1, f"not readable as CSV: {one_line(exc, 80)}")]
+            [Diagnostic(path, row_end + 1, 1, f"not readable as CSV: {one_line(exc, 80)}")]
         ) from None
     if len(decks) > 1:
         report.note(path, f"{len(decks)} Anki decks merged into one deck")

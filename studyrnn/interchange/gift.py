@@ -348,9 +348,9 @@ def _card_questions(
             feedback = _feedback(solution, card.explanation)
             title = f"{card.id}-v{k + 1}"
             if shown.kind == "choice":
-                right = int(question.answer)
+                right_index = int(question.answer)
                 answers = " ".join(
-                    ("=" if i == right else "~") + _answer(o, warn)
+                    ("=" if i == right_index else "~") + _answer(o, warn)
                     for i, o in enumerate(shown.options)
                 )
             else:
@@ -1008,14 +1008,14 @@ def _cards(
                 note("a matching question onto the positions 1..n: imported as an order card")
             return [{**card, "type": "order", "prompt": text, "items": items}]
         options = list(dict.fromkeys(right for _, right in pairs if right))
-        out = []
+        pair_cards: list[dict[str, Any]] = []
         if len(options) < 2:
             warn("a matching question with fewer than two answers to choose from; skipped")
             return []
         for left, right in pairs:
             if not left:
                 continue  # "= -> extra": a distractor, already among the options
-            out.append(
+            pair_cards.append(
                 {
                     **{k: v for k, v in card.items() if k != "id"},
                     "type": "choice",
@@ -1026,10 +1026,10 @@ def _cards(
                 }
             )
         note(
-            f"a matching question: one choice card per pair ({len(out)} cards, "
+            f"a matching question: one choice card per pair ({len(pair_cards)} cards, "
             f"each choosing from the {len(options)} answers)"
         )
-        return out
+        return pair_cards
     if q.kind == "short":
         full: list[str] = []
         lines = []

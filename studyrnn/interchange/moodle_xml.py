@@ -286,9 +286,9 @@ def _card(
                 _sub(q, "single", "true")
                 _sub(q, "shuffleanswers", "true")
                 _sub(q, "answernumbering", "abc")
-                right = int(question.answer)
+                right_index = int(question.answer)
                 for i, option in enumerate(shown.options):
-                    _answer(q, 1 if i == right else 0, option)
+                    _answer(q, 1 if i == right_index else 0, option)
             else:
                 vmeta["tolerance"] = dict(question.tolerance)
                 vmeta["unit"] = shown.unit
@@ -481,9 +481,8 @@ def _question_cards(
     if kind == "description" and meta.get("notes"):
         return (el.findtext("questiontext/text") or "").strip()  # our own study notes: Markdown
     qtext = texts(el.find("questiontext"))
-    qfmt = (
-        el.find("questiontext").get("format") if el.find("questiontext") is not None else None
-    ) or "moodle_auto_format"  # type: ignore[union-attr]
+    qtext_el = el.find("questiontext")
+    qfmt = (qtext_el.get("format") if qtext_el is not None else None) or "moodle_auto_format"
     card: dict[str, Any] = {"_title": name, "_line": 0, "_col": 0}
     idnumber = (el.findtext("idnumber") or "").strip()
     if isinstance(meta.get("id"), str):
@@ -523,7 +522,7 @@ def _question_cards(
         return qtext
     if kind == "truefalse":
         truth = None
-        lines = []
+        lines: list[str] = []
         for a in answers:
             value = (a.findtext("text") or "").strip().lower()
             fb = feedback_of(a)
@@ -597,7 +596,7 @@ def _question_cards(
             out["match"] = "exact"
         return [out]
     if kind == "numerical":
-        options = []
+        numbers: list[tuple[float, float, float, str]] = []
         other = []
         for a in answers:
             value = (a.findtext("text") or "").strip()
@@ -611,14 +610,14 @@ def _question_cards(
             except ValueError:
                 warn(f"'{one_line(value, 30)}' is not a number; that answer is skipped")
                 continue
-            options.append((_fraction(a), number, tol, feedback_of(a)))
-        if not options:
+            numbers.append((_fraction(a), number, tol, feedback_of(a)))
+        if not numbers:
             warn("no numerical answer; skipped")
             return []
-        options.sort(key=lambda o: -o[0])
-        weight, number, tol, fb = options[0]
-        if len(options) > 1:
-            warn(f"{len(options)} numerical answers: kept the one graded {format_number(weight)}%")
+        numbers.sort(key=lambda o: -o[0])
+        weight, number, tol, fb = numbers[0]
+        if len(numbers) > 1:
+            warn(f"{len(numbers)} numerical answers: kept the one graded {format_number(weight)}%")
         units = (
             [(u.findtext("unit_name") or "").strip(), (u.findtext("multiplier") or "1").strip()]
             if (u := el.find("units/unit")) is not None
@@ -629,7 +628,7 @@ def _question_cards(
                 fb,
                 *(
                     f"{format_number(n)} ± {format_number(t)} ({format_number(w)}%): {f}"
-                    for w, n, t, f in options[1:]
+                    for w, n, t, f in numbers[1:]
                     if f
                 ),
                 *other,
