@@ -98,9 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         run = getattr(args, "_run", None)
         if run is None:
+            from studyrnn.commands._common import settings_from
             from studyrnn.tui import main as tui_main
 
-            return tui_main(args)
+            return tui_main(settings_from(args))
         return int(run(args) or 0)
     except StudyrnnError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)

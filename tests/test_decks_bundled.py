@@ -9,7 +9,7 @@ from studyrnn.settings import bundled_decks_dir
 def test_every_bundled_deck_validates() -> None:
     folder = bundled_decks_dir()
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    assert len(files) >= 7, f"expected at least 7 bundled decks in {folder}, found {len(files)}"
+    assert len(files) >= 9, f"expected at least 9 bundled decks in {folder}, found {len(files)}"
     for path in files:
         deck = load_deck(path)  # a DeckError here names the file, line and column
         assert deck.cards

@@ -458,6 +458,7 @@ def test_a_bad_deck_while_loading_ends_the_app_with_the_error(
     tmp_path, monkeypatch, capsys
 ) -> None:
     from studyrnn.cli import main as cli_main
+    from studyrnn.commands._common import settings_from
     from studyrnn.errors import DeckError
     from studyrnn.tui import main
 
@@ -469,7 +470,7 @@ def test_a_bad_deck_while_loading_ends_the_app_with_the_error(
         db=f"sqlite:///{tmp_path / 'p.sqlite3'}", learner="t", decks=[str(bad)]
     )
     with pytest.raises(DeckError) as err:
-        main(args)
+        main(settings_from(args))
     assert "bad.yaml:" in str(err.value)
     assert cli_main(["--db", f"sqlite:///{tmp_path / 'p.sqlite3'}", "--decks", str(bad)]) == 1
     assert capsys.readouterr().err.startswith("studyrnn: error: ")

@@ -1,4 +1,4 @@
-"""The Textual app. ``main(args)`` is what ``studyrnn`` with no command runs.
+"""The Textual app. ``main(settings)`` is what ``studyrnn`` with no command runs.
 
 ``main`` paints home at once and loads decks and the progress store in a background worker; a
 bad deck or an unreadable database ends the app and ``main`` raises that ``StudyrnnError``, which
@@ -8,7 +8,6 @@ the CLI prints as one line, never a traceback inside the app. ``run_quiz``, ``ru
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,11 +52,9 @@ def _run(app: StudyApp) -> None:
             app.store.close()
 
 
-def main(args: argparse.Namespace) -> int:
+def main(settings: Settings) -> int:
     """``studyrnn``: the app on the bundled decks and the default store."""
-    from studyrnn.commands._common import settings_from
-
-    app = lazy(settings_from(args))
+    app = lazy(settings)
     _run(app)
     if app.load_error is not None:
         raise app.load_error

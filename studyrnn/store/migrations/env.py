@@ -18,7 +18,10 @@ config = context.config
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic: no connection and no sqlalchemy.url to open one")
+        engine = create_engine(url)
         with engine.begin() as conn:
             _migrate(conn)
         engine.dispose()
