@@ -222,15 +222,66 @@ def test_gift_multi_weights_come_from_moodles_list_and_sum_to_100(n_right: int) 
     assert import_deck(text, "gift", source="m.gift").deck.card("m").answers == list(range(n_right))
 
 
-def test_generated_variants_are_distinct_and_fixed_cards_export_once() -> None:
-    decks = load_decks([bundled_decks_dir()]).decks
-    text, _ = export_gift(decks, 5)
-    bodies = [b.split("\n")[-1] for b in text.split("\n\n") if b.split("\n")[-1].startswith("::")]
-    texts = [re.sub(r"^::[^:]*::", "", b) for b in bodies]
+FIXED_DECK = """\
+version: 1
+id: fixed
+title: Fixed
+cards:
+  - id: step-fixed
+    type: generated
+    generator: hidden_state_step
+    params: {W_x: 0.5, W_s: 0.8, x: 1.0, s_prev: 0.25}
+  - id: step-fixed-again
+    type: generated
+    generator: hidden_state_step
+    params: {W_x: 0.5, W_s: 0.8, x: 1.0, s_prev: 0.25}
+  - id: step-free
+    type: generated
+    generator: hidden_state_step
+"""
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodle-xml", "anki"])
+def test_generated_variants_are_distinct_and_fixed_cards_export_once(fmt: str) -> None:
+    from studyrnn.interchange.anki import build_package
+    from studyrnn.quiz import present
+
+    decks = [*load_decks([bundled_decks_dir()]).decks, load_deck_text(FIXED_DECK)]
+    fixed = load_deck_text(FIXED_DECK)
+    # The premise, checked with the quiz's own presentation: every seed asks the same thing.
+    assert len({present(fixed.card("step-fixed"), seed).prompt for seed in range(11)}) == 1
+    if fmt == "gift":
+        text, report = export_gift(decks, 5)
+        blocks = [b.split("\n")[-1] for b in text.strip().split("\n\n")]
+        questions = [(b.split("::")[1], b.split("::", 2)[2]) for b in blocks if b.startswith("::")]
+    elif fmt == "moodle-xml":
+        text, report, _ = export_moodle_xml(decks, 5)
+        root = ET.fromstring(text)
+        questions = [
+            (q.findtext("name/text"), q.findtext("questiontext/text"))
+            for q in root.findall("question")
+            if q.get("type") != "category"
+        ]
+    else:
+        package, report, _ = build_package(decks, 5)
+        questions = [
+            (n.fields[[f["name"] for f in n.model.fields].index("Card id")], n.fields[0])
+            for d in package.decks
+            for n in d.notes
+        ]
+    names = [name for name, _ in questions]
+    texts = [text for _, text in questions]
     assert len(texts) == len(set(texts))  # no question asked twice
-    # an all-fixed-params card: every seed gives the same question, so it is exported once
-    fixed = next(c for d in decks for c in d.cards if c.id == "gen-hidden-step-fixed")
-    assert sum(1 for b in bodies if b.startswith(f"::{fixed.id}-v")) == 1
+    assert sum(1 for n in names if n.startswith("step-fixed-v") or n == "step-fixed") == 1
+    assert not any(n.startswith("step-fixed-again") for n in names)  # repeats step-fixed
+    assert sum(1 for n in names if n.startswith("step-free")) == 5
+    assert any(
+        "card 'step-fixed-again': skipped: every variant repeats a question already exported" in m
+        for m in report.messages()
+    )
+    generated = [c for d in decks[:-1] for c in d.cards if c.type == "generated"]
+    for card in generated:  # the bundled cards all vary: each gets its 5 variants
+        assert sum(1 for n in names if n.startswith(f"{card.id}-v") or n == card.id) == 5
 
 
 # --------------------------------------------------------------------------------------------
