@@ -201,3 +201,45 @@ def test_anki_imports_updates_in_place_across_a_retitle(tmp_path: Path) -> None:
         assert decks_after == sorted(set(decks_before) | {"studyrnn::interchange-fixture"})
     finally:
         col.close()
+
+
+def test_anki_updates_in_place_after_a_template_change_but_not_a_field_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Why the fields are frozen per note-type version: Anki takes a new template or CSS in its
+    stride, but reads any change of fields under the same id as a new note type and marks every
+    note 'conflicting' -- so a field change must come with a new version (new ids)."""
+    anki_collection = pytest.importorskip("anki.collection")
+    from studyrnn.interchange import anki
+
+    col = anki_collection.Collection(str(tmp_path / "c.anki2"))
+    try:
+        first = tmp_path / "first.apkg"
+        assert main(["export", str(EVERY), "-o", str(first)]) == 0
+        n_new = len(_anki_import(col, first).new)
+        assert n_new == col.note_count() > 0
+
+        monkeypatch.setattr(anki, "CSS", anki.CSS + "\n.card { font-size: 22px; }\n")
+        monkeypatch.setattr(anki, "_EXTRAS", anki._EXTRAS + "\n<div>{{Extra 1}}</div>")
+        restyled = tmp_path / "restyled.apkg"
+        assert main(["export", str(EVERY), "-o", str(restyled)]) == 0
+        log = _anki_import(col, restyled)
+        assert (len(log.new), len(log.conflicting)) == (0, 0)
+        assert col.note_count() == n_new
+
+        # A field added without a new version: exactly what the frozen schema prevents.
+        monkeypatch.setattr(anki, "_FIELDS_TAIL", [*anki._FIELDS_TAIL, {"name": "Extra 3"}])
+        make_note = anki._note
+
+        def note_with_one_more_field(*args, **kwargs):
+            note = make_note(*args, **kwargs)
+            note.fields.append("")
+            return note
+
+        monkeypatch.setattr(anki, "_note", note_with_one_more_field)
+        changed = tmp_path / "changed.apkg"
+        assert main(["export", str(EVERY), "-o", str(changed)]) == 0
+        log = _anki_import(col, changed)
+        assert len(log.conflicting) == n_new  # every note: hence the version rule
+    finally:
+        col.close()
