@@ -25,7 +25,7 @@ TEXT_ALPHABET = st.sampled_from(
     list("ab?:\t\n ,;\"'#-|>") + ["Q:", "A:", "\n\n", "\ufeff", "yes", "1e3", "#separator:tab\n"]
 )
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-DIAGNOSTIC = re.compile(r"^fuzz\.[a-z-]+:\d+:\d+: error: \S")
+DIAGNOSTIC = re.compile(r"^fuzz\.[a-z-]+:\d+:\d+: (error|warning): \S")
 
 
 def _check(text: str, fmt: str) -> None:
@@ -33,7 +33,7 @@ def _check(text: str, fmt: str) -> None:
     try:
         result = import_deck(text, fmt, source=f"fuzz.{fmt}")
     except DeckError as err:
-        assert err.diagnostics
+        assert any(d.severity == "error" for d in err.diagnostics)
         for diagnostic in err.diagnostics:
             line = str(diagnostic)
             assert DIAGNOSTIC.match(line), line
@@ -168,3 +168,13 @@ def test_marker_json_cannot_smuggle_ids_to_moodle() -> None:
     text = _marker({"source": "see [id:evil] and [tag:bad]"})
     assert "[id:" not in text and "[tag:" not in text
     assert json.loads(text.split(": ", 1)[1])["source"] == "see [id:evil] and [tag:bad]"
+
+
+def test_warnings_found_before_a_gift_error_are_shown_with_it() -> None:
+    text = "// studyrnn: {broken\n::a::A? {=x}\n\n::b::B? {#abc}\n"
+    with pytest.raises(DeckError) as info:
+        import_deck(text, "gift", source="w.gift")
+    assert [str(d) for d in info.value.diagnostics] == [
+        "w.gift:1:1: warning: a '// studyrnn:' comment is not a studyrnn card description; ignored",
+        "w.gift:4:11: error: 'abc' is not a numerical answer (write #answer:tolerance or #min..max)",
+    ]

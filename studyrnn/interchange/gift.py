@@ -482,7 +482,8 @@ def parse_gift(text: str, path: str = "<gift>") -> tuple[list[GiftQuestion], Rep
         q.category = category
         questions.append(q)
     if errors:
-        raise DeckError(errors)
+        # The warnings found on the way are shown with the errors: the import stops here.
+        raise DeckError(sorted([*errors, *report.entries], key=lambda d: (d.line, d.col)))
     return questions, report
 
 
