@@ -5,7 +5,7 @@
     studyrnn export --format json my-deck.yaml -o -           # a deck file, to stdout
     studyrnn export --format moodle-xml -o quiz.xml --force   # replace quiz.xml
 
-Generated cards become ``--variants N`` concrete questions (seeds 0..N-1) with their worked
+Generated cards become up to ``--variants N`` distinct concrete questions with their worked
 solutions. What a format cannot hold is reported on stderr, one line per card, never dropped
 silently. The output file is written by ``studyrnn.files.write_output``: atomically, only over a
 regular file, never over the progress database, and over an existing file only with ``--force``.
@@ -46,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=5,
         metavar="N",
-        help="concrete variants per generated card, seeds 0..N-1 (default 5)",
+        help="distinct concrete variants per generated card (default 5)",
     )
 
 
