@@ -63,6 +63,8 @@ def test_anki_plain_text_export(fmt: str) -> None:
     text = (FIXTURES / "anki-notes.txt").read_text(encoding="utf-8")
     result = import_deck(text, fmt, source="anki-notes.txt")
     assert _dicts(result.deck) == ANKI_CARDS  # qa no longer makes one junk card of it
+    if fmt == "csv":  # the deck column names the deck
+        assert result.deck.title == "Study::RNN"
     assert (
         "anki-notes.txt: note: 4 cards from Anki's plain-text export (separator '\\t', html on)"
         in result.report.lines()

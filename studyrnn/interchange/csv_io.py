@@ -105,7 +105,9 @@ def parse_csv(
     *,
     separator: str | None = None,
     card_separator: str | None = None,
+    found: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
+    """Card dicts; ``found`` receives what the file says of the deck (Anki's deck: ``title``)."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if separator is not None or card_separator is not None:
         return parse_quizlet(
@@ -116,7 +118,7 @@ def parse_csv(
             separator_from(card_separator or "newline"),
         )
     if _ANKI_HEADER.match(text.split("\n", 1)[0].strip()):
-        return parse_anki_text(text, path, report)
+        return parse_anki_text(text, path, report, found)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
     if delimiter != ",":
@@ -268,7 +270,9 @@ def parse_quizlet(
     return cards
 
 
-def parse_anki_text(text: str, path: str, report: Report) -> list[dict[str, Any]]:
+def parse_anki_text(
+    text: str, path: str, report: Report, found: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Anki's "Notes in Plain Text" export (see the module docstring)."""
     from studyrnn.interchange.anki_import import cloze_cards, field_text
 
@@ -379,6 +383,9 @@ def parse_anki_text(text: str, path: str, report: Report) -> list[dict[str, Any]
         raise DeckError(
             [Diagnostic(path, row_end + 1, 1, f"not readable as CSV: {one_line(exc, 80)}")]
         ) from None
+    title = max(decks, key=lambda d: decks[d]) if decks else header.get("deck", "")
+    if found is not None and title.strip():
+        found["title"] = title.strip()
     if len(decks) > 1:
         report.note(path, f"{len(decks)} Anki decks merged into one deck")
     n = len(cards)

@@ -140,7 +140,16 @@ def import_deck(
     elif fmt == "csv":
         from studyrnn.interchange.csv_io import parse_csv
 
-        cards = parse_csv(text, source, report, separator=separator, card_separator=card_separator)
+        found_csv: dict[str, Any] = {}
+        cards = parse_csv(
+            text,
+            source,
+            report,
+            separator=separator,
+            card_separator=card_separator,
+            found=found_csv,
+        )
+        found_title = found_csv.get("title")
     elif fmt == "moodle-xml":
         from studyrnn.interchange.moodle_xml import parse_moodle_xml
 
@@ -194,8 +203,8 @@ def import_deck(
     if title is None:
         if found_title and found_title.strip():
             title = " ".join(found_title.split())
-            if fmt in ("gift", "moodle-xml", "apkg"):
-                origin = "Anki deck" if fmt == "apkg" else "category"
+            if found_title and fmt in ("gift", "moodle-xml", "apkg", "csv"):
+                origin = "category" if fmt in ("gift", "moodle-xml") else "Anki deck"
                 report.note(
                     source,
                     f"title '{one_line(title, 80)}' taken from the {origin} "
