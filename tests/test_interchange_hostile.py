@@ -178,3 +178,93 @@ def test_warnings_found_before_a_gift_error_are_shown_with_it() -> None:
         "w.gift:1:1: warning: a '// studyrnn:' comment is not a studyrnn card description; ignored",
         "w.gift:4:11: error: 'abc' is not a numerical answer (write #answer:tolerance or #min..max)",
     ]
+
+
+XML_ALPHABET = st.sampled_from(
+    [
+        "<quiz>", "</quiz>", '<question type="multichoice">', '<question type="numerical">',
+        '<question type="matching">', '<question type="truefalse">', "</question>",
+        "<name><text>n</text></name>", '<questiontext format="html"><text>', "</text>",
+        "</questiontext>", '<answer fraction="100">', '<answer fraction="x">', "</answer>",
+        "<text>", "<tolerance>1e400</tolerance>", "<single>false</single>", "<subquestion>",
+        "</subquestion>", "<!-- studyrnn:e30= -->", "&lt;p&gt;", "&amp;", "a", " ", "\n", "*",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(XML_ALPHABET, max_size=40).map("".join))
+def test_any_moodle_xml_imports_or_fails_cleanly(text: str) -> None:
+    _check(text, "moodle-xml")
+
+
+def _a_package() -> bytes:
+    from studyrnn.decks import load_deck
+    from studyrnn.interchange.anki import export_apkg_bytes
+    from tests.test_interchange_anki import EVERY
+
+    return export_apkg_bytes([load_deck(EVERY)], 1)[0]
+
+
+PACKAGE = _a_package()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(PACKAGE) - 1), st.integers(0, 255)), max_size=8))
+def test_a_corrupted_package_imports_or_fails_cleanly(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(PACKAGE)
+    for at, value in flips:
+        data[at] = value
+    try:
+        result = import_deck(bytes(data), "apkg", source="fuzz.apkg")
+    except DeckError as err:
+        assert any(d.severity == "error" for d in err.diagnostics)
+        assert all(DIAGNOSTIC.match(str(d)) for d in err.diagnostics)
+        return
+    except StudyrnnError as err:
+        assert str(err).startswith("fuzz.apkg: no cards found to import"), str(err)
+        return
+    assert load_deck_text(result.yaml_for(None)).model_dump() == result.deck.model_dump()
+
+
+def _collection_of(package: bytes) -> tuple[bytes, bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        return zf.read("collection.anki2"), zf.read("media")
+
+
+COLLECTION, MEDIA = _collection_of(PACKAGE)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(COLLECTION) - 1), st.integers(0, 255)), max_size=20))
+def test_a_damaged_collection_imports_or_fails_cleanly(flips: list[tuple[int, int]]) -> None:
+    """The SQLite file itself damaged (the zip intact): sqlite3, the JSON and the fields."""
+    import io
+    import zipfile
+
+    data = bytearray(COLLECTION)
+    for at, value in flips:
+        data[at] = value
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("collection.anki2", bytes(data))
+        zf.writestr("media", MEDIA)
+    try:
+        result = import_deck(buf.getvalue(), "apkg", source="fuzz.apkg")
+    except DeckError as err:
+        assert all(DIAGNOSTIC.match(str(d)) for d in err.diagnostics)
+        return
+    except StudyrnnError as err:
+        assert str(err).startswith("fuzz.apkg: no cards found to import"), str(err)
+        return
+    assert load_deck_text(result.yaml_for(None)).model_dump() == result.deck.model_dump()
+
+
+def test_note_types_of_the_wrong_shape_are_one_error() -> None:
+    from tests.test_interchange_apkg import _legacy_package
+
+    with pytest.raises(DeckError, match="its note types or decks are not in Anki's layout"):
+        import_deck(_legacy_package([], [], {}), "apkg", source="odd.apkg")  # models: a list

@@ -267,19 +267,25 @@ def _notetypes_and_decks(
             decks[did] = (name.replace("\x1f", "::"), bytes(desc).decode("utf-8", "replace"))
         return types, decks
     models_json, decks_json = db.execute("SELECT models, decks FROM col").fetchone()
-    models = json.loads(models_json)
-    types = {}
-    for key, m in models.items():
-        flds = [f["name"] for f in sorted(m.get("flds", []), key=lambda f: f.get("ord", 0))]
-        tmpls = [
-            (t.get("qfmt", ""), t.get("afmt", ""))
-            for t in sorted(m.get("tmpls", []), key=lambda t: t.get("ord", 0))
-        ]
-        types[int(key)] = _Notetype(int(key), m.get("name", "?"), m.get("type") == 1, flds, tmpls)
-    decks = {
-        int(k): (d.get("name", "?"), d.get("desc", "") or "")
-        for k, d in json.loads(decks_json).items()
-    }
+    try:  # JSON of any shape may sit here in a damaged file: every misfit is one error
+        models = json.loads(models_json)
+        types = {}
+        for key, m in models.items():
+            flds = [
+                str(f["name"]) for f in sorted(m.get("flds", []), key=lambda f: f.get("ord", 0))
+            ]
+            tmpls = [
+                (str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                for t in sorted(m.get("tmpls", []), key=lambda t: t.get("ord", 0))
+            ]
+            name = str(m.get("name", "?"))
+            types[int(key)] = _Notetype(int(key), name, m.get("type") == 1, flds, tmpls)
+        decks = {
+            int(k): (str(d.get("name", "?")), str(d.get("desc", "") or ""))
+            for k, d in json.loads(decks_json).items()
+        }
+    except (AttributeError, TypeError, KeyError, ValueError, RecursionError):
+        raise ValueError("its note types or decks are not in Anki's layout") from None
     return types, decks
 
 
@@ -363,8 +369,8 @@ def _from_collection(
         if nt is None:
             skipped["(a missing note type)"] += 1
             continue
-        values = dict(zip(nt.fields, flds.split("\x1f")))
-        tag_list = sorted(dict.fromkeys(t.replace("_", " ") for t in tags.split() if t))
+        values = dict(zip(nt.fields, str(flds).split("\x1f")))
+        tag_list = sorted(dict.fromkeys(t.replace("_", " ") for t in str(tags).split() if t))
         extra: dict[str, Any] = {"_line": 0, "_col": 0}
         if tag_list:
             extra["tags"] = tag_list
