@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         ALIASES,
         IMPORT_FORMATS,
         SUFFIXES,
+        NoCardsError,
         decode_import,
         import_deck,
     )
@@ -128,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
             separator=args.separator,
             card_separator=args.card_separator,
         )
+    except NoCardsError as err:  # the warnings say why: print them, then the one error line
+        if err.report.warnings:
+            err.report.write(sys.stderr)
+        raise
     except DeckError as err:  # problems in the file: one `path:line:col: error:` line each
         for diagnostic in err.diagnostics[:MAX_ERRORS]:
             print(one_line(diagnostic, 400), file=sys.stderr)

@@ -10,7 +10,6 @@ the real deck loader before anyone sees it.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,16 @@ SUFFIXES = {
     ".json": "json",
 }
 TEXT_KEYS = ("front", "prompt", "statement")
+
+
+class NoCardsError(StudyrnnError):
+    """Nothing importable: carries the report, whose warnings say why (the command prints them
+    before this error's one line, which points at them only when there are some)."""
+
+    def __init__(self, report: Report, source: str):
+        self.report = report
+        tail = " (see the warnings above)" if report.warnings else ""
+        super().__init__(f"{one_line(source, 120)}: no cards found to import{tail}")
 
 
 @dataclass
@@ -222,14 +231,7 @@ def import_deck(
 
     valid = _validated_cards(cards, source, report)
     if not valid:
-        if report.warnings:
-            # The warnings say why; they must be seen, so they are printed here, before the
-            # error line (the caller never gets the report of an import that failed).
-            report.write(sys.stderr)
-        raise StudyrnnError(
-            f"{one_line(source, 120)}: no cards found to import"
-            + (" (see the warnings above)" if report.warnings else "")
-        )
+        raise NoCardsError(report, source)
 
     deck: dict[str, Any] = {"version": 1, "id": deck_id, "title": title, **extra}
     if notes.strip():
