@@ -334,6 +334,9 @@ def test_moodle_xml_structure(bundled_xml: ET.Element) -> None:
             (answer,) = q.findall("answer")
             float(answer.findtext("text"))
             assert float(answer.findtext("tolerance")) >= 0
+            # Moodle's numerical tolerance is absolute; tolerance types (relative, nominal,
+            # geometric) belong to calculated questions, which are never written.
+            assert q.find("tolerancetype") is None and answer.find("tolerancetype") is None
             for unit in q.findall("units/unit"):
                 assert unit.findtext("multiplier") == "1" and unit.findtext("unit_name")
         if kind == "truefalse":
