@@ -134,11 +134,11 @@ def _bracketed(text: str) -> str:
     return " ".join(text.split()).replace("]", "\\]")
 
 
-def _short_answer(text: str, warn: Any) -> str:
+def _short_answer(text: str, warn: Any, note: Any) -> str:
     """A short answer's GIFT text: ``*`` is Moodle's wildcard, so a literal one is ``\\*``."""
     out = _answer(text, warn)
     if "*" in out:
-        warn(
+        note(
             f"'*' in the short answer '{one_line(text, 40)}' written as '\\*' "
             "(a bare '*' is a wildcard in Moodle)"
         )
@@ -231,7 +231,7 @@ def _card_questions(
             q = _question(
                 card.id,
                 card.front,
-                f"={_short_answer(card.back, warn)}",
+                f"={_short_answer(card.back, warn, note)}",
                 _feedback(card.explanation),
             )
         else:
@@ -303,7 +303,7 @@ def _card_questions(
             warn(
                 f"Moodle short answers ignore case and allow no typos: match '{card.match}' is not kept"
             )
-        answers = " ".join(f"={_short_answer(a, warn)}" for a in card.answers)
+        answers = " ".join(f"={_short_answer(a, warn, note)}" for a in card.answers)
         return [
             f"{moodle}\n{_marker(meta)}\n{_question(card.id, card.prompt, answers, _feedback(card.explanation))}"
         ]
