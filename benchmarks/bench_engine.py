@@ -1,6 +1,7 @@
-"""Time engine.loss_and_grads against torch eager autograd on the same RNN, in the same run.
+"""Time engine.loss_and_grads against torch eager autograd on the same RNN, LSTM and GRU.
 
     .venv/bin/python benchmarks/bench_engine.py [--repeat N] [--sizes T,B,D,H,O ...]
+        [--cells rnn lstm gru]
 
 Both sides: CPU, float64, one thread, tanh, squared error with mean reduction, h_0 = 0. The
 torch side is the explicit loop a PyTorch user writes: h = tanh(x_t W_xhᵀ + h W_hhᵀ + b_h),
@@ -8,6 +9,10 @@ outputs stacked, mse_loss, .backward(). Each measurement is the best of `repeat`
 of enough calls to last ~20 ms (the minimum is the least disturbed by other processes), with
 the two sides' rounds alternating.
 Goal (issue 2): ours/torch ≤ 0.5 at the first four sizes, ≤ 1.0 at the last.
+
+LSTM and GRU (issue 15): the torch side is torch.nn.LSTM / torch.nn.GRU (its own C++ time loop)
++ the same read-out y = W_hy h + b_y + mse_loss + .backward(), with the engine's weights.
+Goal: ours/torch ≤ 0.5 at the first three gated sizes, ≤ 1.0 at the last.
 """
 
 from __future__ import annotations
@@ -37,6 +42,13 @@ SIZES = [
     (100, 32, 64, 128, 64),
 ]
 GOALS = [0.5, 0.5, 0.5, 0.5, 1.0]
+GATED_SIZES = [
+    (10, 1, 2, 4, 1),
+    (20, 4, 3, 8, 2),
+    (50, 16, 10, 32, 10),
+    (100, 32, 64, 128, 64),
+]
+GATED_GOALS = [0.5, 0.5, 0.5, 1.0]
 
 
 def best_times(fns, repeat: int) -> list[float]:
@@ -51,9 +63,9 @@ def best_times(fns, repeat: int) -> list[float]:
     return best
 
 
-def make_problem(T, B, D, H, O, seed=0):
+def make_problem(T, B, D, H, O, seed=0, cell="rnn"):
     rng = np.random.default_rng(seed)
-    p = engine.init_rnn(D, H, O, seed=seed)
+    p = engine.init_rnn(D, H, O, seed=seed, cell=cell)
     xs = rng.normal(size=(T, B, D))
     targets = rng.normal(size=(T, B, O))
     return p, xs, targets
@@ -85,15 +97,72 @@ def torch_step(torch, p, xs, targets):
     return step
 
 
+def torch_gated_step(torch, p, xs, targets):
+    """One forward + backward of torch.nn.LSTM / nn.GRU + read-out + mse_loss (eager)."""
+    F = torch.nn.functional
+    module = torch.nn.LSTM if isinstance(p, engine.LSTMParams) else torch.nn.GRU
+    rnn = module(p.input_size, p.hidden_size, dtype=torch.float64)
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(torch.tensor(p.W_ih))
+        rnn.weight_hh_l0.copy_(torch.tensor(p.W_hh))
+        rnn.bias_ih_l0.copy_(torch.tensor(p.b_ih))
+        rnn.bias_hh_l0.copy_(torch.tensor(p.b_hh))
+    W_hy = torch.tensor(p.W_hy, requires_grad=True)
+    b_y = torch.tensor(p.b_y, requires_grad=True)
+    params = list(rnn.parameters()) + [W_hy, b_y]
+    x = torch.tensor(xs)
+    d = torch.tensor(targets)
+
+    def step():
+        for w in params:
+            w.grad = None
+        out, _ = rnn(x)
+        loss = F.mse_loss(out @ W_hy.T + b_y, d)
+        loss.backward()
+        return loss
+
+    return step
+
+
+def run_table(torch, cell, sizes, goals, repeat) -> bool:
+    """Print one table (engine vs torch per size) for `cell`; True when every goal is met."""
+    print(f"\n{cell.upper()}")
+    head = f"{'T':>4} {'B':>3} {'D':>3} {'H':>4} {'O':>3} | {'engine':>10} | {'torch':>10} | {'ratio':>6} | goal"
+    print(head)
+    print("-" * len(head))
+    ok = True
+    for (T, B, D, H, O), goal in zip(sizes, goals):
+        p, xs, targets = make_problem(T, B, D, H, O, cell=cell)
+        ours_fn = lambda p=p, xs=xs, targets=targets: engine.loss_and_grads(p, xs, targets)  # noqa: E731
+        if torch is None:
+            (ours,) = best_times([ours_fn], repeat)
+            print(f"{T:>4} {B:>3} {D:>3} {H:>4} {O:>3} | {ours * 1e6:>8.1f}µs |")
+            continue
+        step = (torch_step if cell == "rnn" else torch_gated_step)(torch, p, xs, targets)
+        # Same numbers on both sides, or the timing compares different work.
+        loss, _ = engine.loss_and_grads(p, xs, targets)
+        assert abs(step().item() - loss) <= 1e-10 * max(1.0, abs(loss))
+        ours, theirs = best_times([ours_fn, step], repeat)
+        ratio = ours / theirs
+        verdict = "" if goal is None else ("ok" if ratio <= goal else "MISSED") + f" (≤ {goal})"
+        ok &= goal is None or ratio <= goal
+        print(
+            f"{T:>4} {B:>3} {D:>3} {H:>4} {O:>3} | {ours * 1e6:>8.1f}µs | {theirs * 1e6:>8.1f}µs | {ratio:>6.3f} | {verdict}"
+        )
+    return ok
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--repeat", type=int, default=7, help="timeit rounds per measurement (best is kept)"
     )
-    ap.add_argument("--sizes", nargs="*", help="T,B,D,H,O tuples (default: the issue's five)")
+    ap.add_argument("--sizes", nargs="*", help="T,B,D,H,O tuples (default: the issues' sizes)")
+    ap.add_argument(
+        "--cells", nargs="*", default=list(engine.CELLS), choices=engine.CELLS, help="cells to time"
+    )
     args = ap.parse_args(argv)
-    sizes = [tuple(int(v) for v in s.split(",")) for s in args.sizes] if args.sizes else SIZES
-    goals = GOALS if not args.sizes else [None] * len(sizes)
+    custom = [tuple(int(v) for v in s.split(",")) for s in args.sizes] if args.sizes else None
     try:
         import torch
     except ImportError:
@@ -107,28 +176,15 @@ def main(argv=None) -> int:
         + (f", torch {torch.__version__}" if torch else "")
         + ", float64, 1 thread"
     )
-    head = f"{'T':>4} {'B':>3} {'D':>3} {'H':>4} {'O':>3} | {'engine':>10} | {'torch':>10} | {'ratio':>6} | goal"
-    print(head)
-    print("-" * len(head))
     ok = True
-    for (T, B, D, H, O), goal in zip(sizes, goals):
-        p, xs, targets = make_problem(T, B, D, H, O)
-        ours_fn = lambda p=p, xs=xs, targets=targets: engine.loss_and_grads(p, xs, targets)  # noqa: E731
-        if torch is None:
-            (ours,) = best_times([ours_fn], args.repeat)
-            print(f"{T:>4} {B:>3} {D:>3} {H:>4} {O:>3} | {ours * 1e6:>8.1f}µs |")
-            continue
-        step = torch_step(torch, p, xs, targets)
-        # Same numbers on both sides, or the timing compares different work.
-        loss, _ = engine.loss_and_grads(p, xs, targets)
-        assert abs(step().item() - loss) <= 1e-10 * max(1.0, abs(loss))
-        ours, theirs = best_times([ours_fn, step], args.repeat)
-        ratio = ours / theirs
-        verdict = "" if goal is None else ("ok" if ratio <= goal else "MISSED") + f" (≤ {goal})"
-        ok &= goal is None or ratio <= goal
-        print(
-            f"{T:>4} {B:>3} {D:>3} {H:>4} {O:>3} | {ours * 1e6:>8.1f}µs | {theirs * 1e6:>8.1f}µs | {ratio:>6.3f} | {verdict}"
-        )
+    for cell in args.cells:
+        if custom:
+            sizes, goals = custom, [None] * len(custom)
+        elif cell == "rnn":
+            sizes, goals = SIZES, GOALS
+        else:
+            sizes, goals = GATED_SIZES, GATED_GOALS
+        ok &= run_table(torch, cell, sizes, goals, args.repeat)
     return 0 if ok else 1
 
 

@@ -6,6 +6,8 @@ The pinned contract (shared/DESIGN.md):
 
     p = RNNParams(W_xh, W_hh, b_h, W_hy, b_y, activation="tanh")   # (H,D) (H,H) (H,) (O,H) (O,)
     p = init_rnn(input_size, hidden_size, output_size, activation="tanh", init="xavier", seed=0)
+    p = init_rnn(D, H, O, cell="lstm" | "gru", seed=0)   # LSTMParams / GRUParams:
+        # W_ih (G·H, D) W_hh (G·H, H) b_ih (G·H,) b_hh (G·H,) W_hy (O, H) b_y (O,), torch's layout
     loss, grads = loss_and_grads(p, xs, targets, loss="squared_error", reduction="mean",
                                  truncate=None, h0=None)             # xs (T, B, D)
     clipped, total_norm = clip_grad_norm(grads, max_norm)
@@ -17,13 +19,13 @@ only (targets (B, O) or (B,)); `bptt(...)` returns a BPTTResult with ∂L/∂h_t
 runs a seeded loop with clipping, truncate=k or tbptt=(k1, k2), `on_step` and `should_stop`.
 """
 
-from . import diagnostics, gradcheck, tasks
+from . import diagnostics, gradcheck, gru, lstm, tasks
 from .clipping import clip_grad_norm, clip_grad_norm_per_array, clip_grad_value, global_norm
 from .gradcheck import GradCheck, grad_check
 from .init import init_rnn, largest_singular_value, orthogonal, rescale_recurrent, spectral_radius
 from .losses import cross_entropy, squared_error
 from .optim import SGD, Adam, Momentum, make_optimizer
-from .params import ACTIVATIONS, RNNParams
+from .params import ACTIVATIONS, CELLS, GRUParams, LSTMParams, Params, RNNParams
 from .rnn import (
     Backward,
     BPTTResult,
@@ -43,8 +45,12 @@ __all__ = [
     "Adam",
     "BPTTResult",
     "Backward",
+    "CELLS",
+    "GRUParams",
     "GradCheck",
+    "LSTMParams",
     "Momentum",
+    "Params",
     "RNNParams",
     "SGD",
     "StepRecord",
@@ -64,10 +70,12 @@ __all__ = [
     "global_norm",
     "grad_check",
     "gradcheck",
+    "gru",
     "init_rnn",
     "largest_singular_value",
     "loss_and_grads",
     "loss_value",
+    "lstm",
     "make_optimizer",
     "orthogonal",
     "predict",

@@ -1,4 +1,4 @@
-"""Gradient clipping, a separate step after backward (FACTS §3, d2l `grad_clipping`).
+"""Gradient clipping, a separate step after backward (FACTS §3, d2l `grad_clipping`); any cell.
 
 `clip_grad_norm` and `clip_grad_value` follow torch.nn.utils.clip_grad_norm_ and
 clip_grad_value_; `clip_grad_norm_per_array` is Keras' `clipnorm` (each weight on its own),
@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 
-from .params import RNNParams
+from .params import GatedParams, Params
 
 
-def global_norm(grads: RNNParams, norm_type: float = 2.0) -> float:
+def global_norm(grads: Params | GatedParams, norm_type: float = 2.0) -> float:
     """‖g‖ over every scalar of every array together; norm_type 2, any p ≥ 1, or inf (max |g|)."""
     arrays = grads.arrays()
     if norm_type == 2.0:
@@ -27,9 +27,7 @@ def global_norm(grads: RNNParams, norm_type: float = 2.0) -> float:
     return total ** (1.0 / norm_type)
 
 
-def clip_grad_norm(
-    grads: RNNParams, max_norm: float, norm_type: float = 2.0
-) -> tuple[RNNParams, float]:
+def clip_grad_norm(grads: Params, max_norm: float, norm_type: float = 2.0) -> tuple[Params, float]:
     """Scale all gradients together so their global norm is at most max_norm.
 
     PyTorch's rule: total = ‖all gradients‖, coef = max_norm / (total + 1e-6) clamped to ≤ 1,
@@ -46,13 +44,13 @@ def clip_grad_norm(
     return grads, total
 
 
-def clip_grad_value(grads: RNNParams, clip_value: float) -> RNNParams:
+def clip_grad_value(grads: Params, clip_value: float) -> Params:
     """Clamp every element to [-clip_value, clip_value] (can change the direction, FACTS §3)."""
     c = float(clip_value)
     return grads.map(lambda a: np.clip(a, -c, c))
 
 
-def clip_grad_norm_per_array(grads: RNNParams, max_norm: float) -> RNNParams:
+def clip_grad_norm_per_array(grads: Params, max_norm: float) -> Params:
     """Keras `clipnorm` (tf.clip_by_norm per weight): g ← g · max_norm / max(‖g‖, max_norm)."""
 
     def clip(a: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Optimisers with PyTorch's update rules; state lives in plain attributes.
 
-Each optimiser has `step(params, grads) -> new params` (RNNParams are frozen, so updates build
+Each optimiser has `step(params, grads) -> new params` for any cell (params are frozen, so updates build
 new objects) and `reset()`. Clipping is NOT done here: clip the gradients first.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .params import RNNParams
+from .params import Params
 
 
 class SGD:
@@ -17,7 +17,7 @@ class SGD:
     def __init__(self, lr: float = 0.1):
         self.lr = float(lr)
 
-    def step(self, params: RNNParams, grads: RNNParams) -> RNNParams:
+    def step(self, params: Params, grads: Params) -> Params:
         lr = self.lr
         return params.map(lambda p, g: p - lr * g, grads)
 
@@ -30,9 +30,9 @@ class Momentum:
 
     def __init__(self, lr: float = 0.1, beta: float = 0.9):
         self.lr, self.beta = float(lr), float(beta)
-        self.velocity: RNNParams | None = None
+        self.velocity: Params | None = None
 
-    def step(self, params: RNNParams, grads: RNNParams) -> RNNParams:
+    def step(self, params: Params, grads: Params) -> Params:
         if self.velocity is None:
             self.velocity = grads.copy()
         else:
@@ -54,10 +54,10 @@ class Adam:
     ):
         self.lr, self.betas, self.eps = float(lr), (float(betas[0]), float(betas[1])), float(eps)
         self.t = 0
-        self.m: RNNParams | None = None
-        self.v: RNNParams | None = None
+        self.m: Params | None = None
+        self.v: Params | None = None
 
-    def step(self, params: RNNParams, grads: RNNParams) -> RNNParams:
+    def step(self, params: Params, grads: Params) -> Params:
         b1, b2 = self.betas
         if self.m is None:
             self.m, self.v = grads.zeros_like(), grads.zeros_like()

@@ -10,6 +10,10 @@ the read-out and every weight gradient are single matrix products over all T·B 
 
 Truncation (`truncate=k`) cuts the gradient path between chunks of k steps, as PyTorch users do
 with `h = h.detach()` before steps k, 2k, ...: weights still get every step's contribution.
+
+`forward`, `backward`, `bptt`, `loss_and_grads`, `loss_value` and `predict` take any of the
+three params types: LSTMParams and GRUParams go to `engine.lstm` / `engine.gru`, with the same
+loss (`sequence_loss`, one for all cells), reductions, many-to-one and truncation here.
 """
 
 from __future__ import annotations
@@ -19,8 +23,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import gru, lstm
 from .losses import LOSSES, REDUCTIONS, check_targets
-from .params import RNNParams
+from .params import GRUParams, LSTMParams, Params, RNNParams, State
+from .workspace import Workspace
+
+_WORKSPACE = Workspace()  # thread-local scratch for the gated cells' loss_and_grads
 
 # Below this many elements per step (B·H) np.tanh beats the exp formula (call overhead).
 _EXP_TANH_MIN_BLOCK = 256
@@ -47,6 +55,10 @@ class Trace:
         """h_1..h_T, shape (T, B, H) (a view of hs without h_0)."""
         return self.hs[1:]
 
+    def state(self, i: int) -> np.ndarray:
+        """h entering step index i (0-based), (B, H)."""
+        return self.hs[i]
+
 
 class Backward(NamedTuple):
     """What `backward` returns: grads (RNNParams); dh (T, B, H), dh[t-1] = ∂L/∂h_t; dh0 (B, H)
@@ -62,24 +74,34 @@ class Backward(NamedTuple):
 class BPTTResult:
     """Everything one backward pass through time produces.
 
-    loss (float); grads (RNNParams, shapes as the params); dh (T, B, H) with dh[t-1] = ∂L/∂h_t,
-    the total gradient reaching h_t (from its own output and, within a truncation chunk, from
-    later steps); dh0 (B, H) = ∂L/∂h_0 (the first truncation chunk always reaches h_0);
-    trace (the forward Trace); da (T, B, H) with da[t-1] = ∂L/∂a_t = δ_t ⊙ f'(a_t).
+    loss (float); grads (the params' type, shapes as the params); dh (T, B, H) with dh[t-1] =
+    ∂L/∂h_t, the total gradient reaching h_t (from its own output and, within a truncation
+    chunk, from later steps); dh0 (B, H) = ∂L/∂h_0 (the first truncation chunk always reaches
+    h_0); trace (the forward trace of the cell); da[t-1] = ∂L/∂(pre-activations of step t):
+    (T, B, H) = δ_t ⊙ f'(a_t) for the RNN, (T, B, G·H) gate by gate for LSTM and GRU.
+    LSTM only (None otherwise): dc (T, B, H) with dc[t-1] = ∂L/∂c_t (total), dc0 (B, H).
     """
 
     loss: float
-    grads: RNNParams
+    grads: Params
     dh: np.ndarray
     dh0: np.ndarray
-    trace: Trace
+    trace: Trace | lstm.LSTMTrace | gru.GRUTrace
     da: np.ndarray
+    dc: np.ndarray | None = None
+    dc0: np.ndarray | None = None
 
     @property
     def dh_norms(self) -> np.ndarray:
         """‖∂L/∂h_t‖ for t = 1..T, shape (T,): Frobenius norm over the batch and hidden units."""
         dh = self.dh
         return np.sqrt(np.einsum("tbh,tbh->t", dh, dh))
+
+    @property
+    def dc_norms(self) -> np.ndarray | None:
+        """‖∂L/∂c_t‖ for t = 1..T, shape (T,), for an LSTM; None for the other cells."""
+        dc = self.dc
+        return None if dc is None else np.sqrt(np.einsum("tbh,tbh->t", dc, dc))
 
 
 def activation_derivative(h: np.ndarray, activation: str) -> np.ndarray:
@@ -96,13 +118,16 @@ def activation_derivative(h: np.ndarray, activation: str) -> np.ndarray:
     return d
 
 
-def forward(
-    p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None, last_only: bool = False
-) -> Trace:
-    """Run the RNN over xs (T, B, D) from h0 (B, H) (zeros by default) and return the Trace.
+def forward(p: Params, xs: np.ndarray, h0: State = None, last_only: bool = False):
+    """Run the cell over xs (T, B, D) from h0 (B, H) (zeros by default; for an LSTM a pair
+    (h0, c0)) and return the trace (`Trace`, `lstm.LSTMTrace` or `gru.GRUTrace`).
 
     With last_only=True only y_T is computed (ys (1, B, O)), for many-to-one losses.
     """
+    if isinstance(p, LSTMParams):
+        return lstm.forward(p, xs, h0, last_only)
+    if isinstance(p, GRUParams):
+        return gru.forward(p, xs, h0, last_only)
     W_xh, W_hh, W_hy = p.W_xh, p.W_hh, p.W_hy
     T, B, D = xs.shape
     H = W_hh.shape[0]
@@ -178,13 +203,18 @@ def forward(
     return Trace(xs, hs, ys, act)
 
 
-def backward(p: RNNParams, trace: Trace, dys: np.ndarray, truncate: int | None = None) -> Backward:
+def backward(p: Params, trace, dys: np.ndarray, truncate: int | None = None):
     """BPTT from output gradients dys (S, B, O) = ∂L/∂y for the last S steps of the trace.
 
     S = T is many-to-many, S = 1 many-to-one. truncate=k stops δ from crossing from step
     k+1 to step k, 2k+1 to 2k, ... (the detach points). Returns a `Backward`
-    (grads, dh, dh0, da), which unpacks like a tuple.
+    (grads, dh, dh0, da), which unpacks like a tuple; for gated cells `lstm.LSTMBackward`
+    (grads, dh, dc, dh0, dc0, da) or `gru.GRUBackward` (grads, dh, dh0, da).
     """
+    if isinstance(p, LSTMParams):
+        return lstm.backward(p, trace, dys, truncate)
+    if isinstance(p, GRUParams):
+        return gru.backward(p, trace, dys, truncate)
     xs, hs = trace.xs, trace.hs
     T, B, D = xs.shape
     H = hs.shape[2]
@@ -232,12 +262,13 @@ def backward(p: RNNParams, trace: Trace, dys: np.ndarray, truncate: int | None =
     return Backward(grads, dh, dh0, da)
 
 
-def _prepare(p: RNNParams, xs, targets, loss: str, reduction: str, truncate, many_to_one: bool):
+def _prepare(p: Params, xs, targets, loss: str, reduction: str, truncate, many_to_one: bool):
     """Cheap input validation shared by `bptt` and `loss_and_grads`."""
     if not isinstance(xs, np.ndarray) or xs.dtype != np.float64:
         xs = np.asarray(xs, dtype=np.float64)
-    if xs.ndim != 3 or xs.shape[2] != p.W_xh.shape[1]:
-        raise ValueError(f"xs must have shape (T, B, D) with D = {p.W_xh.shape[1]}, got {xs.shape}")
+    D = p.input_size
+    if xs.ndim != 3 or xs.shape[2] != D:
+        raise ValueError(f"xs must have shape (T, B, D) with D = {D}, got {xs.shape}")
     T, B = xs.shape[0], xs.shape[1]
     if T == 0 or B == 0:
         raise ValueError(f"xs must hold at least one step and one sequence, got shape {xs.shape}")
@@ -264,57 +295,72 @@ def sequence_loss(
 
 
 def bptt(
-    p: RNNParams,
+    p: Params,
     xs: np.ndarray,
     targets: np.ndarray,
     loss: str = "squared_error",
     reduction: str = "mean",
     truncate: int | None = None,
-    h0: np.ndarray | None = None,
+    h0: State = None,
     many_to_one: bool = False,
 ) -> BPTTResult:
     """Forward, loss and backward in one call, keeping everything (see `BPTTResult`).
 
     xs (T, B, D). Many-to-many targets: squared_error (T, B, O) floats, cross_entropy (T, B)
     classes. many_to_one=True puts the loss on the last step only; targets are then (B, O) or
-    (B,), exactly torch's loss on y_T. h0 (B, H) defaults to zeros.
+    (B,), exactly torch's loss on y_T. h0 (B, H) defaults to zeros; for an LSTM it is None
+    or a pair (h0, c0).
     """
     xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
     trace = forward(p, xs, h0, last_only=many_to_one)
     value, dys = sequence_loss(trace.ys, targets, loss, reduction)
-    grads, dh, dh0, da = backward(p, trace, dys, truncate)
-    return BPTTResult(value, grads, dh, dh0, trace, da)
+    back = backward(p, trace, dys, truncate)
+    if p.__class__ is LSTMParams:
+        return BPTTResult(value, back.grads, back.dh, back.dh0, trace, back.da, back.dc, back.dc0)
+    return BPTTResult(value, back.grads, back.dh, back.dh0, trace, back.da)
 
 
 def loss_and_grads(
-    p: RNNParams,
+    p: Params,
     xs: np.ndarray,
     targets: np.ndarray,
     loss: str = "squared_error",
     reduction: str = "mean",
     truncate: int | None = None,
-    h0: np.ndarray | None = None,
+    h0: State = None,
     many_to_one: bool = False,
-) -> tuple[float, RNNParams]:
-    """The pinned contract: (loss, grads) with grads an RNNParams shaped like p.
+) -> tuple[float, Params]:
+    """The pinned contract: (loss, grads) with grads of p's type (RNNParams, LSTMParams or
+    GRUParams) shaped like p.
 
     xs (T, B, D) float64. loss "squared_error" (targets (T, B, O), == torch mse_loss) or
     "cross_entropy" (targets (T, B) class indices, == torch cross_entropy over T·B rows);
     reduction "mean" or "sum" over all elements/rows. truncate=k detaches h every k steps.
-    h0 (B, H) or None for zeros. many_to_one=True: loss at the last step only, targets (B, O)
+    h0 (B, H) or None for zeros (an LSTM: None or a pair (h0, c0), each (B, H)); truncation
+    detaches both h and c. many_to_one=True: loss at the last step only, targets (B, O)
     or (B,). The gradient is unclipped: clip it afterwards with `clip_grad_norm`.
     """
+    if isinstance(p, (LSTMParams, GRUParams)):
+        # Same steps as `bptt`, keeping nothing: the big buffers come from a reused workspace.
+        xs, targets = _prepare(p, xs, targets, loss, reduction, truncate, many_to_one)
+        if isinstance(p, LSTMParams):
+            ltrace = lstm.forward(p, xs, h0, many_to_one, _WORKSPACE)
+            value, dys = sequence_loss(ltrace.ys, targets, loss, reduction)
+            return value, lstm.backward(p, ltrace, dys, truncate, _WORKSPACE).grads
+        gtrace = gru.forward(p, xs, h0, many_to_one, _WORKSPACE)
+        value, dys = sequence_loss(gtrace.ys, targets, loss, reduction)
+        return value, gru.backward(p, gtrace, dys, truncate, _WORKSPACE).grads
     result = bptt(p, xs, targets, loss, reduction, truncate, h0, many_to_one)
     return result.loss, result.grads
 
 
 def loss_value(
-    p: RNNParams,
+    p: Params,
     xs: np.ndarray,
     targets: np.ndarray,
     loss: str = "squared_error",
     reduction: str = "mean",
-    h0: np.ndarray | None = None,
+    h0: State = None,
     many_to_one: bool = False,
 ) -> float:
     """The loss alone (no backward): xs (T, B, D), targets as in `loss_and_grads`."""
@@ -323,9 +369,7 @@ def loss_value(
     return sequence_loss(trace.ys, targets, loss, reduction)[0]
 
 
-def predict(
-    p: RNNParams, xs: np.ndarray, h0: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def predict(p: Params, xs: np.ndarray, h0: State = None) -> tuple[np.ndarray, np.ndarray]:
     """Outputs ys (T, B, O) and hidden states (T, B, H) for xs (T, B, D)."""
     xs = np.asarray(xs, dtype=np.float64)
     trace = forward(p, xs, h0)

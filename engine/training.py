@@ -8,6 +8,9 @@ Truncation: `truncate=k` is the chunked practice (detach every k steps, one upda
 `tbptt=(k1, k2)` is Williams & Peng's TBPTT(k1, k2) [FACTS §5]: walk along each sequence, and
 every k1 steps backpropagate the last k1 steps' losses through the last k2 steps and update.
 There every update is a step, so one batch of length T gives ⌈T/k1⌉ steps.
+
+Every cell trains the same way (RNNParams, LSTMParams, GRUParams); for an LSTM the history can
+also hold ‖∂L/∂c_t‖ per step.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar, cast
 
 import numpy as np
 
 from .clipping import clip_grad_norm, clip_grad_value, global_norm
 from .losses import LOSSES
 from .optim import SGD, Adam, Momentum, make_optimizer
-from .params import RNNParams
+from .params import GRUParams, LSTMParams, Params, RNNParams
 from .rnn import backward, bptt, forward
 from .tasks import TaskBatch
 
@@ -33,7 +37,8 @@ class StepRecord:
     step (0-based); loss before the update; grad_norm = global L2 norm of the unclipped
     gradient; clipped_norm = the norm actually applied (== grad_norm without clipping);
     clipped (bool); dh_norms (T,) = ‖∂L/∂h_t‖ for t = 1..T of this step's pass, or None unless
-    record_dh=True; batch (index of the batch used; several steps share one under tbptt).
+    record_dh=True; batch (index of the batch used; several steps share one under tbptt);
+    dc_norms (T,) = ‖∂L/∂c_t‖ when record_dh=True and the cell is an LSTM, else None.
     """
 
     step: int
@@ -43,14 +48,18 @@ class StepRecord:
     clipped: bool
     dh_norms: np.ndarray | None
     batch: int
+    dc_norms: np.ndarray | None = None
+
+
+P = TypeVar("P", RNNParams, LSTMParams, GRUParams)
 
 
 @dataclass(eq=False)
-class TrainResult:
+class TrainResult(Generic[P]):
     """params after training; history (list of StepRecord); stopped (should_stop said so);
     diverged (a loss or gradient became nan/inf; training stopped at that step)."""
 
-    params: RNNParams
+    params: P
     history: list[StepRecord] = field(default_factory=list)
     stopped: bool = False
     diverged: bool = False
@@ -75,7 +84,7 @@ TaskSource = TaskBatch | Callable[[np.random.Generator], TaskBatch]
 
 
 def train(
-    params: RNNParams,
+    params: P,
     task: TaskSource,
     steps: int = 100,
     *,
@@ -91,7 +100,7 @@ def train(
     on_step: Callable[[StepRecord], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     stop_on_divergence: bool = True,
-) -> TrainResult:
+) -> TrainResult[P]:
     """Train `params` on `task` for `steps` optimiser updates; returns a TrainResult.
 
     task: a fixed TaskBatch (the same batch every step) or a callable rng -> TaskBatch
@@ -99,7 +108,8 @@ def train(
     seeded with `seed`. optimizer: "sgd", "momentum", "adam" (with lr) or an optimiser object.
     clip_norm: global-norm clipping (PyTorch rule) and/or clip_value: element clipping, both
     applied after backward. truncate=k or tbptt=(k1, k2) as in the module docstring.
-    record_dh stores ‖∂L/∂h_t‖ per step. Same arguments and seed → the same history.
+    record_dh stores ‖∂L/∂h_t‖ per step (and ‖∂L/∂c_t‖ for an LSTM). params of any cell.
+    Same arguments and seed → the same history.
     """
     if steps < 0:
         raise ValueError(f"steps must be ≥ 0, got {steps}")
@@ -114,7 +124,14 @@ def train(
     draw = (lambda: task) if isinstance(task, TaskBatch) else (lambda: task(rng))
     result = TrainResult(params)
 
-    def update(step: int, loss: float, grads: RNNParams, dh: np.ndarray | None, batch: int) -> bool:
+    def update(
+        step: int,
+        loss: float,
+        grads: Params,
+        dh: np.ndarray | None,
+        batch: int,
+        dc: np.ndarray | None = None,
+    ) -> bool:
         """Clip, update, record; False when training must stop (divergence)."""
         nonlocal params
         norm = global_norm(grads)
@@ -126,10 +143,11 @@ def train(
         applied_norm = norm if applied is grads else global_norm(applied)
         clipped = applied_norm != norm
         dh_norms = np.sqrt(np.einsum("tbh,tbh->t", dh, dh)) if dh is not None else None
-        record = StepRecord(step, loss, norm, applied_norm, clipped, dh_norms, batch)
+        dc_norms = np.sqrt(np.einsum("tbh,tbh->t", dc, dc)) if dc is not None else None
+        record = StepRecord(step, loss, norm, applied_norm, clipped, dh_norms, batch, dc_norms)
         finite = math.isfinite(loss) and math.isfinite(norm)
         if finite or not stop_on_divergence:
-            params = opt.step(params, applied)
+            params = cast(P, opt.step(params, applied))  # optimisers keep the type
         result.history.append(record)
         result.params = params
         if on_step is not None:
@@ -156,7 +174,8 @@ def train(
                     truncate,
                     many_to_one=batch.many_to_one,
                 )
-                if not update(step, res.loss, res.grads, res.dh if record_dh else None, step):
+                dh, dc = (res.dh, res.dc) if record_dh else (None, None)
+                if not update(step, res.loss, res.grads, dh, step, dc):
                     break
         else:
             _train_tbptt(
@@ -179,8 +198,8 @@ def _train_tbptt(
             raise ValueError("tbptt needs a loss at every step; this task is many-to-one")
         loss_fn = LOSSES[batch.loss]
         T, B = batch.xs.shape[:2]
-        H = result.params.hidden_size
-        h_at = np.zeros((T + 1, B, H))  # latest known hidden state at each position
+        # state_at[i]: the latest known state entering step i (None = zeros); an LSTM's is (h, c).
+        state_at: list = [None] * (T + 1)
         for end in range(k1, T + k1, k1):
             end = min(end, T)
             if should_stop is not None and should_stop():
@@ -188,8 +207,9 @@ def _train_tbptt(
                 return
             params = result.params
             start = max(0, end - k2)
-            trace = forward(params, batch.xs[start:end], h_at[start])
-            h_at[start + 1 : end + 1] = trace.hs[1:]
+            trace = forward(params, batch.xs[start:end], state_at[start])
+            for j in range(1, end - start + 1):
+                state_at[start + j] = trace.state(j)
             n_loss = end - max(start, end - k1)
             ys = trace.ys[-n_loss:]
             O = ys.shape[2]
@@ -200,8 +220,10 @@ def _train_tbptt(
                 else tgt.reshape(n_loss * B)
             )
             loss, dY = loss_fn(ys.reshape(n_loss * B, O), rows, reduction)
-            grads, dh, _, _ = backward(params, trace, dY.reshape(n_loss, B, O))
-            if not update(step, loss, grads, dh if record_dh else None, batch_index):
+            back = backward(params, trace, dY.reshape(n_loss, B, O))
+            dh = back.dh if record_dh else None
+            dc = back.dc if record_dh and isinstance(params, LSTMParams) else None
+            if not update(step, loss, back.grads, dh, batch_index, dc):
                 return
             step += 1
             if step >= steps:

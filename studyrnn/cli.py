@@ -20,9 +20,25 @@ import sys
 from collections.abc import Sequence
 
 from studyrnn import __version__
+from studyrnn.commands._args import db_url, existing_folder, learner_name
 from studyrnn.errors import StudyrnnError
+from studyrnn.untrusted import one_line, shown
 
 PROG = "studyrnn"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with no abbreviated options (``--forc`` is not ``--force``: a typo must not
+    pick an option) and usage errors on one line with the user's text shown, never raw
+    (``studyrnn $'\\e]52;…'`` quotes the argument back)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {one_line(message, 300)}\n")
 
 
 def _add_common_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> None:
@@ -31,12 +47,14 @@ def _add_common_options(parser: argparse.ArgumentParser, *, suppress_defaults: b
     parser.add_argument(
         "--db",
         metavar="URL",
+        type=db_url,
         default=default,
         help="progress database URL (default: $STUDYRNN_DB or SQLite in the user data dir)",
     )
     parser.add_argument(
         "--learner",
         metavar="NAME",
+        type=learner_name,
         default=default,
         help="whose progress to use (default: the OS user)",
     )
@@ -44,6 +62,7 @@ def _add_common_options(parser: argparse.ArgumentParser, *, suppress_defaults: b
         "--decks",
         metavar="DIR",
         action="append",
+        type=existing_folder,
         default=default,
         help="an extra deck folder (repeatable; also $STUDYRNN_DECKS)",
     )
@@ -58,7 +77,7 @@ def command_names() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         description="Study backpropagation through time: quizzes, flashcards, spaced repetition "
         "and a live NumPy RNN. With no command, opens the terminal app.",
@@ -104,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return tui_main(settings_from(args))
         return int(run(args) or 0)
     except StudyrnnError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
+        # every user error passes here: deck text, paths and names in it are shown, never raw
+        print(f"{PROG}: error: {shown(err)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130
@@ -115,7 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: the user gets one line, the traceback goes to the log
         where = _report_crash(exc)
         tail = f" (details in {where})" if where else ""
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}{tail}", file=sys.stderr)
+        print(
+            f"{PROG}: internal error: {type(exc).__name__}: {one_line(exc, 300)}{tail}",
+            file=sys.stderr,
+        )
         return 70
 
 

@@ -33,7 +33,13 @@ class Diagnostic:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # The one place a diagnostic becomes text: paths and messages quote deck text, so both
+        # are shown with control characters made visible, on one bounded line.
+        from studyrnn.limits import MESSAGE_WIDTH
+        from studyrnn.untrusted import one_line
+
+        where = one_line(self.path, 240)
+        return f"{where}:{self.line}:{self.col}: {self.severity}: {one_line(self.message, MESSAGE_WIDTH)}"
 
 
 class DeckError(StudyrnnError):

@@ -91,3 +91,102 @@ def csv_cell(value: object) -> object:
     raw = str(value)
     s = shown(raw, tab="\t")
     return "'" + s if raw.startswith(_FORMULA_START) else s
+
+
+# -- deck text: what may not be in it at all, and when two texts look the same -----------------
+
+# Never allowed in deck text (validate reports them at file:line:col): C0 controls but newline
+# and tab, DEL, C1 controls, bidi embeddings/overrides/isolates and marks (they reorder what a
+# reader sees: "Trojan Source"), lone surrogates and the noncharacters U+FDD0..FDEF, U+xxFFFE/F.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def _is_forbidden(ch: str) -> bool:
+    return bool(_FORBIDDEN.match(ch)) or (ord(ch) & 0xFFFE) == 0xFFFE
+
+
+def forbidden_char(text: str) -> int | None:
+    """The index of the first character deck text may not hold (see ``_FORBIDDEN``), or None."""
+    m = _FORBIDDEN.search(text)
+    if m is not None:
+        return m.start()
+    if _MAYBE_ASTRAL.search(text):  # U+1FFFE, U+2FFFF, ...: rare, so checked only when needed
+        for i, ch in enumerate(text):
+            if (ord(ch) & 0xFFFE) == 0xFFFE:
+                return i
+    return None
+
+
+_MAYBE_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def describe_char(ch: str) -> str:
+    """``U+001B (ESCAPE)``: how a message names a character it will not show raw."""
+    name = unicodedata.name(ch, "")
+    if not name and ord(ch) < 0x20:
+        name = "control character"
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+# Letters from other scripts that look like Latin ones (Unicode's confusables.txt, the common
+# Cyrillic subset, plus Greek omicron and dotless i): "аb" with a Cyrillic а is not a different
+# option from "ab". Other Greek letters stay distinct: decks use α, η, ν as math symbols.
+_CONFUSABLE = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "һ": "h",
+        "і": "i",
+        "ј": "j",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "ѕ": "s",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ο": "o",
+        "ı": "i",
+    }
+)
+
+
+def lookalike_key(text: str) -> str:
+    """What ``text`` looks like to a reader, for duplicate checks: NFKC-normalised and
+    case-folded (full-width ``ａｂ`` and ``AB`` are ``ab``), invisible format characters removed
+    (zero-width spaces and joiners, bidi controls, soft hyphens), whitespace runs made one space,
+    and common Cyrillic/Greek look-alikes of Latin letters mapped to them."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    if not s.isascii():
+        s = "".join(ch for ch in s if unicodedata.category(ch) != "Cf").translate(_CONFUSABLE)
+    return " ".join(s.split())
+
+
+def json_shown(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) that is safe to print:
+    every character ``shown`` would escape becomes a JSON ``\\uXXXX`` escape, so the JSON means
+    the same and nothing reaches a terminal raw. (Such characters only occur inside strings.)"""
+    if not _MAYBE_HIDDEN.search(text):
+        return text
+
+    def esc(ch: str) -> str:
+        if ch in _KEPT or not _is_hidden(ch):
+            return ch
+        code = ord(ch)
+        if code > 0xFFFF:  # a UTF-16 surrogate pair, as JSON spells astral characters
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return "".join(esc(ch) for ch in text)

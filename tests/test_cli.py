@@ -67,3 +67,59 @@ def test_internal_error_is_logged_not_shown(
     assert err.startswith("studyrnn: internal error: ZeroDivisionError")
     log = (_isolated_data_dir / "crash.log").read_text()
     assert "Traceback" in log and "ZeroDivisionError" in log
+
+
+def test_no_parser_accepts_abbreviated_options() -> None:
+    import argparse
+
+    from studyrnn.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parsers = [parser, *subparsers.choices.values()]
+    assert len(parsers) > 10
+    assert all(p.allow_abbrev is False for p in parsers), [
+        p.prog for p in parsers if p.allow_abbrev
+    ]
+    with pytest.raises(SystemExit):
+        parser.parse_args(["schema", "--forc"])  # not --force
+
+
+def test_user_errors_and_bugs_are_shown_not_sent(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], _isolated_data_dir
+) -> None:
+    import studyrnn.tui
+
+    def hostile(args):
+        raise StudyrnnError("deck '\x1b]52;c;aGk=\x07' \u202eis bad")
+
+    monkeypatch.setattr(studyrnn.tui, "main", hostile)
+    assert main([]) == 1
+    assert capsys.readouterr().err == "studyrnn: error: deck '\\x1b]52;c;aGk=\\x07' \\u202eis bad\n"
+
+    def bug(args):
+        raise ValueError("\x1b[2J" + "x" * 10_000)
+
+    monkeypatch.setattr(studyrnn.tui, "main", bug)
+    assert main([]) == 70
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2J" in err and len(err) < 500 and err.count("\n") == 1
+
+
+def test_bounded_int_type() -> None:
+    import argparse
+
+    from studyrnn.commands._args import bounded_int
+
+    parse = bounded_int(1, 10)
+    assert [parse(s) for s in ("1", " 10 ", "+5")] == [1, 10, 5]
+    for bad, message in [
+        ("0", "must be from 1 to 10, not 0"),
+        ("11", "must be from 1 to 10, not 11"),
+        ("1e3", "not a whole number: '1e3'"),
+        ("9" * 5000, "not a whole number"),  # no 5,000-digit conversion
+        ("\x1b[2J", "not a whole number: '\\x1b[2J'"),
+    ]:
+        with pytest.raises(argparse.ArgumentTypeError, match=None) as info:
+            parse(bad)
+        assert message in str(info.value)

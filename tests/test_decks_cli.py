@@ -120,7 +120,7 @@ def test_schema_prints_valid_json_with_descriptions(capsys: pytest.CaptureFixtur
 
 def test_committed_schema_is_up_to_date() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "content/schema/deck.schema.json is stale: run `studyrnn schema -o content/schema/deck.schema.json`"
+        "content/schema/deck.schema.json is stale: run `studyrnn schema --force -o content/schema/deck.schema.json`"
     )
 
 
@@ -192,3 +192,28 @@ def test_every_fixture_deck_copy_validates_from_a_user_folder(
     user = _isolated_data_dir / "decks"
     shutil.copytree(FIXTURES, user)
     assert main(["validate", "--variants", "0", str(user)]) == 0
+
+
+def test_validate_bounds_lint_problems_per_file_and_counts_them_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from studyrnn.decks import generators
+
+    registry = generators.Registry(
+        names={"clip_by_norm": object()},
+        validate=lambda name, params: None,
+        lint=lambda name, params, variants: [f"\x1b[2Jproblem {i}" for i in range(80)],
+    )
+    deck = tmp_path / "gen.yaml"
+    deck.write_text(
+        "id: gen\ntitle: G\ncards:\n  - {id: g, type: generated, generator: clip_by_norm}\n",
+        encoding="utf-8",
+    )
+    with generators.use_registry(registry):
+        assert main(["validate", str(deck)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 52 and "\x1b" not in "".join(lines)
+    assert lines[0] == f"{deck}:4:5: error: card 'g': \\x1b[2Jproblem 0"
+    assert lines[49].endswith("problem 49")
+    assert lines[50] == f"{deck}:4:5: note: … and 30 more problems in this file (fix these first)"
+    assert lines[51] == "1 deck, 1 card: 80 errors"

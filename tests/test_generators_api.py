@@ -152,7 +152,7 @@ def test_shown_numbers_are_rounded() -> None:
     [
         ("clip_by_nrm", {}, "unknown generator 'clip_by_nrm'; did you mean 'clip_by_norm'?"),
         ("clip_by_norm", {"max_nrom": 1.0}, "unknown param 'max_nrom'; did you mean 'max_norm'?"),
-        ("clip_by_norm", {"max_norm": 0}, "param 'max_norm' must be > 0"),
+        ("clip_by_norm", {"max_norm": 0}, "param 'max_norm' must be >= 1e-06"),
         ("clip_by_norm", {"max_norm": "big"}, "param 'max_norm' must be a number, not str"),
         ("clip_by_norm", {"max_norm": float("nan")}, "must be a finite number"),
         ("clip_by_norm", {"gradient": [1, 2], "component": 5}, "only 2 components"),
@@ -239,7 +239,7 @@ def test_lint_passes_with_pinned_params() -> None:
 
 def test_lint_reports_bad_params_and_impossible_combinations() -> None:
     assert lint_generator("clip_by_norm", {"max_nrom": 1}) == [
-        "clip_by_norm: unknown param 'max_nrom'; did you mean 'max_norm'? (allowed: gradient, max_norm, component, source)"
+        "clip_by_norm: unknown param 'max_nrom'; did you mean 'max_norm'? (allowed: gradient, max_norm, component, source, language)"
     ]
     assert "unknown generator" in lint_generator("nope", None)[0]
 
@@ -254,7 +254,7 @@ def test_lint_catches_an_answer_outside_its_own_tolerance(monkeypatch: pytest.Mo
             prompt="What is 1/3?",
             answer=1 / 3,
             solution=["1/3"],
-            tolerance={"rtol": 1e-6, "atol": 0},
+            tolerance={"rtol": 1e-11, "atol": 0},
         )
 
     def broken(ctx):
@@ -358,7 +358,7 @@ def test_cli_random_seed_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["generate", "clip_by_nrm", "--seed", "1"], "did you mean 'clip_by_norm'?"),
         (["generate", "clip_by_norm", "--param", "max_nrom=1"], "did you mean 'max_norm'?"),
-        (["generate", "clip_by_norm", "--param", "max_norm=-1"], "must be > 0"),
+        (["generate", "clip_by_norm", "--param", "max_norm=-1"], "must be >= 1e-06"),
         (["generate", "clip_by_norm", "--param", "max_norm"], "KEY=VALUE"),
         (
             ["generate", "clip_by_norm", "--param", "max_norm=1", "--param", "max_norm=2"],

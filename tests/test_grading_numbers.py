@@ -258,3 +258,23 @@ def test_the_shown_answer_is_always_accepted() -> None:
             rule = NumericRule.from_tolerance(tol)
             shown = rule.format_expected(expected)
             assert rule.matches(parse_number(shown), expected), (expected, tol, shown)
+
+
+def test_the_shown_answer_is_written_as_a_person_would() -> None:
+    """Pinned by hand (not derived from format_expected): six significant figures under the
+    default 1% tolerance, exactly the card's figures under sigfigs, all the digits an absolute
+    tolerance can tell apart, and no float noise."""
+    cases = [
+        (1 / 3, None, "0.333333"),
+        (0.123456789, None, "0.123457"),
+        (123456.789, None, "123457"),
+        (-5.5, None, "-5.5"),
+        (1 / 3, {"sigfigs": 3}, "0.333"),
+        (2e-7, {"sigfigs": 3}, "2.00e-7"),
+        (123456.789, {"sigfigs": 3}, "123000"),
+        (-5.5, {"sigfigs": 3}, "-5.50"),
+        (123456.789, {"rtol": 0, "atol": 1e-9}, "123456.789"),
+        (0.1 + 0.2, {"rtol": 0, "atol": 1e-9}, "0.3"),
+    ]
+    for expected, tol, text in cases:
+        assert NumericRule.from_tolerance(tol).format_expected(expected) == text, (expected, tol)

@@ -352,13 +352,13 @@ async def test_markup_and_escape_sequences_in_deck_text_are_shown_as_typed(tmp_p
         prompt = screen.query_one("#prompt", Static).render()
         plain = prompt.plain if hasattr(prompt, "plain") else str(prompt)
         assert "[bold]x[/bold]" in plain
-        assert "\\x1b[31mred\\x1b[0m" in plain
-        assert "\x1b" not in plain
+        assert "\\u200b[31mred\\u200b[0m" in plain
+        assert "\u200b" not in plain
         options = screen.query_one(OptionList)
         shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert shown[0] == "1. [red]no[/red]" and shown[1] == "2. \\x1b[1myes"
+        assert shown[0] == "1. [red]no[/red]" and shown[1] == "2. \\u200b[1myes"
         screenshot = app.export_screenshot()
-        assert "[bold]x[/bold]" in screenshot and "\x1b[31m" not in screenshot
+        assert "[bold]x[/bold]" in screenshot and "\u200b[31m" not in screenshot
         home = app.screen_stack[1]
         title = str(home.query_one("#decks").get_row("tui-literal")[0])
         assert title == "Literal [bold]title[/bold]"

@@ -8,15 +8,22 @@ and the answer is computed from them. Live generators (``spec.live``) take their
 short training run of the engine unless the numbers are given (param ``source``: "live" by
 default, or "random"). One module per family: losses, clipping, forward, backward, cost,
 stability. This package never imports the app (studyrnn), Textual, SQLAlchemy or pydantic.
+
+Each numeric question declares its typical wrong methods (``q.mistakes``: id, the number the
+method gives from the same shown numbers, feedback naming it and the fix); drawn numbers are
+redrawn until every declared mistake lies outside the tolerance, and ``lint_generator`` checks
+that over seeds and the corners of every param's documented range. Generators with a
+``language`` param write their prompt, solution and feedback in German for ``language="de"``.
 """
 
 # Importing the family modules registers their generators (order = listing order).
-from engine.generators import backward, clipping, cost, forward, losses, stability  # noqa: E402,F401,I001
+from engine.generators import backward, clipping, cost, forward, gated, losses, stability  # noqa: E402,F401,I001
 from engine.generators._registry import (
     GENERATORS,
     RANDOM,
     GeneratorParamError,
     GeneratorSpec,
+    Mistake,
     Param,
     Question,
     format_answer,
@@ -31,6 +38,7 @@ __all__ = [
     "RANDOM",
     "GeneratorParamError",
     "GeneratorSpec",
+    "Mistake",
     "Param",
     "Question",
     "format_answer",

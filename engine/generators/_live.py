@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.generators._format import num, sig
+from engine.generators._format import sig
 
 TASK_TEXT = {"sine": "sine-wave next-step prediction task", "adding": "adding problem"}
 
@@ -24,6 +24,11 @@ class LiveNumbers:
 
     values: tuple[float, ...]
     description: str
+    description_de: str = ""
+
+    def text(self, language: str) -> str:
+        """The description in ``language`` (German where written, else English)."""
+        return self.description_de if language == "de" and self.description_de else self.description
 
 
 def _seed(rng: np.random.Generator) -> int:
@@ -64,10 +69,21 @@ def _trained(
     return p
 
 
+TASK_SHORT = {"sine": "sine-wave prediction", "adding": "the adding problem"}
+TASK_SHORT_DE = {"sine": "Sinus-Vorhersage", "adding": "dem Additionsproblem"}
+
+
 def _run_text(task: str, hidden: int, steps: int, lr: float) -> str:
     return (
-        f"{steps} SGD update{'s' if steps != 1 else ''} (learning rate {num(lr)}) of training a tanh RNN with H = {hidden} hidden units "
-        f"on the {TASK_TEXT[task]} (a live run of this app's NumPy engine)"
+        f"{steps} SGD update{'s' if steps != 1 else ''} of a tanh RNN (H = {hidden}) on {TASK_SHORT[task]} "
+        "(a live run of this app's training engine)"
+    )
+
+
+def _run_text_de(task: str, hidden: int, steps: int, lr: float) -> str:
+    return (
+        f"{steps} SGD-Schritt{'en' if steps != 1 else ''} eines tanh-RNN (H = {hidden}) bei {TASK_SHORT_DE[task]} "
+        "(ein echter Trainingslauf der Engine dieser App)"
     )
 
 
@@ -93,11 +109,12 @@ def sequence_losses(rng: np.random.Generator) -> LiveNumbers:
     lr = float(rng.choice([0.05, 0.1, 0.2]))
     seed = _seed(rng)
     values = _sequence_losses(hidden, seq_len, steps, lr, seed)
-    text = (
-        f"the per-step squared-error losses L_t = (y_t - d_t)² of one sequence, measured after "
-        f"{_run_text('sine', hidden, steps, lr)}"
+    text = f"the per-step squared errors L_t = (y_t - d_t)² of one sequence after {_run_text('sine', hidden, steps, lr)}"
+    text_de = (
+        f"die quadratischen Fehler L_t = (y_t - d_t)² pro Schritt einer Sequenz nach "
+        f"{_run_text_de('sine', hidden, steps, lr)}"
     )
-    return LiveNumbers(values, text)
+    return LiveNumbers(values, text, text_de)
 
 
 @functools.lru_cache(maxsize=512)
@@ -125,11 +142,12 @@ def output_gradient(rng: np.random.Generator, min_len: int = 0) -> LiveNumbers:
     seed = _seed(rng)
     values = _output_gradient(hidden, seq_len, steps, lr, seed)
     text = (
-        f"∂L/∂W_hy ({hidden} numbers) followed by ∂L/∂b_y (1 number), the output layer's gradient of the "
-        f"mean squared error on a batch of 8 sequences (T = {seq_len}), computed after "
-        f"{_run_text('sine', hidden, steps, lr)}"
+        f"∂L/∂W_hy ({hidden} numbers), then ∂L/∂b_y, after {_run_text('sine', hidden, steps, lr)}"
     )
-    return LiveNumbers(values, text)
+    text_de = (
+        f"∂L/∂W_hy ({hidden} Zahlen), dann ∂L/∂b_y, nach {_run_text_de('sine', hidden, steps, lr)}"
+    )
+    return LiveNumbers(values, text, text_de)
 
 
 REGIMES = {"vanishing": (0.35, 0.65), "stable": (0.97, 1.03), "exploding": (1.6, 2.0)}
@@ -148,7 +166,10 @@ def _dh_norms(hidden: int, seq_len: int, scale: float, steps: int, seed: int) ->
     run = engine.train(
         p, draw, steps, optimizer="sgd", lr=DH_LR, clip_norm=DH_CLIP, seed=seed + 1, record_dh=True
     )
-    return tuple(sig(v, 3) for v in run.history[-1].dh_norms)
+    norms = run.history[-1].dh_norms
+    if norms is None:  # record_dh=True always records them; this keeps the type honest
+        raise RuntimeError("the training run recorded no ‖∂L/∂h_t‖")
+    return tuple(sig(v, 3) for v in norms)
 
 
 def dh_norms(rng: np.random.Generator) -> tuple[LiveNumbers, str]:
@@ -163,9 +184,7 @@ def dh_norms(rng: np.random.Generator) -> tuple[LiveNumbers, str]:
     seed = _seed(rng)
     values = _dh_norms(hidden, seq_len, scale, steps, seed)
     text = (
-        f"the norms ‖∂L/∂h_t‖ for t = 1..{seq_len}, recorded at update {steps} of training a tanh RNN with "
-        f"H = {hidden} hidden units on the {TASK_TEXT['adding']} (loss at the last step only; batches of 4; SGD "
-        f"with learning rate {num(DH_LR)}, gradient norm clipped at {num(DH_CLIP)}; W_hh initialised orthogonal "
-        f"and rescaled, input weights small; a live run of this app's NumPy engine)"
+        f"the norms ‖∂L/∂h_t‖ for t = 1..{seq_len} at update {steps} of a tanh RNN, H = {hidden}, on the "
+        f"{TASK_TEXT['adding']} (loss at the last step only; a live run of this app's engine)"
     )
     return LiveNumbers(values, text), regime

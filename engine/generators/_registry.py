@@ -166,6 +166,17 @@ class Param:
             raise GeneratorParamError(f"{where} must be <= {self.high:g}, not {value:g}")
 
 
+LANGUAGES = ("en", "de")
+LANGUAGE = Param(
+    "language",
+    "str",
+    "language of the prompt, worked solution and mistake feedback (a German deck's generated "
+    "cards get 'de' from the deck's language)",
+    default="en",
+    choices=LANGUAGES,
+)
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     kind = type(value).__name__
@@ -175,6 +186,21 @@ def _show(value: Any) -> str:
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong method, as the number it gives from the same shown numbers.
+
+    ``id`` names the method (``no_update``, ``tanh_forgotten``); ``value`` is what it gives;
+    ``feedback`` names it and says the fix ("that is w before the update — subtract η·g")."""
+
+    id: str
+    value: float
+    feedback: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "answer": self.value, "feedback": self.feedback}
 
 
 @dataclass(frozen=True)
@@ -193,21 +219,34 @@ class Question:
     options: list[str] = field(default_factory=list)
     unit: str | None = None
     source: str | None = None
+    mistakes: tuple[Mistake, ...] = ()
 
     @property
     def answer_text(self) -> str:
         """The answer as shown to a learner: the option for a choice, else 4 significant
-        figures (integers in full). ``lint_generator`` checks this lies within tolerance."""
+        figures (integers in full), or more when the tolerance needs them (up to 10).
+        ``lint_generator`` checks this lies within tolerance."""
         if self.kind == "choice":
             return self.options[int(self.answer)]
-        return format_answer(self.answer)
+        return format_answer(self.answer, self.accepts)
 
     def accepts(self, value: float) -> bool:
         """Numeric check |value - answer| <= atol + rtol·|answer| (choice: value is the index)."""
         if self.kind == "choice":
             return int(value) == int(self.answer)
+        return self.close(value, self.answer)
+
+    def close(self, value: float, target: float) -> bool:
+        """|value - target| <= atol + rtol·|target| with this question's tolerance."""
         tol = self.tolerance
-        return abs(value - self.answer) <= tol["atol"] + tol["rtol"] * abs(self.answer)
+        return abs(value - target) <= tol["atol"] + tol["rtol"] * abs(target)
+
+    def mistake_for(self, value: float) -> Mistake | None:
+        """The declared mistake ``value`` matches (within tolerance of the mistake's value), when
+        ``value`` is wrong; None otherwise."""
+        if self.kind == "choice" or self.accepts(value):
+            return None
+        return next((m for m in self.mistakes if self.close(value, m.value)), None)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (fresh copies; key order fixed)."""
@@ -224,15 +263,20 @@ class Question:
             "options": list(self.options),
             "unit": self.unit,
             "source": self.source,
+            "mistakes": [m.to_json() for m in self.mistakes],
         }
 
 
-def format_answer(value: float) -> str:
-    """4 significant figures; integer values (|x| < 1e15) in full."""
+def format_answer(value: float, accepts: Callable[[float], bool] | None = None) -> str:
+    """4 significant figures (more, up to 10, until ``accepts`` takes it); integer values
+    (|x| < 2^53, exact in a float) in full."""
     value = float(value)
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+    if math.isfinite(value) and value == int(value) and abs(value) < 2**53:
         return str(int(value))
-    text = f"{value:.4g}"
+    for digits in range(4, 11):
+        text = f"{value:.{digits}g}"
+        if accepts is None or accepts(float(text)):
+            break
     return "0" if text in ("-0", "0") else text
 
 
@@ -339,15 +383,25 @@ def check_seed(seed: Any) -> int:
 class Context:
     """What a generator function sees: the given params and per-key random streams."""
 
-    def __init__(self, spec: GeneratorSpec, seed: int, given: dict[str, Any]):
+    def __init__(self, spec: GeneratorSpec, seed: int, given: dict[str, Any], attempt: int = 0):
         self.spec = spec
         self.seed = seed
         self.given = given
+        self.attempt = attempt
         self.shown: dict[str, Any] = {}
 
+    @property
+    def language(self) -> str:
+        """The language of the text: the param ``language`` where the generator has one, else en."""
+        return str(self.given.get("language", "en"))
+
     def rng(self, key: str) -> np.random.Generator:
-        """A fresh generator for ``key``: seeded by (seed, crc32(key)), independent of other keys."""
-        return np.random.default_rng([self.seed, zlib.crc32(key.encode())])
+        """A fresh generator for ``key``: seeded by (seed, crc32(key)), independent of other keys.
+        A redraw (``attempt`` > 0, see ``generate``) gets fresh streams."""
+        parts = [self.seed, zlib.crc32(key.encode())]
+        if self.attempt:
+            parts.append(self.attempt)
+        return np.random.default_rng(parts)
 
     def has(self, key: str) -> bool:
         """Whether the caller gave ``key``."""
@@ -371,6 +425,10 @@ class Context:
         self.shown[key] = value
         return value
 
+    def say(self, en: str, de: str | None = None) -> str:
+        """``de`` when the question is in German (and a German text exists), else ``en``."""
+        return de if de is not None and self.language == "de" else en
+
     def fail(self, message: str) -> GeneratorParamError:
         return GeneratorParamError(f"{self.spec.name}: {message}")
 
@@ -385,12 +443,39 @@ class Context:
         options: list[str] | None = None,
         unit: str | None = None,
         source: str | None = None,
+        mistakes: Iterable[Mistake | tuple[str, float, str]] = (),
+        optional: Iterable[Mistake | tuple[str, float, str]] = (),
     ) -> Question:
+        """The question. ``mistakes``: the typical wrong methods, each a distinct wrong number
+        (``generate`` redraws the drawn numbers while one falls inside the tolerance, and
+        ``lint_generator`` reports any that still does). ``optional``: wrong methods that give
+        the right number for some inputs by construction (clipping ignored when nothing is
+        clipped): kept only where they differ from the answer."""
         tol = {"rtol": 1e-2, "atol": 1e-8}
         if tolerance:
             tol.update(tolerance)
         tol = {k: float(v) for k, v in tol.items()}
         ans: float = int(answer) if kind == "choice" else clean(float(answer))
+
+        def as_mistake(m: Mistake | tuple[str, float, str]) -> Mistake:
+            return m if isinstance(m, Mistake) else Mistake(m[0], clean(float(m[1])), m[2])
+
+        declared = [as_mistake(m) for m in mistakes]
+        band = tol["atol"] + tol["rtol"] * abs(ans)
+        for m in map(as_mistake, optional):
+            # kept only where it is a distinct wrong number: not the answer, not another mistake's
+            if not math.isfinite(m.value) or kind == "choice" or abs(m.value - ans) <= band:
+                continue
+            if any(
+                abs(m.value - o.value) <= tol["atol"] + tol["rtol"] * abs(o.value) for o in declared
+            ):
+                continue
+            declared.append(m)
+        seen: set[str] = set()
+        for m in declared:
+            if m.id in seen:
+                raise ValueError(f"{self.spec.name}: mistake id {m.id!r} declared twice")
+            seen.add(m.id)
         return Question(
             generator=self.spec.name,
             seed=self.seed,
@@ -403,6 +488,7 @@ class Context:
             options=list(options or []),
             unit=unit,
             source=source,
+            mistakes=tuple(declared),
         )
 
 
@@ -421,10 +507,33 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+REDRAWS = 30
+
+
 def generate(name: str, seed: int, params: dict[str, Any] | None = None) -> Question:
     """The question ``name`` makes for ``seed`` and ``params`` (validated; raises
-    GeneratorParamError). Deterministic: same inputs, same question."""
+    GeneratorParamError). Deterministic: same inputs, same question.
+
+    When a declared mistake of the first draw falls inside the answer's tolerance (a learner
+    using the wrong method would be graded right), the numbers that were drawn are drawn again,
+    up to ``REDRAWS`` times; given numbers never change, so a card whose given numbers make a
+    mistake indistinguishable keeps it, and ``lint_generator`` reports it."""
     spec = get_spec(name)
     seed = check_seed(seed)
     given = normalise_params(name, params)
-    return spec.fn(Context(spec, seed, given))
+    first = None
+    for attempt in range(REDRAWS):
+        try:
+            q = spec.fn(Context(spec, seed, given, attempt))
+        except (OverflowError, FloatingPointError, ZeroDivisionError) as exc:
+            raise GeneratorParamError(
+                f"{name}: these params give numbers out of range ({exc})"
+            ) from exc
+        if first is None:
+            first = q
+        if q.kind == "choice" or not any(q.accepts(m.value) for m in q.mistakes):
+            return q
+        if len(q.params) and all(k in given for k in q.params):
+            break  # nothing was drawn: a redraw gives the same question
+    assert first is not None
+    return first

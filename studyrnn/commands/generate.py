@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from studyrnn.limits import MAX_SEED
+
 NAME = "generate"
 HELP = "make a numeric question from a generator (--list shows them; --json for tools)"
 
@@ -52,12 +54,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    from studyrnn.untrusted import one_line
+
+    value = None
+    if len(text) <= 30:  # digits are capped before any conversion
+        try:
+            value = int(text)
+        except ValueError:
+            pass
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not a whole number: '{one_line(text, 40)}'")
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SEED:,} (2**63 - 1)")
     return value
 
 
@@ -66,15 +76,16 @@ def parse_params(items: list[str]) -> dict[str, Any]:
     import json
 
     from studyrnn.errors import UsageError
+    from studyrnn.untrusted import one_line
 
     params: dict[str, Any] = {}
     for item in items:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+            raise UsageError(f"--param expects KEY=VALUE, got '{one_line(item, 60)}'")
         if key in params:
-            raise UsageError(f"--param {key} given twice")
+            raise UsageError(f"--param {one_line(key, 60)} given twice")
         try:
             params[key] = json.loads(text)
         except ValueError:
@@ -88,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
     from engine.generators import GENERATORS, GeneratorParamError, generate, get_spec
     from studyrnn.errors import UsageError
+    from studyrnn.limits import MESSAGE_WIDTH
+    from studyrnn.untrusted import json_shown, one_line, shown
 
     if args.list:
         width = max(len(n) for n in GENERATORS)
@@ -104,12 +117,13 @@ def run(args: argparse.Namespace) -> int:
         params = parse_params(args.param)
         seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
         question = generate(spec.name, seed, params)
-    except GeneratorParamError as err:
-        raise UsageError(str(err)) from None
+    except GeneratorParamError as err:  # it quotes the params given: shortened, shown
+        raise UsageError(one_line(err, MESSAGE_WIDTH)) from None
+    # A question quotes its params; whatever a param held, nothing reaches the terminal raw.
     if args.json:
-        print(json.dumps(question.to_json(), ensure_ascii=False, indent=2))
+        print(json_shown(json.dumps(question.to_json(), ensure_ascii=False, indent=2)))
         return 0
-    print(_render(question, seed_given=args.seed is not None))
+    print(shown(_render(question, seed_given=args.seed is not None)))
     return 0
 
 

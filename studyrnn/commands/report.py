@@ -21,8 +21,11 @@ import argparse
 import csv
 import difflib
 import sys
-import unicodedata
 from typing import Any
+
+from studyrnn.commands._args import bounded_int
+from studyrnn.limits import MAX_REPORT_LIMIT
+from studyrnn.untrusted import csv_cell, one_line
 
 NAME = "report"
 HELP = "class report across learners: the hardest cards and who is behind (--csv for spreadsheets)"
@@ -30,6 +33,7 @@ HELP = "class report across learners: the hardest cards and who is behind (--csv
 TABLE_LIMIT = 20
 EXCERPT = 40
 MISSING = "(not in a deck)"
+NAME_WIDTH = 40  # a learner name in the table (the CSV has it whole)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--limit",
-        type=int,
+        type=bounded_int(1, MAX_REPORT_LIMIT),
         metavar="N",
         help=f"at most N rows per list (default: {TABLE_LIMIT} in the table, all in CSV)",
     )
@@ -57,8 +61,6 @@ def run(args: argparse.Namespace) -> int:
     from studyrnn.store import open_store
     from studyrnn.store.report import answered_decks, class_report
 
-    if args.limit is not None and args.limit < 1:
-        raise UsageError(f"--limit must be at least 1, not {args.limit}")
     limit = args.limit if args.limit is not None else (None if args.csv else TABLE_LIMIT)
     settings = settings_from(args)
     decks = load_decks(settings.deck_dirs, strict=False)
@@ -68,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
         if args.deck is not None and args.deck not in decks:
             known = sorted(set(decks) | set(answered_decks(store)))
             if args.deck not in known:
-                close = difflib.get_close_matches(args.deck, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                raise UsageError(f"no deck '{args.deck}' in the decks or the answers{hint}")
+                close = difflib.get_close_matches(args.deck[:100], known, n=1)
+                hint = f"; did you mean '{one_line(close[0], 60)}'?" if close else ""
+                raise UsageError(
+                    f"no deck '{one_line(args.deck, 60)}' in the decks or the answers{hint}"
+                )
         report = class_report(store, deck_id=args.deck, limit=limit)
     if args.csv:
         write_csv(report, decks, sys.stdout, overdue=args.overdue)
@@ -98,26 +102,9 @@ def card_prompt(decks: Any, deck_id: str, card_id: str) -> str | None:
     return f"generated: {generator}" if generator else ""
 
 
-def literal(text: str, keep: str = "\n\t") -> str:
-    """Deck text shown literally: control characters (escape sequences) spelt out, never sent raw."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if ch not in keep and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d"
-        else ch
-        for ch in text
-    )
-
-
-def visible(text: str) -> str:
-    """One line of literal text: whitespace runs (newlines included) become one space."""
-    return " ".join(literal(text).split())
-
-
 def excerpt(text: str | None, width: int = EXCERPT) -> str:
-    if text is None:
-        return MISSING
-    text = visible(text)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    """A prompt on one line of the table, shown literally (``studyrnn.untrusted.one_line``)."""
+    return MISSING if text is None else one_line(text, width)
 
 
 # -- output ------------------------------------------------------------------------------------------
@@ -139,7 +126,7 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[s
 
 
 def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
-    scope = f"deck {report.deck_id}" if report.deck_id else "all decks"
+    scope = f"deck {one_line(report.deck_id, 60)}" if report.deck_id else "all decks"
     lines = [
         f"class report, {scope}: {_count(report.learners, 'learner')}, {_count(report.answers, 'answer')}"
     ]
@@ -149,8 +136,8 @@ def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
             lines.append("hardest cards (lowest accuracy, then most lapses, then most attempts):")
             rows = [
                 [
-                    c.deck_id,
-                    c.card_id,
+                    one_line(c.deck_id, 64),  # database rows are untrusted too
+                    one_line(c.card_id, 64),
                     excerpt(card_prompt(decks, c.deck_id, c.card_id)),
                     str(c.attempts),
                     f"{c.accuracy:.0%}",
@@ -171,7 +158,11 @@ def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
     if report.overdue:
         lines.append(f"learners with the most overdue cards (due before {when}):")
         rows = [
-            [o.learner, str(o.overdue), o.oldest_due.strftime("%Y-%m-%d %H:%M")]
+            [
+                one_line(o.learner, NAME_WIDTH),  # any learner can name themselves
+                str(o.overdue),
+                o.oldest_due.strftime("%Y-%m-%d %H:%M"),
+            ]
             for o in report.overdue
         ]
         lines += _table(["learner", "overdue", "oldest due (UTC)"], rows, right={1})
@@ -180,8 +171,19 @@ def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+class _SafeWriter:
+    """A csv writer whose every cell passes ``csv_cell``: no cell runs as a formula in a
+    spreadsheet, none sends a control character to a terminal."""
+
+    def __init__(self, stream: Any):
+        self._writer = csv.writer(stream, lineterminator="\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+
 def write_csv(report: Any, decks: Any, stream: Any, overdue: bool = False) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = _SafeWriter(stream)
     if overdue:
         writer.writerow(["learner", "overdue", "oldest_due"])
         for o in report.overdue:
@@ -206,7 +208,7 @@ def write_csv(report: Any, decks: Any, stream: Any, overdue: bool = False) -> No
             [
                 c.deck_id,
                 c.card_id,
-                "" if prompt is None else literal(prompt),
+                "" if prompt is None else prompt,
                 c.learners,
                 c.attempts,
                 c.correct,

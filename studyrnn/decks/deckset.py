@@ -9,6 +9,7 @@ from pathlib import Path
 from studyrnn.decks.errors import UnknownDeck
 from studyrnn.decks.models import Card, Deck
 from studyrnn.errors import DeckError, Diagnostic
+from studyrnn.untrusted import one_line
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -24,10 +25,10 @@ class DeckSet(Mapping[str, Deck]):
         try:
             return self._decks[deck_id]
         except KeyError:
-            close = difflib.get_close_matches(str(deck_id), list(self._decks), n=1)
+            close = difflib.get_close_matches(str(deck_id)[:100], list(self._decks), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             known = f" (decks: {', '.join(self._decks)})" if not close and self._decks else ""
-            raise UnknownDeck(f"no deck '{deck_id}'{hint}{known}") from None
+            raise UnknownDeck(f"no deck '{one_line(deck_id, 60)}'{hint}{known}") from None
 
     def __contains__(self, deck_id: object) -> bool:
         return deck_id in self._decks
@@ -63,21 +64,41 @@ class DeckSet(Mapping[str, Deck]):
 
 def deck_files(dirs: Iterable[str | Path]) -> list[Path]:
     """The deck files in ``dirs`` (a file given instead of a folder is taken as is; missing
-    folders are skipped), sorted by name within each folder, without repeats."""
-    out: dict[Path, Path] = {}
+    folders are skipped), sorted by name within each folder, without repeats.
+
+    Every ``*.yaml``/``*.yml`` entry but a folder is listed, FIFOs, devices and symbolic links
+    included: the loader's opener refuses those with a diagnostic (without blocking), rather
+    than the deck silently missing."""
+    return [p for p, _root in _deck_files(dirs)]
+
+
+def _deck_files(dirs: Iterable[str | Path]) -> list[tuple[Path, Path | None]]:
+    """``(file, the folder it was found in or None)`` for ``deck_files``."""
+    out: dict[Path, tuple[Path, Path | None]] = {}
     for d in dirs:
         d = Path(d)
-        if d.is_dir():
-            found = sorted(
-                p for p in d.iterdir() if p.suffix.lower() in DECK_SUFFIXES and p.is_file()
-            )
-        elif d.is_file():
-            found = [d]
-        else:
+        try:
+            if d.is_dir():
+                found = sorted(
+                    p for p in d.iterdir() if p.suffix.lower() in DECK_SUFFIXES and not p.is_dir()
+                )
+                root: Path | None = d
+            elif d.is_file():
+                found, root = [d], None
+            else:
+                continue
+        except OSError:  # an unreadable folder, a name too long: nothing to list
             continue
         for p in found:
-            out.setdefault(p.resolve(), p)
+            out.setdefault(_key(p), (p, root))
     return list(out.values())
+
+
+def _key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the opener reports it
+        return path.absolute()
 
 
 def load_decks(
@@ -92,19 +113,19 @@ def load_decks(
     """
     from studyrnn.decks.loader import load_deck
 
-    files = deck_files(dirs)
-    seen = {p.resolve() for p in files}
+    files = _deck_files(dirs)
+    seen = {_key(p) for p, _root in files}
     for f in extra_files:
         p = Path(f)
-        if p.resolve() not in seen:
-            seen.add(p.resolve())
-            files.append(p)
+        if _key(p) not in seen:
+            seen.add(_key(p))
+            files.append((p, None))
 
     decks: dict[str, Deck] = {}
     diagnostics: list[Diagnostic] = []
-    for path in files:
+    for path, root in files:
         try:
-            deck = load_deck(path)
+            deck = load_deck(path, root=root)
         except DeckError as err:
             diagnostics.extend(err.diagnostics)
             continue

@@ -99,3 +99,12 @@ def lint_problems(name: str, params: dict[str, Any], variants: int = 200) -> lis
         return list(registry.lint(name, dict(params), variants=variants))
     except Exception as exc:  # noqa: BLE001 - a lint reports; it must not crash validate
         return [f"{name}: lint failed: {type(exc).__name__}: {exc}"]
+
+
+def generator_languages(name: str) -> tuple[str, ...]:
+    """The languages generator ``name`` can write (its ``language`` param's choices); () when it
+    has none or is unknown."""
+    registry = known_generators()
+    spec = registry.names.get(name) if registry is not None else None
+    param = getattr(spec, "params", {}).get("language") if spec is not None else None
+    return tuple(getattr(param, "choices", None) or ())

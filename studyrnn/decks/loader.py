@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,27 +25,35 @@ from studyrnn.decks.models import (
 )
 from studyrnn.decks.yamlsafe import MAX_FILE_BYTES, Parsed, decode, parse_yaml
 from studyrnn.errors import DeckError, Diagnostic
+from studyrnn.files import FileTooBig, UnsafeFileError, read_bounded
+from studyrnn.limits import MAX_DIAGNOSTICS_PER_FILE, QUOTE_WIDTH
+from studyrnn.untrusted import describe_char, one_line
 
 
-def load_deck(path: str | Path) -> Deck:
-    """Load and validate the deck file at ``path``; ``DeckError`` lists every problem in it."""
+def load_deck(path: str | Path, *, root: Path | None = None) -> Deck:
+    """Load and validate the deck file at ``path``; ``DeckError`` lists every problem in it.
+
+    The file is read by ``studyrnn.files.read_bounded``, the one opener for deck files: only a
+    regular file (a FIFO or device is refused without blocking), at most ``MAX_FILE_BYTES``,
+    and no symbolic link out of ``root`` (default: the file's own folder), so a deck that links
+    to ``/etc/shadow`` is neither read nor echoed.
+    """
     path = Path(path)
-    shown = str(path)
+    label = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DeckError([Diagnostic(shown, 1, 1, _too_big(size))])
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except DeckError:
-        raise
-    except IsADirectoryError:
-        raise DeckError([Diagnostic(shown, 1, 1, "is a folder, not a deck file")]) from None
-    except OSError as exc:
-        raise DeckError(
-            [Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
-        ) from None
-    return load_deck_bytes(raw, shown, file_path=path)
+        raw = read_bounded(path, MAX_FILE_BYTES, root=root)
+    except FileTooBig as exc:
+        raise DeckError([Diagnostic(label, 1, 1, _too_big(exc.size))]) from None
+    except UnsafeFileError as exc:
+        raise DeckError([Diagnostic(label, 1, 1, _reason(exc, path))]) from None
+    return load_deck_bytes(raw, label, file_path=path)
+
+
+def _reason(exc: UnsafeFileError, path: Path) -> str:
+    """The opener's message without its leading file name (the diagnostic names the file)."""
+    message = str(exc)
+    head = one_line(path, 120) + ": "
+    return message[len(head) :] if message.startswith(head) else message
 
 
 def load_deck_bytes(raw: bytes, path: str = "<bytes>", *, file_path: Path | None = None) -> Deck:
@@ -109,19 +118,46 @@ def _load_unguarded(text: str, path: str, file_path: Path | None) -> Deck:
             try:
                 deck = Deck.model_validate(data)
             except ValidationError as exc:
-                for error in exc.errors(include_url=False):
-                    item = _diagnose(error, data, parsed)
-                    if item is not None:
-                        found[item] = None
+                _diagnose_all(exc.errors(include_url=False), data, parsed, found)
     if found or deck is None:
         diagnostics = [Diagnostic(path, line, col, message) for (line, col, message) in found]
         if not diagnostics:  # cannot happen; never raise an empty DeckError
             diagnostics = [Diagnostic(path, 1, 1, "not a valid deck")]
         diagnostics.sort(key=lambda d: (d.line, d.col))
-        raise DeckError(diagnostics)
+        raise DeckError(bounded(diagnostics))
     deck._path = file_path
     deck._positions = parsed.positions
     return deck
+
+
+@dataclass(frozen=True, slots=True)
+class More(Diagnostic):
+    """The note that ends a shortened list: ``hidden`` problems were left out."""
+
+    hidden: int = 0
+
+
+def problem_count(diagnostics: list[Diagnostic]) -> int:
+    """How many problems ``diagnostics`` stand for (a ``More`` note counts those it hides)."""
+    return sum(d.hidden if isinstance(d, More) else 1 for d in diagnostics)
+
+
+def bounded(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """At most ``MAX_DIAGNOSTICS_PER_FILE`` of one file's diagnostics, then one line saying
+    how many more there are (a deck with 100,000 unknown keys gets a readable report)."""
+    if len(diagnostics) <= MAX_DIAGNOSTICS_PER_FILE:
+        return diagnostics
+    kept = [
+        d for d in diagnostics[:MAX_DIAGNOSTICS_PER_FILE] if not d.message.startswith(_UNWORDED)
+    ]
+    rest = len(diagnostics) - len(kept)
+    nxt = diagnostics[len(kept)]
+    more = f"… and {rest:,} more problem{'s' * (rest != 1)} in this file (fix these first)"
+    return [*kept, More(nxt.path, nxt.line, nxt.col, more, "note", rest)]
+
+
+def _quoted(value: object) -> str:
+    return one_line(value, QUOTE_WIDTH)
 
 
 # -- duplicate card ids (checked on the raw data so they are found even when cards are invalid)
@@ -150,7 +186,37 @@ def _duplicate_card_ids(data: dict[str, Any], parsed: Parsed) -> list[tuple[int,
 # -- pydantic error -> (line, col, message) --------------------------------------------------
 
 
-def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, int, str] | None:
+def _diagnose_all(
+    errors: list[Any], data: dict[str, Any], parsed: Parsed, found: dict[tuple[int, int, str], None]
+) -> None:
+    """Every error into ``found``. Only the first ``MAX_DIAGNOSTICS_PER_FILE`` (by position) are
+    shown, so when there are many only those are worded (a close-match search each); the others
+    are counted, under a placeholder message that never reaches the output."""
+    if len(errors) <= 2 * MAX_DIAGNOSTICS_PER_FILE:
+        for error in errors:
+            diagnosed = _diagnose(error, data, parsed)
+            if diagnosed is not None:
+                found[diagnosed] = None
+        return
+    located = sorted(
+        (pos, i) for i, error in enumerate(errors) if (pos := _locate(error, parsed)) is not None
+    )
+    worded: set[tuple[int, int, str]] = set()
+    for pos, i in located:
+        if len(worded) < MAX_DIAGNOSTICS_PER_FILE:
+            diagnosed = _diagnose(errors[i], data, parsed)
+            if diagnosed is not None:
+                worded.add(diagnosed)
+                found[diagnosed] = None
+        else:
+            found[(pos[0], pos[1], f"{_UNWORDED}{i}")] = None
+
+
+_UNWORDED = "\x00unworded problem #"  # counted in "… and K more", never shown
+
+
+def _where(error: Any) -> tuple[str, tuple[Any, ...], dict[str, Any], str | None]:
+    """An error's kind, its path in the data, its context and a deck rule's message."""
     loc = list(error.get("loc", ()))
     # A discriminated union puts the card type into the location: cards.3.choice.answer
     if len(loc) >= 3 and loc[0] == "cards" and isinstance(loc[1], int) and loc[2] in CARD_TYPES:
@@ -158,8 +224,26 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
     ctx = error.get("ctx") or {}
     kind = error.get("type", "")
     loc += list(ctx.get("subloc", ()))
-    where = tuple(loc)
     message = ctx.get("message") if kind == "deck_rule" else None
+    return kind, tuple(loc), ctx, message
+
+
+def _locate(error: Any, parsed: Parsed) -> tuple[int, int] | None:
+    """Where ``_diagnose`` puts ``error`` (None: not reported), without wording it."""
+    kind, where, _ctx, message = _where(error)
+    if message and message.startswith("duplicate card id"):
+        return None
+    if kind == "extra_forbidden" or (message and "unknown param" in message):
+        return parsed.positions.key(where) or _position(parsed, where)
+    if kind == "missing":
+        return _position(parsed, where[:-1])
+    if kind == "union_tag_invalid":
+        return _position(parsed, (*where, "type"))
+    return _position(parsed, where)
+
+
+def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, int, str] | None:
+    kind, where, ctx, message = _where(error)
     if message and message.startswith("duplicate card id"):
         return None  # reported by _duplicate_card_ids, for every duplicate
 
@@ -171,7 +255,9 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
             card = cards[where[1]]
             card_id = card.get("id")
             card_prefix = (
-                f"card '{card_id}': " if isinstance(card_id, str) else f"card #{where[1] + 1}: "
+                f"card '{_quoted(card_id)}': "
+                if isinstance(card_id, str)
+                else f"card #{where[1] + 1}: "
             )
         else:
             card_prefix = f"card #{where[1] + 1}: "
@@ -191,7 +277,7 @@ def _diagnose(error: Any, data: dict[str, Any], parsed: Parsed) -> tuple[int, in
         tag = str(ctx.get("tag", ""))
         close = difflib.get_close_matches(tag, CARD_TYPES, n=1, cutoff=0.5)
         hint = f"; did you mean '{close[0]}'?" if close else f" (types: {', '.join(CARD_TYPES)})"
-        message = f"unknown card type '{tag}'{hint}"
+        message = f"unknown card type '{_quoted(tag)}'{hint}"
     elif kind == "union_tag_not_found" and not isinstance(error.get("input"), dict):
         line, col = _position(parsed, where)
         message = (
@@ -244,12 +330,14 @@ def _required(model: type[BaseModel] | None) -> list[str]:
 
 
 def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
+    shown_key = _quoted(key)
     if model is None:
-        return f"unknown key '{key}'"
+        return f"unknown key '{shown_key}'"
     allowed = list(model.model_fields)
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    # no close match is worth looking for in a long key (difflib is quadratic in its length)
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) if len(key) <= 64 else []
     if close:
-        return f"unknown key '{key}'; did you mean '{close[0]}'?"
+        return f"unknown key '{shown_key}'; did you mean '{close[0]}'?"
     what = (
         f"a {model.model_fields['type'].default} card" if "type" in model.model_fields else "here"
     )
@@ -257,7 +345,7 @@ def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
         what = "at the top of a deck"
     elif model is Tolerance:
         what = "in a tolerance"
-    return f"unknown key '{key}' (allowed {what}: {', '.join(allowed)})"
+    return f"unknown key '{shown_key}' (allowed {what}: {', '.join(allowed)})"
 
 
 def _describe(value: Any) -> str:
@@ -268,8 +356,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {getattr(value, 'source', None) or value}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
+        return f"the text '{one_line(value, 40)}'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -293,11 +380,25 @@ def _wording(
         return f"'{field}' must be text, not {got}" + (
             "; put it in quotes" if isinstance(value, bool) else ""
         )
+    if where == ("notes",) and kind in ("string_too_long", "too_many_lines"):
+        size = (
+            f"is longer than {ctx.get('max_length'):,} characters"
+            if kind == "string_too_long"
+            else f"has {ctx.get('lines'):,} non-blank lines; at most {ctx.get('max_lines')} are allowed"
+        )
+        return f"'notes' {size} (they must open quickly); split long notes across several decks"
     if kind in ("string_too_short", "blank"):
         return f"'{field}' must not be empty"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         return f"'{field}' is longer than {ctx.get('max_length')} characters"
+    if kind == "control_character":
+        char = ctx.get("char", "")
+        return (
+            f"'{field}' holds {describe_char(char)} at character {ctx.get('index')}; deck text may "
+            "not contain control characters, bidi overrides or noncharacters"
+        )
     if kind == "string_pattern_mismatch":
+        value = _quoted(value)
         if where == ("id",):
             return f"deck id '{value}' {_PATTERN_HELP['id']}"
         if len(where) == 3 and where[2] == "id":

@@ -24,10 +24,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from studyrnn import limits
+from studyrnn.untrusted import forbidden_char, lookalike_key, one_line
+
 DECK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 CARD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 FORMAT_VERSION = 1
+MAX_RTOL = 0.5  # a wider band would accept answers off by a factor of 2 or more
 
 
 def problem(message: str, *subloc: str | int) -> PydanticCustomError:
@@ -59,16 +63,63 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _no_control(value: str) -> str:
+    """Deck text holds no control characters, bidi overrides or noncharacters (see
+    ``studyrnn.untrusted.forbidden_char``): they would reach a terminal or a database raw."""
+    index = forbidden_char(value)
+    if index is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "holds the control character {char} at character {index}",
+            {"char": value[index], "index": index + 1},
+        )
+    return value
+
+
+def _quoted(value: object) -> str:
+    """A deck value as a message quotes it: one line, shortened."""
+    return one_line(value, limits.QUOTE_WIDTH)
+
+
 # Required text: numbers accepted as their YAML spelling, never empty or only spaces.
 Text = Annotated[
-    str, StringConstraints(min_length=1), BeforeValidator(_as_text), AfterValidator(_not_blank)
+    str,
+    StringConstraints(min_length=1),
+    BeforeValidator(_as_text),
+    AfterValidator(_not_blank),
+    AfterValidator(_no_control),
+]
+Tag = Annotated[Text, Field(max_length=limits.MAX_TAG)]
+Title = Annotated[Text, Field(max_length=limits.MAX_TITLE)]
+
+
+def _few_lines(value: str) -> str:
+    lines = sum(1 for line in value.splitlines() if line.strip())
+    if lines > limits.MAX_NOTES_LINES:
+        raise PydanticCustomError(
+            "too_many_lines",
+            "has {lines} non-blank lines; at most {max_lines} are allowed",
+            {"lines": lines, "max_lines": limits.MAX_NOTES_LINES},
+        )
+    return value
+
+
+# Notes render in one piece in the TUI; the bounds keep that fast (see docs/authoring.md).
+Notes = Annotated[
+    str,
+    StringConstraints(max_length=limits.MAX_NOTES_CHARS),
+    BeforeValidator(_as_text),
+    AfterValidator(_no_control),
+    AfterValidator(_few_lines),
 ]
 # Optional text (explanation, source, unit): may be absent, not empty when given.
 OptText = Union[Text, None]
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Index = Annotated[int, BeforeValidator(_not_bool)]
 CardId = Annotated[
-    str, StringConstraints(pattern=CARD_ID_PATTERN, max_length=100), BeforeValidator(_as_text)
+    str,
+    StringConstraints(pattern=CARD_ID_PATTERN, max_length=limits.MAX_CARD_ID),
+    BeforeValidator(_as_text),
 ]
 
 
@@ -82,10 +133,23 @@ class Tolerance(_Model):
     figures). Not both."""
 
     rtol: Annotated[
-        Number | None, Field(default=None, ge=0, description="Relative tolerance (default 1e-2).")
+        Number | None,
+        Field(
+            default=None,
+            ge=0,
+            le=MAX_RTOL,
+            allow_inf_nan=False,
+            description=f"Relative tolerance (default 1e-2; at most {MAX_RTOL}).",
+        ),
     ]
     atol: Annotated[
-        Number | None, Field(default=None, ge=0, description="Absolute tolerance (default 1e-8).")
+        Number | None,
+        Field(
+            default=None,
+            ge=0,
+            allow_inf_nan=False,
+            description="Absolute tolerance (default 1e-8; at most half the answer's size, or 0.5).",
+        ),
     ]
     sigfigs: Annotated[
         Index | None,
@@ -109,7 +173,7 @@ class _CardBase(_Model):
     explanation: OptText = Field(
         default=None, description="Shown after answering: why the answer is right."
     )
-    tags: list[Text] = Field(default_factory=list, description="Free-form tags for filtering.")
+    tags: list[Tag] = Field(default_factory=list, description="Free-form tags for filtering.")
     source: OptText = Field(
         default=None, description='Where the fact comes from, e.g. "GBC §10.2".'
     )
@@ -128,23 +192,33 @@ def _option_index(options: Any, answer: Any, where: tuple[str | int, ...]) -> An
     if spelled.strip().isdigit():
         return answer  # a quoted index: pydantic reads it as the int
     strings = [t for t in texts if isinstance(t, str)]
-    close = difflib.get_close_matches(spelled, strings, n=1, cutoff=0.6)
+    # difflib is quadratic in the text's length: no suggestion for a long answer
+    close = (
+        difflib.get_close_matches(spelled, strings, n=1, cutoff=0.6) if len(spelled) < 200 else []
+    )
     hint = (
-        f"; did you mean '{close[0]}'?"
+        f"; did you mean '{_quoted(close[0])}'?"
         if close
         else " (give the option's exact text or its index, from 0)"
     )
-    raise problem(f"answer '{spelled}' is not one of the options{hint}", *where)
+    raise problem(f"answer '{_quoted(spelled)}' is not one of the options{hint}", *where)
+
+
+def _check_distinct(texts: list[str], word: str) -> None:
+    """No two options (or items) that a reader cannot tell apart: equal after NFKC, case
+    folding, dropping invisible characters and mapping look-alike letters (``lookalike_key``)."""
+    seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        key = lookalike_key(text)
+        if key in seen:
+            j = seen[key]
+            same = "appears twice" if texts[j] == text else f"looks the same as {word} {j}"
+            raise problem(f"{word} '{_quoted(text)}' {same} ({word}s {j} and {i})", f"{word}s", i)
+        seen[key] = i
 
 
 def _check_options(options: list[str]) -> None:
-    seen: dict[str, int] = {}
-    for i, option in enumerate(options):
-        if option in seen:
-            raise problem(
-                f"option '{option}' appears twice (options {seen[option]} and {i})", "options", i
-            )
-        seen[option] = i
+    _check_distinct(options, "option")
 
 
 def _check_index(index: int, n: int, *where: str | int, word: str = "answer") -> None:
@@ -237,14 +311,28 @@ class OrderCard(_CardBase):
 
     @model_validator(mode="after")
     def _check(self) -> OrderCard:
-        seen: dict[str, int] = {}
-        for i, item in enumerate(self.items):
-            if item in seen:
-                raise problem(
-                    f"item '{item}' appears twice (items {seen[item]} and {i})", "items", i
-                )
-            seen[item] = i
+        _check_distinct(self.items, "item")
         return self
+
+
+class Mistake(_Model):
+    """A typical wrong answer to a numeric card and the feedback a learner gets for it."""
+
+    answer: Annotated[
+        Number, Field(allow_inf_nan=False, description="The number the wrong method gives.")
+    ]
+    feedback: Text = Field(
+        description="Names the mistake and says the fix, e.g. 'that is the sum; divide by T'."
+    )
+    id: Annotated[
+        str | None,
+        StringConstraints(pattern=CARD_ID_PATTERN, max_length=100),
+        Field(description="A name for reports (default mistake-1, mistake-2, ...)."),
+    ] = None
+
+    @property
+    def value(self) -> float:
+        return self.answer
 
 
 class NumericCard(_CardBase):
@@ -259,6 +347,42 @@ class NumericCard(_CardBase):
     unit: OptText = Field(
         default=None, description="Unit shown after the answer, e.g. 's' or 'MB'."
     )
+    mistakes: list[Mistake] = Field(
+        default_factory=list,
+        exclude_if=lambda v: not v,  # a dump (JSON/YAML export) leaves an empty list out
+        description="Typical wrong answers, each outside the tolerance, with feedback naming them.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> NumericCard:
+        from studyrnn.tolerance import NumericRule
+
+        tol = self.tolerance
+        if tol is not None and tol.atol is not None:
+            limit = 0.5 * max(abs(self.answer), 1.0)
+            if tol.atol > limit:
+                raise problem(
+                    f"tolerance atol {tol.atol:g} is too wide for the answer {self.answer:g} "
+                    f"(at most {limit:g})",
+                    "tolerance",
+                    "atol",
+                )
+        rule = NumericRule.from_tolerance(tol)
+        seen: set[str] = set()
+        for i, m in enumerate(self.mistakes):
+            if rule.matches(m.answer, self.answer):
+                raise problem(
+                    f"mistake answer {m.answer:g} is inside the tolerance of the answer "
+                    f"{self.answer:g}: a learner giving it would be graded right",
+                    "mistakes",
+                    i,
+                    "answer",
+                )
+            name = m.id or f"mistake-{i + 1}"
+            if name in seen:
+                raise problem(f"mistake id '{name}' appears twice", "mistakes", i, "id")
+            seen.add(name)
+        return self
 
 
 class TextCard(_CardBase):
@@ -334,21 +458,49 @@ class Deck(_Model):
     )
 
     version: Literal[1] = Field(default=1, description="Deck format version; only 1 exists.")
-    id: Annotated[str, StringConstraints(pattern=DECK_ID_PATTERN, max_length=64)] = Field(
+    id: Annotated[
+        str, StringConstraints(pattern=DECK_ID_PATTERN, max_length=limits.MAX_DECK_ID)
+    ] = Field(
         description="Stable deck id: lowercase letters, digits and hyphens. Progress is keyed by it."
     )
-    title: Text
+    title: Title
     language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = Field(
         default="en", description="BCP 47 language tag, e.g. en, de, pt-BR."
     )
-    notes: Annotated[str, BeforeValidator(_as_text)] = Field(
-        default="", description="Markdown study notes, read before quizzing."
-    )
+    notes: Notes = Field(default="", description="Markdown study notes, read before quizzing.")
     cards: list[Card] = Field(min_length=1, description="The cards; ids unique in the deck.")
 
     _path: Path | None = PrivateAttr(default=None)
     _positions: Any = PrivateAttr(default=None)  # yamlsafe.Positions, when loaded from YAML
     _index: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _generator_language(cls, data: Any) -> Any:
+        """A generated card of a deck in another language than English gets that language as its
+        generator's ``language`` param, where the generator writes that language and the card
+        does not set it: a German deck's generated questions come out in German."""
+        if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
+            return data
+        language = data.get("language")
+        if not isinstance(language, str) or language.split("-")[0].lower() in ("", "en"):
+            return data
+        from studyrnn.decks.generators import generator_languages
+
+        primary = language.split("-")[0].lower()
+        cards = []
+        for card in data["cards"]:
+            if (
+                isinstance(card, dict)
+                and card.get("type") == "generated"
+                and isinstance(card.get("generator"), str)
+                and isinstance(card.get("params", {}), dict)
+                and "language" not in card.get("params", {})
+                and primary in generator_languages(card["generator"])
+            ):
+                card = {**card, "params": {**card.get("params", {}), "language": primary}}
+            cards.append(card)
+        return {**data, "cards": cards}
 
     @model_validator(mode="after")
     def _unique_card_ids(self) -> Deck:
@@ -375,7 +527,7 @@ class Deck(_Model):
 
             close = difflib.get_close_matches(str(card_id), list(self._index), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise UnknownCard(f"deck '{self.id}' has no card '{card_id}'{hint}") from None
+            raise UnknownCard(f"deck '{self.id}' has no card '{_quoted(card_id)}'{hint}") from None
 
     def location(self, *where: str | int) -> tuple[int, int] | None:
         """``(line, col)`` (1-based) where a value starts in the deck's YAML, e.g.
@@ -391,4 +543,4 @@ class Deck(_Model):
 
 
 def duplicate_card_message(card_id: str, first_index: int) -> str:
-    return f"duplicate card id '{card_id}' (first used by card #{first_index + 1})"
+    return f"duplicate card id '{_quoted(card_id)}' (first used by card #{first_index + 1})"

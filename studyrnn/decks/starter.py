@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from studyrnn.decks.models import DECK_ID_PATTERN
+from studyrnn.limits import MAX_DECK_ID, MAX_TITLE
+from studyrnn.untrusted import describe_char, forbidden_char
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -91,7 +93,22 @@ cards:
 
 
 def is_deck_id(deck_id: str) -> bool:
-    return re.match(DECK_ID_PATTERN, deck_id) is not None and len(deck_id) <= 64
+    return len(deck_id) <= MAX_DECK_ID and re.match(DECK_ID_PATTERN, deck_id) is not None
+
+
+def title_problem(title: str) -> str | None:
+    """Why ``title`` cannot be a deck title (the rules ``validate`` applies), or None."""
+    index = forbidden_char(title)
+    if index is not None:
+        return (
+            f"the title holds {describe_char(title[index])}; a deck title may not contain "
+            "control characters, bidi overrides or noncharacters"
+        )
+    if len(" ".join(title.split())) > MAX_TITLE:
+        return f"a deck title may be at most {MAX_TITLE} characters"
+    if not title.strip():
+        return "the title must not be empty"
+    return None
 
 
 def suggest_deck_id(text: str) -> str:
@@ -110,6 +127,8 @@ def starter_deck(
     """The YAML text of a starter deck (``deck_id`` must be valid; see ``is_deck_id``)."""
     if not is_deck_id(deck_id):
         raise ValueError(f"not a deck id: {deck_id!r}")
+    if title is not None and title_problem(title) is not None:
+        raise ValueError(f"not a deck title: {title_problem(title)}")
     title = " ".join((title or deck_id.replace("-", " ").capitalize()).split())
     quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return _TEMPLATE.format(

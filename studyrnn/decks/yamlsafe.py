@@ -25,9 +25,11 @@ from typing import Any
 
 import yaml
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_ALIAS_NODES = 10_000
+from studyrnn import limits
+
+MAX_FILE_BYTES = limits.MAX_DECK_FILE_BYTES
+MAX_DEPTH = limits.MAX_YAML_DEPTH
+MAX_ALIAS_NODES = limits.MAX_ALIAS_NODES
 
 _Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -248,6 +250,7 @@ def parse_yaml(text: str) -> Parsed:
                 top.key = _DROP
                 return
             kpos = top.kpos
+            assert kpos is not None  # a mapping's frame always has key positions
             if raw_key in kpos:
                 problems.append(
                     (*pos, f"duplicate key '{raw_key}' (first given on line {kpos[raw_key][0]})")

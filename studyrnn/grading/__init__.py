@@ -16,6 +16,7 @@ from studyrnn.grading.keys import (
     AnswerKey,
     ChoiceKey,
     FlashcardKey,
+    MistakeRule,
     MultiKey,
     NumericKey,
     OrderKey,
@@ -48,6 +49,7 @@ __all__ = [
     "AnswerKey",
     "ChoiceKey",
     "FlashcardKey",
+    "MistakeRule",
     "MultiKey",
     "NumericKey",
     "OrderKey",
@@ -78,7 +80,10 @@ def key_for_question(question: Any) -> AnswerKey:
     if getattr(question, "kind", "numeric") == "choice":
         return ChoiceKey(options=tuple(question.options), answer=int(question.answer))
     return numeric_key(
-        question.answer, getattr(question, "tolerance", None), getattr(question, "unit", None)
+        question.answer,
+        getattr(question, "tolerance", None),
+        getattr(question, "unit", None),
+        getattr(question, "mistakes", ()),
     )
 
 
@@ -104,7 +109,12 @@ def key_for_card(
     if kind == "order":
         return OrderKey(items=tuple(card.items), shown=tuple(shown_order))
     if kind == "numeric":
-        return numeric_key(card.answer, card.tolerance, getattr(card, "unit", None))
+        return numeric_key(
+            card.answer,
+            card.tolerance,
+            getattr(card, "unit", None),
+            getattr(card, "mistakes", None) or (),
+        )
     if kind == "text":
         return TextKey(
             answers=tuple(card.answers), match=getattr(card, "match", None) or "casefold"

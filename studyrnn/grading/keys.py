@@ -52,12 +52,26 @@ from studyrnn.grading.text import match_text, normalise
 from studyrnn.grading.verdicts import Outcome, Verdict, invalid, make_verdict, revealed_answer
 
 _SEPARATORS = re.compile(r"[\s,;]+")
+# Typed answers longer than this are refused before any parsing or matching (a pasted megabyte
+# must not cost seconds, nor reach int() with thousands of digits).
+MAX_ANSWER_LENGTH = 2000
+MAX_INDEX_DIGITS = 6
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y", "wahr", "w", "ja", "j", "richtig"})
 _FALSE_WORDS = frozenset({"false", "f", "no", "n", "falsch", "nein"})
 
 
 def _is_blank(text: str) -> bool:
     return not text.strip()
+
+
+def _valid_text(text: str) -> str:
+    """Lone surrogates (undecodable bytes read with surrogateescape) become U+FFFD, so nothing
+    downstream fails to encode what the learner typed."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,11 @@ class AnswerKey:
     def grade_text(self, text: str, *, revealed: bool = False, retried: bool = False) -> Verdict:
         if text is None or _is_blank(text):
             return self.reveal()
-        return self._grade_text(text, revealed=revealed, retried=retried)
+        if len(text) > MAX_ANSWER_LENGTH:
+            return self._invalid(
+                f"too long: {len(text)} characters (at most {MAX_ANSWER_LENGTH}); type a shorter answer"
+            )
+        return self._grade_text(_valid_text(text), revealed=revealed, retried=retried)
 
     def grade(self, response: Any, *, revealed: bool = False, retried: bool = False) -> Verdict:
         if response is None:
@@ -128,7 +146,7 @@ def _range_hint(n: int) -> str:
 
 def _parse_index(token: str, n: int) -> int | None:
     """A 1-based option number in range, as a 0-based index; None when it is not one."""
-    if not token.isascii() or not token.isdigit():
+    if not token.isascii() or not token.isdigit() or len(token) > MAX_INDEX_DIGITS:
         return None
     value = int(token)
     return value - 1 if 1 <= value <= n else None
@@ -148,6 +166,10 @@ class ChoiceKey(AnswerKey):
         token = text.strip()
         n = len(self.options)
         if token.isascii() and token.isdigit():
+            if len(token) > MAX_INDEX_DIGITS:
+                return self._invalid(
+                    f"not an option number: too many digits; choose {_range_hint(n)}"
+                )
             index = _parse_index(token, n)
             if index is None:
                 return self._invalid(f"choose a number {_range_hint(n)}")
@@ -363,11 +385,28 @@ class OrderKey(AnswerKey):
 
 
 @dataclass(frozen=True)
+class MistakeRule:
+    """A typical wrong method: the number it gives, and feedback that names it and the fix."""
+
+    id: str
+    value: float
+    feedback: str
+
+
+@dataclass(frozen=True)
 class NumericKey(AnswerKey):
     answer: float
     rule: NumericRule = field(default_factory=NumericRule)
     unit: str | None = None
+    mistakes: tuple[MistakeRule, ...] = ()
     kind = "numeric"
+
+    def mistake_for(self, given: float) -> MistakeRule | None:
+        """The declared mistake ``given`` matches (within the card's tolerance of the mistake's
+        value), when ``given`` is wrong."""
+        if self.rule.matches(given, self.answer):
+            return None
+        return next((m for m in self.mistakes if self.rule.matches(given, m.value)), None)
 
     @property
     def expected(self) -> str:
@@ -399,6 +438,16 @@ class NumericKey(AnswerKey):
 
     def _compare(self, given: float, *, revealed: bool, retried: bool) -> Verdict:
         right = self.rule.matches(given, self.answer)
+        mistake = None if right else self.mistake_for(given)
+        if mistake is not None:
+            return make_verdict(
+                Outcome.INCORRECT,
+                expected=self.expected,
+                message=f"you gave {given:.6g}: {mistake.feedback}; the answer is {self.expected}",
+                revealed=revealed,
+                retried=retried,
+                mistake=mistake.id,
+            )
         note = "" if right else f"you gave {given:.6g}, accepted {self.rule.describe()}"
         return self._right_or_wrong(right, revealed=revealed, retried=retried, note=note)
 
@@ -462,6 +511,24 @@ class FlashcardKey(AnswerKey):
         )
 
 
-def numeric_key(answer: float, tolerance: object = None, unit: str | None = None) -> NumericKey:
-    """A NumericKey from a card's or a generated question's tolerance (None: the defaults)."""
-    return NumericKey(answer=float(answer), rule=NumericRule.from_tolerance(tolerance), unit=unit)
+def numeric_key(
+    answer: float,
+    tolerance: object = None,
+    unit: str | None = None,
+    mistakes: Sequence[Any] = (),
+) -> NumericKey:
+    """A NumericKey from a card's or a generated question's tolerance (None: the defaults).
+
+    ``mistakes``: objects with ``id``, ``value`` (or ``answer``) and ``feedback`` — an engine
+    Question's ``Mistake`` or a deck card's ``mistakes`` entry."""
+    rules = tuple(
+        MistakeRule(
+            id=str(getattr(m, "id", None) or f"mistake-{i + 1}"),
+            value=float(getattr(m, "value", getattr(m, "answer", 0.0))),
+            feedback=str(m.feedback),
+        )
+        for i, m in enumerate(mistakes or ())
+    )
+    return NumericKey(
+        answer=float(answer), rule=NumericRule.from_tolerance(tolerance), unit=unit, mistakes=rules
+    )

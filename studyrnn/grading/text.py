@@ -8,7 +8,9 @@ two spaces where one was meant is not a different answer. Then:
 * ``fuzzy``: casefold, or one typo away. A typo is one insertion, deletion, substitution or swap
   of neighbours (optimal string alignment distance). Allowed typos grow with the answer: none below
   5 characters ("tan" is not "tanh", "elu" is not "relu"), 1 up to 9 characters, 2 from 10 on. Digits must agree
-  exactly, because "LSTM-2" and "LSTM-3" are different answers, not typos.
+  exactly, because "LSTM-2" and "LSTM-3" are different answers, not typos. An answer whose
+  length differs from an accepted one by more than the allowed typos is not compared at all,
+  so the distance is only ever computed between two strings of about an accepted answer's length.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def match_text(
         target = normalise(answer).casefold()
         if _digits(target) != _digits(folded):
             continue
+        if abs(len(target) - len(folded)) > allowed_typos(target):
+            continue  # more edits than allowed: no need for the O(n·m) distance
         distance = osa_distance(folded, target)
         if distance <= allowed_typos(target) and (best is None or distance < best[0]):
             best = (distance, answer)

@@ -49,7 +49,9 @@ class Verdict:
     ``rating`` the suggested FSRS rating (None: record nothing, or let the learner rate);
     ``message`` the detail a learner reads after the label ("not a number: 'abc'",
     "accepted (typo): expected 'tanh'", "the answer is 0.3"); ``expected`` the right answer as
-    shown to a learner ("" for an invalid answer is never needed: it is always filled in).
+    shown to a learner ("" for an invalid answer is never needed: it is always filled in);
+    ``mistake`` the id of the declared typical mistake a wrong numeric answer matches (its
+    feedback is already in ``message``), None otherwise.
     """
 
     outcome: Outcome
@@ -57,6 +59,7 @@ class Verdict:
     rating: int | None
     message: str
     expected: str
+    mistake: str | None = None
 
     @property
     def label(self) -> str:
@@ -98,13 +101,21 @@ def make_verdict(
     score: float | None = None,
     revealed: bool = False,
     retried: bool = False,
+    mistake: str | None = None,
 ) -> Verdict:
     """A Verdict with the score implied by the outcome and the suggested rating filled in."""
     if score is None:
         score = 1.0 if outcome is Outcome.CORRECT else 0.0
     score = min(1.0, max(0.0, float(score)))
     rating = suggested_rating(outcome, score, revealed=revealed, retried=retried)
-    return Verdict(outcome=outcome, score=score, rating=rating, message=message, expected=expected)
+    return Verdict(
+        outcome=outcome,
+        score=score,
+        rating=rating,
+        message=message,
+        expected=expected,
+        mistake=mistake,
+    )
 
 
 def invalid(reason: str, *, expected: str) -> Verdict:

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Double, cast, func, select, tuple_
+from sqlalchemy import ColumnElement, Double, cast, func, select, tuple_
 
 from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_REVIEW
 from studyrnn.store.models import CardRow, LearnerRow, ReviewLogRow, to_utc
@@ -113,7 +113,7 @@ def _difficulty_query(deck_id: str | None, limit: int | None):
 def _median_query(deck_id: str | None, keys: Sequence[tuple[str, str]] | None):
     """The median duration per card (of ``keys``, or every card), by window functions."""
     card_key = (_LOG.deck_id, _LOG.card_id)
-    where = [_LOG.duration_ms.is_not(None)]
+    where: list[ColumnElement[bool]] = [_LOG.duration_ms.is_not(None)]
     if deck_id is not None:
         where.append(_LOG.deck_id == deck_id)
     if keys is not None:
