@@ -61,6 +61,7 @@ def rescale_recurrent(
     if (spectral_radius is None) == (max_singular_value is None):
         raise ValueError("give exactly one of spectral_radius= or max_singular_value=")
     target = spectral_radius if spectral_radius is not None else max_singular_value
+    assert target is not None  # exactly one was given (checked above)
     if target < 0:
         raise ValueError(f"the target for W_hh must be ≥ 0, got {target}")
     W = p.W_hh

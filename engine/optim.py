@@ -62,6 +62,7 @@ class Adam:
         if self.m is None:
             self.m, self.v = grads.zeros_like(), grads.zeros_like()
         self.t += 1
+        assert self.v is not None  # set together with m
         self.m = self.m.map(lambda m, g: b1 * m + (1.0 - b1) * g, grads)
         self.v = self.v.map(lambda v, g: b2 * v + (1.0 - b2) * g * g, grads)
         # Same arithmetic order as torch: denom = √v / √(1-β₂ᵗ) + ε, step = lr / (1-β₁ᵗ).

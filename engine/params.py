@@ -18,7 +18,7 @@ reads `grads.W_hh` exactly where the weight lives in `params.W_hh`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -85,6 +85,12 @@ class RNNParams:
         setter(self, "activation", activation)
         return self
 
+    @classmethod
+    def _from_arrays(cls, arrays: Sequence[np.ndarray], activation: str) -> RNNParams:
+        """``_unchecked`` from the five arrays in the order of `NAMES`."""
+        W_xh, W_hh, b_h, W_hy, b_y = arrays
+        return cls._unchecked(W_xh, W_hh, b_h, W_hy, b_y, activation)
+
     # ---- sizes -------------------------------------------------------------------------------
     @property
     def input_size(self) -> int:
@@ -119,8 +125,8 @@ class RNNParams:
         """Apply `fn(a, *others_a)` array by array; keeps this object's activation."""
         if others:
             cols = zip(self.arrays(), *(o.arrays() for o in others))
-            return RNNParams._unchecked(*(fn(*c) for c in cols), self.activation)
-        return RNNParams._unchecked(*(fn(a) for a in self.arrays()), self.activation)
+            return RNNParams._from_arrays([fn(*c) for c in cols], self.activation)
+        return RNNParams._from_arrays([fn(a) for a in self.arrays()], self.activation)
 
     def copy(self) -> RNNParams:
         """Deep copy of the arrays."""
@@ -143,7 +149,7 @@ class RNNParams:
         for a in self.arrays():
             out.append(vector[start : start + a.size].reshape(a.shape).copy())
             start += a.size
-        return RNNParams._unchecked(*out, self.activation)
+        return RNNParams._from_arrays(out, self.activation)
 
     def norm(self, norm_type: float = 2.0) -> float:
         """Norm of all scalars taken together (the global norm used by clipping)."""
