@@ -298,7 +298,7 @@ def test_a_hand_built_legacy_collection_imports() -> None:
 @pytest.mark.parametrize(
     ("data", "why"),
     [
-        (b"not a zip at all", "not a zip file"),
+        (b"not a zip at all", "a damaged zip file"),
         (b"PK\x05\x06" + b"\x00" * 18, "it holds no collection.anki2"),
     ],
 )

@@ -36,6 +36,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -206,8 +207,10 @@ def _package(data: bytes, path: str) -> tuple[bytes, int, int]:
         if "media" in names:
             media_raw = _read_member(zf, "media", MAX_MEDIA_MAP_BYTES, path)
             media = _media_count(media_raw, version, path)
-    except zipfile.BadZipFile as exc:
-        raise _corrupt(path, f"not a zip file ({one_line(exc, 60)})") from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise _corrupt(path, f"a damaged zip file ({one_line(exc, 60) or 'truncated'})") from None
+    except (NotImplementedError, RuntimeError, OSError) as exc:  # compression, encryption
+        raise _corrupt(path, f"the zip file cannot be read ({one_line(exc, 60)})") from None
     except (ValueError, KeyError) as exc:
         raise _corrupt(path, one_line(exc, 80)) from None
     return raw, version, media

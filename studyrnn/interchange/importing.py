@@ -9,7 +9,6 @@ the real deck loader before anyone sees it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -333,27 +332,29 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
-# Characters a deck may not hold (the loader refuses them): C0 controls but newline and tab,
-# DEL, C1 controls, and noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF). Imports drop them,
-# with a warning, rather than write a deck that its own loader rejects.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"\\U{(p << 16) | 0xFFFE:08x}-\\U{(p << 16) | 0xFFFF:08x}" for p in range(1, 17))
-    + "]"
-)
-
-
 def clean_text(text: str, source: str, report: Report, line: int = 0, col: int = 0) -> str:
-    """``text`` without the characters a deck may not hold; a warning says how many went."""
+    """``text`` without the characters a deck may not hold (``untrusted.forbidden_char``: C0
+    controls but newline and tab, DEL, C1, bidi overrides and isolates, noncharacters), so an
+    import never writes a deck its own loader rejects; a warning says how many went."""
+    from studyrnn.untrusted import forbidden_char
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cleaned, n = _UNSAFE.subn("", text)
-    if n:
-        report.warn(
-            source,
-            f"{n} control or non-character{'s' * (n != 1)} removed from '{one_line(cleaned, 40)}'",
-            line,
-            col,
-        )
+    if forbidden_char(text) is None:
+        return text
+    # Only the lines that hold one are filtered, character by character (the one rule).
+    lines = text.split("\n")
+    for k, text_line in enumerate(lines):
+        if forbidden_char(text_line) is not None:
+            lines[k] = "".join(ch for ch in text_line if forbidden_char(ch) is None)
+    cleaned = "\n".join(lines)
+    removed = len(text) - len(cleaned)
+    report.warn(
+        source,
+        f"{removed} control, bidi or non-character{'s' * (removed != 1)} removed from "
+        f"'{one_line(cleaned, 40)}'",
+        line,
+        col,
+    )
     return cleaned
 
 
