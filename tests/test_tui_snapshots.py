@@ -58,10 +58,12 @@ def test_quiz_answered(snap_compare, tmp_path) -> None:
 
 def test_lab(snap_compare, tmp_path) -> None:
     async def train(pilot) -> None:
-        from textual.widgets import Input
+        from studyrnn.tui.screens.lab import Dial
 
         await steady(pilot)
-        pilot.app.screen.query_one("#steps", Input).value = "30"
+        steps = pilot.app.screen.query_one("#steps", Dial)
+        steps.index = steps.values.index(30)
+        steps.show()
         await pilot.press("t")
         await steady(pilot)
         await steady(pilot)
@@ -87,3 +89,53 @@ def test_stats(snap_compare, tmp_path) -> None:
                     now=NOW - timedelta(days=day, hours=1),
                 )
     assert snap_compare(app, terminal_size=SIZE, run_before=steady)
+
+
+# -- every screen outside the study loop at 80x24 and 120x40 (issue 16) --------------------------
+
+import pytest  # noqa: E402
+
+SIZES = [(80, 24), (120, 40)]
+
+
+async def _open(pilot, key: str) -> None:
+    await steady(pilot)
+    await pilot.press(key)
+    await steady(pilot)
+    await steady(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("key", ["home", "n", "l", "s", "b", "o", "question_mark"])
+def test_screen_at_size(snap_compare, tmp_path, key, size) -> None:
+    async def run(pilot) -> None:
+        if key == "home":
+            await steady(pilot)
+        else:
+            await _open(pilot, key)
+
+    app = build_app(tmp_path)
+    if key == "s":
+        deck = app.deck("tui-types")
+        for day in range(0, 40, 3):
+            for card in deck.cards[:4]:
+                app.store.record_review(
+                    app.learner,
+                    deck.id,
+                    card.id,
+                    3 if day % 2 else 1,
+                    mode="review",
+                    now=NOW - timedelta(days=day, hours=1),
+                )
+    assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_wide_german_notes(snap_compare, tmp_path, size) -> None:
+    """Code and a table wider than 80 columns wrap; a German deck's notes have German chrome."""
+    from tui_helpers import FIXTURES
+
+    app = build_app(tmp_path, deck_dirs=(FIXTURES / "notes",))
+    assert snap_compare(app, terminal_size=size, run_before=lambda pilot: _open(pilot, "n"))

@@ -43,7 +43,7 @@ async def settle(pilot) -> None:
 
 
 async def shoot(data: Path) -> None:
-    from textual.widgets import Input
+    from studyrnn.tui.screens.lab import Dial
 
     app = build(data)
     async with app.run_test(size=SIZE) as pilot:
@@ -57,10 +57,14 @@ async def shoot(data: Path) -> None:
             app.screen.show_question(app.screen.index + 1)
             await settle(pilot)
         app.save_screenshot("quiz.svg", str(HERE))
-        await pilot.press("escape", "l")
+        app.pop_screen()  # leaving a quiz by Esc asks first
+        await pilot.pause()
+        await pilot.press("l")
         await settle(pilot)
-        app.screen.query_one("#radius", Input).value = "1.3"
-        app.screen.query_one("#clip", Input).value = "0.5"
+        for key, value in (("radius", 1.5), ("clip", 0.5)):
+            dial = app.screen.query_one(f"#{key}", Dial)
+            dial.index = dial.values.index(value)
+            dial.show()
         await pilot.press("g", "t")
         await settle(pilot)
         await settle(pilot)

@@ -38,7 +38,9 @@ _NO = frozenset({"", "n", "no", "nein"})
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "deck", metavar="DECK", help="a deck id (see the deck folders) or a deck YAML file"
+        "deck",
+        metavar="DECK",
+        help="a deck id (list them with `studyrnn decks`) or a deck YAML file",
     )
     parser.add_argument(
         "--plain",

@@ -26,11 +26,19 @@ def load(settings: Settings) -> tuple[Any, Any]:
     return decks, store
 
 
+def use_language(settings: Settings) -> None:
+    """The UI language: the learner's choice in Settings, else the locale's (studyrnn.i18n)."""
+    from studyrnn import i18n
+
+    i18n.set_language(i18n.load_preference(settings.learner))
+
+
 def build(
     settings: Settings, start: tuple[str, Any] | None = None, seed: int | None = None
 ) -> StudyApp:
     from studyrnn.tui.app import make_app
 
+    use_language(settings)
     decks, store = load(settings)
     return make_app(settings, decks, store, start=start, seed=seed)
 
@@ -39,6 +47,7 @@ def lazy(settings: Settings) -> StudyApp:
     """The app that paints home first and runs ``load`` in a worker (what ``studyrnn`` opens)."""
     from studyrnn.tui.app import make_app
 
+    use_language(settings)
     return make_app(settings, loader=load)
 
 

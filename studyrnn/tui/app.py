@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from studyrnn.tui.commands import StudyCommands
+from studyrnn.tui.commands import PALETTE
 
 if TYPE_CHECKING:
     from studyrnn.errors import StudyrnnError
@@ -46,7 +46,7 @@ class StudyApp(App[None]):
     TITLE = "studyrnn"
     SUB_TITLE = "backpropagation through time"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {StudyCommands}
+    COMMANDS = PALETTE  # ours + Textual's system commands less "Keys" and "Screenshot"
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+p", "command_palette", "Palette", id="palette", show=False),

@@ -6,7 +6,7 @@ is an edit here and not in every screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,14 +67,56 @@ def interval_label(delta: Any) -> str:
 
 @dataclass(frozen=True)
 class StatsView:
-    total_reviews: int
-    today: int  # reviews today
+    total_reviews: int  # every answer, all modes
+    today: int  # answers today
     due_now: int
     retention: float | None
-    per_day: dict  # date -> reviews that day
+    per_day: dict  # date -> answers that day
     forecast: list  # [(date, cards due that day)] for the next 14 days
     mastery: list  # [(deck title, mastery in [0, 1])]
     today_date: Any = None
+    by_mode: dict = field(default_factory=dict)  # "review" / "quiz" / "flashcards" -> answers
+    retention_weeks: list = field(default_factory=list)  # [(week's Monday, rate or None)]
+
+
+RETENTION_WEEKS = 12
+
+
+def answers_by_mode(app: StudyApp) -> dict[str, int]:
+    """mode -> answers logged (review_log.mode: review, quiz, flashcards)."""
+    from sqlalchemy import func, select
+
+    from studyrnn.store.models import ReviewLogRow
+
+    with app.store.reading() as conn:
+        rows = conn.execute(
+            select(ReviewLogRow.mode, func.count())
+            .where(ReviewLogRow.learner_id == app.learner.id)
+            .group_by(ReviewLogRow.mode)
+        ).all()
+    return {mode: n for mode, n in rows}
+
+
+def weekly_retention(app: StudyApp, weeks: int = RETENTION_WEEKS) -> list[tuple[Any, float | None]]:
+    """True retention (review answers to Review cards not rated Again) per week, oldest first."""
+    from datetime import timedelta
+
+    from studyrnn import stats
+    from studyrnn.store.repository import day_number
+
+    now = app.now()
+    today = now.date()
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    today_number = day_number(now)
+    rows = stats._days(app.store, app.learner, today_number - (today - first).days, today_number)
+    totals = [[0, 0] for _ in range(weeks)]
+    for day, _answers, cards, passed in rows:
+        week = (day - (today_number - (today - first).days)) // 7
+        if 0 <= week < weeks:
+            totals[week][0] += cards
+            totals[week][1] += passed
+    return [(first + timedelta(weeks=i), (p / n) if n else None) for i, (n, p) in enumerate(totals)]
 
 
 def load_stats(app: StudyApp) -> StatsView:
@@ -100,4 +142,6 @@ def load_stats(app: StudyApp) -> StatsView:
         forecast=forecast,
         mastery=mastery,
         today_date=today,
+        by_mode=answers_by_mode(app),
+        retention_weeks=weekly_retention(app),
     )

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
+from studyrnn.i18n import N_, _, ngettext
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal, one_line, visible
 from studyrnn.tui.widgets.card_view import CardView
@@ -28,9 +29,9 @@ POLL_SECONDS = 0.5
 
 class BrowserScreen(StudyScreen):
     BINDINGS = [
-        Binding("n", "new_variant", "New variant", id="new-variant"),
-        Binding("r", "reload", "Reload", id="reload"),
-        Binding("a", "answer", "Answer it", id="answer"),
+        Binding("n", "new_variant", N_("New variant"), id="new-variant"),
+        Binding("r", "reload", N_("Reload"), id="reload"),
+        Binding("a", "answer", N_("Answer it"), id="answer"),
     ]
 
     class Presented(Message):
@@ -67,11 +68,11 @@ class BrowserScreen(StudyScreen):
         tree.show_root = False
         tree.guide_depth = 2
         if self.path is not None:
-            self.sub_title = f"Preview · {visible(self.path)}"
+            self.sub_title = _("Preview · {path}").format(path=visible(self.path))
             self.load_file()
             self.set_interval(POLL_SECONDS, self.poll)
         else:
-            self.sub_title = "Deck browser"
+            self.sub_title = _("Deck browser")
             self.show_decks(self.study.deck_list())
         tree.focus()
 
@@ -85,7 +86,13 @@ class BrowserScreen(StudyScreen):
         try:
             self.mtime = self.path.stat().st_mtime_ns
         except OSError as err:
-            self.show_errors([f"{self.path}: cannot read: {err.strerror or err}"])
+            self.show_errors(
+                [
+                    _("{path}: cannot read: {reason}").format(
+                        path=self.path, reason=err.strerror or err
+                    )
+                ]
+            )
             return
         try:
             deck = load_deck(self.path)
@@ -102,7 +109,7 @@ class BrowserScreen(StudyScreen):
         if mtime != self.mtime:
             self.reloads += 1
             self.load_file()
-            self.notify("Reloaded after a change on disk.", timeout=2)
+            self.notify(_("Reloaded after a change on disk."), timeout=2)
 
     def action_reload(self) -> None:
         if self.path is not None:
@@ -128,7 +135,13 @@ class BrowserScreen(StudyScreen):
         self.query_one("#browser").add_class("has-errors")
         n = len(self.diagnostics)
         self.query_one("#browser-status", Static).update(
-            literal(f"{n} error{'s' if n != 1 else ''} — fix the file and save; r reloads")
+            literal(
+                ngettext(
+                    "{n} error — fix the file and save; r reloads",
+                    "{n} errors — fix the file and save; r reloads",
+                    n,
+                ).format(n=n)
+            )
         )
         errors.focus()
 
@@ -160,12 +173,15 @@ class BrowserScreen(StudyScreen):
         cards = sum(len(d.cards) for d in decks)
         self.query_one("#browser-status", Static).update(
             literal(
-                f"{len(decks)} deck{'s' if len(decks) != 1 else ''}, {cards} cards · n new variant · "
-                f"a answer · r reload"
+                ngettext("{n} deck", "{n} decks", len(decks)).format(n=len(decks))
+                + ", "
+                + ngettext("{n} card", "{n} cards", cards).format(n=cards)
+                + " · "
+                + _("n new variant · a answer · r reload")
             )
         )
         if target is not None:
-            tree.select_node(target)
+            # move_cursor only: select_node would post NodeSelected, which answers the card
             tree.move_cursor(target)
             self.show_card(*target.data)
 
@@ -197,11 +213,13 @@ class BrowserScreen(StudyScreen):
         card, p = message.card, message.presented
         meta = f"{message.deck.id} / {card.id} · {card.type}"
         if getattr(card, "generator", None):
-            meta += f" · generator {card.generator} · seed {p.seed}"
+            meta += " · " + _("generator {name} · seed {seed}").format(
+                name=card.generator, seed=p.seed
+            )
         if card.tags:
-            meta += " · tags: " + ", ".join(card.tags)
+            meta += " · " + _("tags: {tags}").format(tags=", ".join(card.tags))
         if card.source:
-            meta += f" · source: {card.source}"
+            meta += " · " + _("source: {source}").format(source=card.source)
         self.query_one("#browser-meta", Static).update(literal(meta))
         for old in self.query(CardView):
             old.remove()

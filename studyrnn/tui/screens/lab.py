@@ -7,23 +7,30 @@ workers (which only post messages and check cancellation) and plots what comes b
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Header, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
+from studyrnn.i18n import N_, _
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal
 
-TASKS = [("adding problem", "adding"), ("sine prediction", "sine")]
+TASKS = [(N_("adding problem"), "adding"), (N_("sine prediction"), "sine")]
 ACTIVATIONS = [("tanh", "tanh"), ("relu", "relu"), ("sigmoid", "sigmoid")]
+
+
+# the LabConfig each app last used: the dials keep their values for the session
+LAST_CONFIG: weakref.WeakKeyDictionary[Any, LabConfig] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -40,29 +47,74 @@ class LabConfig:
     steps: int = 150
     lr: float = 0.1
     seed: int = 0
+    cell: str = "rnn"  # "lstm" / "gru" once the engine has them (DESIGN.md, Engine contract)
 
 
-# (input id, label, LabConfig field, parser)
-def _int(text: str) -> int:
-    return int(text)
-
-
-def _opt_float(text: str) -> float | None:
-    return float(text) if text.strip() else None
-
-
-def _opt_int(text: str) -> int | None:
-    return int(text) if text.strip() else None
-
-
-FIELDS = [
-    ("hidden", "Hidden size", _int),
-    ("seq_len", "Seq. length", _int),
-    ("radius", "Spectral r.", float),
-    ("clip", "Clip norm", _opt_float),
-    ("truncate", "Truncate k", _opt_int),
-    ("steps", "Train steps", _int),
+# (LabConfig field, label, the values a dial steps through: ←/→ or −/+ move along them).
+# Values come from these lists only, so a dial can never hold a value the engine rejects.
+DIALS: list[tuple[str, str, list[Any]]] = [
+    ("hidden", N_("Hidden size"), [2, 4, 8, 16, 32, 64, 128]),
+    ("seq_len", N_("Seq. length"), [5, 10, 20, 30, 50, 100, 200]),
+    ("radius", N_("Spectral r."), [0.0, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0, 3.0]),
+    ("clip", N_("Clip norm"), [None, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0]),
+    ("truncate", N_("Truncate k"), [None, 1, 2, 5, 10, 20, 50]),
+    ("steps", N_("Train steps"), [30, 50, 100, 150, 300, 500, 1000]),
 ]
+
+
+def dial_text(value: Any) -> str:
+    return _("none") if value is None else f"{value:g}"
+
+
+class Dial(Static, can_focus=True):
+    """One number, stepped with ←/→ (or −/+) through a fixed list; Enter applies it."""
+
+    BINDINGS = [
+        Binding("left,minus", "step(-1)", N_("Less"), show=False),
+        Binding("right,plus,equals_sign", "step(1)", N_("More"), show=False),
+    ]
+
+    class Changed(Message):
+        def __init__(self, dial: Dial) -> None:
+            self.dial = dial
+            super().__init__()
+
+    def __init__(self, key: str, label: str, values: list[Any], value: Any) -> None:
+        super().__init__(id=key, classes="dial")
+        self.key, self.label, self.values = key, label, values
+        self.index = values.index(value) if value in values else 0
+
+    @property
+    def value(self) -> Any:
+        return self.values[self.index]
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        left = "◀" if self.index > 0 else " "
+        right = "▶" if self.index < len(self.values) - 1 else " "
+        self.update(Text(f"{left} {dial_text(self.value):>5} {right}"))
+
+    def action_step(self, by: int) -> None:
+        index = self.index + by
+        if not 0 <= index < len(self.values):
+            end = _("smallest") if by < 0 else _("largest")
+            self.notify(
+                _("{label}: {value} is the {end} value.").format(
+                    label=_(self.label), value=dial_text(self.value), end=end
+                ),
+                severity="warning",
+                timeout=3,
+            )
+            return
+        self.index = index
+        self.show()
+        self.post_message(self.Changed(self))
+
+    def on_click(self, event: Any) -> None:
+        self.focus()
+        self.action_step(-1 if event.x < self.size.width // 2 else 1)
 
 
 def log_plot(plt, values: list[float]) -> None:
@@ -82,6 +134,33 @@ def log_plot(plt, values: list[float]) -> None:
     plt.yticks(ticks, [f"1e{k}" for k in ticks])
 
 
+def step_axis(plt: Any, steps: int) -> None:
+    """An x-axis of whole steps 1..``steps`` (plotext would pick fractional ticks)."""
+    if steps < 1:
+        return
+    every = max(1, math.ceil(steps / 6))
+    ticks = list(range(1, steps + 1, every))
+    if ticks[-1] != steps:
+        ticks.append(steps)
+    plt.xlim(1, max(steps, 2))
+    plt.xticks(ticks, [str(t) for t in ticks])
+
+
+def ratio_line(norms: list[float]) -> str:
+    """‖∂L/∂h_1‖ / ‖∂L/∂h_T‖, also when it is 0 (ρ = 0: nothing reaches h_1) or undefined."""
+    if len(norms) < 2:
+        return ""
+    first, last = norms[0], norms[-1]
+    label = "‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ = "
+    if not (math.isfinite(first) and math.isfinite(last)):
+        return label + _("overflow (inf or nan)")
+    if last == 0:
+        return label + _("undefined (‖∂L/∂h_T‖ = 0)")
+    if first == 0:
+        return label + _("0 (no gradient reaches h_1)")
+    return label + f"{first / last:.2e}"
+
+
 def finite(values: list[float]) -> tuple[list[int], list[float]]:
     """The steps with a finite, positive value (what a log plot can show)."""
     xs, ys = [], []
@@ -94,9 +173,9 @@ def finite(values: list[float]) -> tuple[list[int], list[float]]:
 
 class LabScreen(StudyScreen):
     BINDINGS = [
-        Binding("g", "gradients", "Gradients", id="gradients"),
-        Binding("t", "train", "Train", id="train"),
-        Binding("x", "cancel", "Cancel", id="cancel"),
+        Binding("g", "gradients", N_("Gradients"), id="gradients"),
+        Binding("t", "train", N_("Train"), id="train"),
+        Binding("x", "cancel", N_("Cancel"), id="cancel"),
     ]
 
     class Gradients(Message):
@@ -124,20 +203,27 @@ class LabScreen(StudyScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        # the dials as the learner left them, for the rest of the session
         self.config = LabConfig()
         self.training = False
         self.outcome: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        c = self.config
+        self.config = c = LAST_CONFIG.get(self.app, self.config)
         yield Header()
         with Horizontal(id="lab"):
             with Vertical(id="lab-controls"):
                 with Horizontal(classes="field"):
-                    yield Label("Task", classes="field-label")
-                    yield Select(TASKS, value=c.task, allow_blank=False, id="task", compact=True)
+                    yield Label(_("Task"), classes="field-label")
+                    yield Select(
+                        [(_(name), v) for name, v in TASKS],
+                        value=c.task,
+                        allow_blank=False,
+                        id="task",
+                        compact=True,
+                    )
                 with Horizontal(classes="field"):
-                    yield Label("Activation", classes="field-label")
+                    yield Label(_("Activation"), classes="field-label")
                     yield Select(
                         ACTIVATIONS,
                         value=c.activation,
@@ -145,22 +231,23 @@ class LabScreen(StudyScreen):
                         id="activation",
                         compact=True,
                     )
-                for key, label, _ in FIELDS:
-                    value = getattr(c, key)
+                for key, label, values in DIALS:
                     with Horizontal(classes="field"):
-                        yield Label(label, classes="field-label")
-                        yield Input(
-                            "" if value is None else str(value),
-                            id=key,
-                            compact=True,
-                            placeholder="none" if key in ("clip", "truncate") else "",
-                        )
+                        yield Label(_(label), classes="field-label")
+                        yield Dial(key, label, values, getattr(c, key))
+                yield Static(_("←/→ or −/+ turn a dial"), classes="hint", id="dial-hint")
                 with Horizontal(id="lab-buttons"):
-                    yield Button("t Train", id="do-train", compact=True, variant="primary")
+                    yield Button(f"t {_('Train')}", id="do-train", compact=True, variant="primary")
                     yield Button(
-                        "x Cancel", id="do-cancel", compact=True, variant="error", disabled=True
+                        f"x {_('Cancel')}",
+                        id="do-cancel",
+                        compact=True,
+                        variant="error",
+                        disabled=True,
                     )
-                yield ProgressBar(id="train-progress", show_eta=False)
+                yield ProgressBar(
+                    id="train-progress", show_eta=False, total=1
+                )  # still at 0%, not an animation
                 yield Static(id="lab-summary", classes="summary")
             with Vertical(id="lab-plots"):
                 yield PlotextPlot(id="grad-plot")
@@ -170,10 +257,10 @@ class LabScreen(StudyScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Gradient lab"
+        self.sub_title = _("Gradient lab")
         self._draw_loss("plain", [])
         self._draw_loss("clipped", [])
-        self.query_one("#do-train").focus()
+        self.query_one(Dial).focus()
         self.action_gradients()
 
     def on_resize(self) -> None:
@@ -182,29 +269,24 @@ class LabScreen(StudyScreen):
 
     # -- controls --------------------------------------------------------------------------------
 
-    def read_config(self) -> LabConfig | None:
-        """The controls as a LabConfig, or None (and a message) if one is not a number."""
+    def read_config(self) -> LabConfig:
+        """The controls as a LabConfig (dials hold valid values only), kept for the session."""
         values: dict[str, Any] = {
             "task": self.query_one("#task", Select).value,
             "activation": self.query_one("#activation", Select).value,
         }
-        for key, label, parse in FIELDS:
-            text = self.query_one(f"#{key}", Input).value
-            try:
-                values[key] = parse(text)
-            except ValueError:
-                self.notify(f"{label}: {text!r} is not a number.", severity="warning")
-                self.query_one(f"#{key}", Input).focus()
-                return None
-        return LabConfig(**values)
+        for dial in self.query(Dial):
+            values[dial.key] = dial.value
+        config = LabConfig(**values)
+        LAST_CONFIG[self.app] = config
+        return config
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted:
             self.action_gradients()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_dial_changed(self, event: Dial.Changed) -> None:
         self.action_gradients()
-        self.query_one("#do-train").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "do-train":
@@ -215,25 +297,15 @@ class LabScreen(StudyScreen):
     # -- gradients at initialisation ---------------------------------------------------------------
 
     def action_gradients(self) -> None:
-        config = self.read_config()
-        if config is not None:
-            self.config = config
-            self.compute_gradients(config)
+        self.config = self.read_config()
+        self.compute_gradients(self.config)
 
     @work(thread=True, exclusive=True, group="lab-gradients", exit_on_error=False)
     def compute_gradients(self, config: LabConfig) -> None:
-        import engine
         from engine import diagnostics
 
         batch = _batch(config)
-        params = engine.init_rnn(
-            batch.input_size,
-            config.hidden,
-            batch.output_size,
-            activation=config.activation,
-            seed=config.seed,
-            spectral_radius=config.radius,
-        )
+        params = init_params(config, batch.input_size, batch.output_size)
         norms = diagnostics.dh_norms(
             params,
             batch.xs,
@@ -253,29 +325,23 @@ class LabScreen(StudyScreen):
         plt.clear_data()
         plt.clear_figure()
         log_plot(plt, message.norms)
-        xs, ys = finite(message.norms)
-        plt.title("‖∂L/∂h_t‖ over t (log scale)")
-        plt.xlabel("time step t")
+        step_axis(plt, len(message.norms))
+        plt.title(_("‖∂L/∂h_t‖ over t (log scale)"))
+        plt.xlabel(_("time step t"))
         plot.refresh()
         s = message.summary
-        verdict = "vanishing guaranteed" if s.get("vanishing_guaranteed") else "may explode"
-        ratio = ""
-        if len(ys) >= 2 and ys[0] > 0:
-            ratio = f"\n‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ = {ys[0] / ys[-1]:.2e}"
+        verdict = _("vanishing guaranteed") if s.get("vanishing_guaranteed") else _("may explode")
         self.query_one("#lab-summary", Static).update(
             literal(
                 f"ρ(W_hh) = {s['spectral_radius']:.3g}, λ₁ = {s['largest_singular_value']:.3g}\n"
-                f"γ = {s['gamma']:g}: {verdict}{ratio}"
+                f"γ = {s['gamma']:g}: {verdict}\n{ratio_line(message.norms)}"
             )
         )
 
     # -- training ----------------------------------------------------------------------------------
 
     def action_train(self) -> None:
-        config = self.read_config()
-        if config is None:
-            return
-        self.config = config
+        self.config = config = self.read_config()
         self.training = True
         self.outcome = {}
         self._set_training(True)
@@ -303,7 +369,7 @@ class LabScreen(StudyScreen):
         self.workers.cancel_group(self, "lab")
         self.training = False
         self._set_training(False)
-        self.notify("Training cancelled.")
+        self.notify(_("Training cancelled."))
 
     @work(thread=True, exclusive=True, group="lab", exit_on_error=False)
     def train(self, config: LabConfig) -> None:
@@ -313,14 +379,7 @@ class LabScreen(StudyScreen):
         every = max(1, config.steps // 40)
         for run, clip in (("plain", None), ("clipped", config.clip)):
             batch_source = _sampler(config)
-            params = engine.init_rnn(
-                _batch(config).input_size,
-                config.hidden,
-                1,
-                activation=config.activation,
-                seed=config.seed,
-                spectral_radius=config.radius,
-            )
+            params = init_params(config, _batch(config).input_size, 1)
             losses: list[float] = []
             offset = 0 if run == "plain" else config.steps
 
@@ -364,8 +423,9 @@ class LabScreen(StudyScreen):
             self.training = False
             self._set_training(False)
             self.notify(
-                f"Training done — without clipping: {self.outcome.get('plain')}; "
-                f"with clipping: {self.outcome.get('clipped')}."
+                _("Training done — without clipping: {plain}; with clipping: {clipped}.").format(
+                    plain=self.outcome.get("plain"), clipped=self.outcome.get("clipped")
+                )
             )
 
     def _draw_loss(self, run: str, losses: list[float], diverged: bool = False) -> None:
@@ -374,18 +434,19 @@ class LabScreen(StudyScreen):
         plt.clear_data()
         plt.clear_figure()
         log_plot(plt, losses)
+        step_axis(plt, len(losses) if losses else self.config.steps)
         clip = self.config.clip
         title = (
-            "loss, no clipping"
+            _("loss, no clipping")
             if run == "plain"
-            else f"loss, clip ‖g‖ ≤ {clip:g}"
+            else _("loss, clip ‖g‖ ≤ {clip}").format(clip=f"{clip:g}")
             if clip
-            else "loss (clip: none)"
+            else _("loss (clip: none)")
         )
         if diverged:
-            title += " — diverged"
+            title += " — " + _("diverged")
         plt.title(title)
-        plt.xlabel("step")
+        plt.xlabel(_("step"))
         plot.refresh()
 
     def on_worker_state_changed(self, event: Any) -> None:
@@ -399,13 +460,23 @@ class LabScreen(StudyScreen):
 
 def _outcome(losses: list[float], diverged: bool) -> str:
     if diverged:
-        return "diverged (the loss became inf or nan)"
+        return _("diverged (the loss became inf or nan)")
     if not losses:
-        return "no steps"
+        return _("no steps")
     final = losses[-1]
     if final > 1e3 * max(losses[0], 1e-12):
-        return f"blew up (final loss {final:.2g})"
-    return f"final loss {final:.3g}"
+        return _("blew up (final loss {loss})").format(loss=f"{final:.2g}")
+    return _("final loss {loss}").format(loss=f"{final:.3g}")
+
+
+def init_params(config: LabConfig, input_size: int, output_size: int) -> Any:
+    """The network the lab dials describe; the cell goes to engine.init_rnn as pinned."""
+    import engine
+
+    extra: dict[str, Any] = {} if config.cell == "rnn" else {"cell": config.cell}
+    if config.cell == "rnn":
+        extra.update(activation=config.activation, spectral_radius=config.radius)
+    return engine.init_rnn(input_size, config.hidden, output_size, seed=config.seed, **extra)
 
 
 def _batch(config: LabConfig) -> Any:

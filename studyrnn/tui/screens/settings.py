@@ -1,17 +1,24 @@
-"""Settings: desired retention, new cards and reviews per day, learning and relearning steps."""
+"""Settings: desired retention, new cards and reviews per day, learning and relearning steps,
+and the UI language. Leaving with unsaved changes asks first."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from studyrnn import i18n
+from studyrnn.i18n import N_, _
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal
+
+AUTOMATIC = "auto"  # the language Select's value for "follow the locale"
 
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -42,43 +49,84 @@ def format_steps(steps: tuple[timedelta, ...]) -> str:
 
 
 # (field, label, to text, from text)
-FIELDS = [
-    ("desired_retention", "Desired retention (0.5-0.99)", str, float),
-    ("new_per_day", "New cards per day", str, int),
-    ("max_reviews_per_day", "Maximum reviews per day", str, int),
-    ("learning_steps", "Learning steps (e.g. 1m 10m)", format_steps, parse_steps),
-    ("relearning_steps", "Relearning steps", format_steps, parse_steps),
+FIELDS: list[tuple[str, str, Callable[[Any], str], Callable[[str], Any]]] = [
+    ("desired_retention", N_("Desired retention (0.5-0.99)"), str, float),
+    ("new_per_day", N_("New cards per day (all decks)"), str, int),
+    ("max_reviews_per_day", N_("Maximum reviews per day"), str, int),
+    ("learning_steps", N_("Learning steps (e.g. 1m 10m)"), format_steps, parse_steps),
+    ("relearning_steps", N_("Relearning steps"), format_steps, parse_steps),
 ]
 
 
 class SettingsScreen(StudyScreen):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+s", "save", N_("Save"), id="save"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved: dict[str, str] = {}  # the form as last loaded or saved (unsaved = differs)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="settings-form"):
-            for name, label, _, _ in FIELDS:
+            for name, label, _show, _parse in FIELDS:
                 with Horizontal(classes="field"):
-                    yield Label(label, classes="field-label")
+                    yield Label(_(label), classes="field-label")
                     yield Input(id=name, compact=True)
+            with Horizontal(classes="field"):
+                yield Label(_("Language"), classes="field-label")
+                options = [(_("Automatic (from the locale)"), AUTOMATIC)]
+                options += [(name, tag) for tag, name in i18n.LANGUAGES.items()]
+                yield Select(options, allow_blank=False, id="language", compact=True)
             yield Static(id="settings-message")
             with Horizontal(id="settings-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Back (Esc)", id="cancel")
+                yield Button(_("Save (Ctrl+S)"), id="save", variant="primary")
+                yield Button(_("Back (Esc)"), id="cancel")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Settings"
+        self.sub_title = _("Settings")
         app = self.study
+        chosen = i18n.load_preference(app.settings.learner)
+        self.query_one("#language", Select).value = chosen or AUTOMATIC
         if app.store is None:
-            self.query_one("#settings-message", Static).update("No progress store is open.")
+            self.query_one("#settings-message", Static).update(_("No progress store is open."))
             return
         current = app.store.settings(app.learner)
-        for name, _, show, _ in FIELDS:
+        for name, _label, show, _parse in FIELDS:
             self.query_one(f"#{name}", Input).value = show(getattr(current, name))
+        self.saved = self.form()
         self.query_one(f"#{FIELDS[0][0]}", Input).focus()
+
+    def form(self) -> dict[str, str]:
+        """What the form says now (text as typed)."""
+        values = {name: self.query_one(f"#{name}", Input).value for name, *_rest in FIELDS}
+        values["language"] = str(self.query_one("#language", Select).value)
+        return values
+
+    def unsaved(self) -> bool:
+        return bool(self.saved) and self.form() != self.saved
+
+    def action_back(self) -> None:
+        """Leaving with unsaved changes asks; saved or unchanged, Esc leaves at once."""
+        if not self.unsaved():
+            self.study.action_back()
+            return
+        from studyrnn.tui.screens.confirm import Confirm
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.study.action_back()
+
+        self.study.push_screen(
+            Confirm(
+                _("Your changes are not saved. Leave without saving?"),
+                yes=_("Leave"),
+                no=_("Stay"),
+            ),
+            answered,
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
@@ -95,16 +143,18 @@ class SettingsScreen(StudyScreen):
         app = self.study
         message = self.query_one("#settings-message", Static)
         changes = {}
-        for name, label, _, parse in FIELDS:
+        for name, label, _show, parse in FIELDS:
             text = self.query_one(f"#{name}", Input).value
             try:
                 changes[name] = parse(text)
             except ValueError as err:
                 message.update(
                     literal(
-                        f"{label}: {err}"
+                        f"{_(label)}: {err}"
                         if "step" in str(err)
-                        else f"{label}: {text!r} is not a number"
+                        else _("{label}: {text!r} is not a number").format(
+                            label=_(label), text=text
+                        )
                     )
                 )
                 message.set_class(True, "error")
@@ -115,6 +165,21 @@ class SettingsScreen(StudyScreen):
             message.update(literal(str(err)))
             message.set_class(True, "error")
             return
+        language = self.query_one("#language", Select).value
+        tag = None if language == AUTOMATIC else str(language)
+        if tag != i18n.load_preference(app.settings.learner):
+            try:
+                i18n.save_preference(app.settings.learner, tag)
+            except (OSError, StudyrnnError) as err:
+                message.update(literal(str(err)))
+                message.set_class(True, "error")
+                return
+            i18n.set_language(tag)
+            for screen in self.study.screen_stack:  # home, below: its words in the new language
+                relabel = getattr(screen, "relabel", None)
+                if relabel is not None and screen is not self:
+                    relabel()
+        self.saved = self.form()
         message.set_class(False, "error")
-        message.update("Saved.")
-        self.notify("Settings saved.")
+        message.update(_("Saved."))
+        self.notify(_("Settings saved."))

@@ -22,9 +22,15 @@ class KeyBar(Static):
     }
     """
 
-    def show(self, keys: list[tuple[str, str]], back: str = "back") -> None:
+    def show(self, keys: list[tuple[str, str]], back: str | None = "back") -> None:
+        """``keys`` then esc (``back``; None leaves it out), ? help and ^p palette."""
+        from studyrnn.i18n import _
+
+        tail = [("?", _("help")), ("^p", _("palette"))]
+        if back is not None:
+            tail.insert(0, ("esc", _(back)))
         text = Text(no_wrap=True, overflow="ellipsis")
-        for key, does in [*keys, ("esc", back), ("?", "help"), ("^p", "palette")]:
+        for key, does in [*keys, *tail]:
             text.append(f" {key} ", style="bold")
             text.append(f"{does}  ")
         self.update(text)
