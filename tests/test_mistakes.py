@@ -630,7 +630,7 @@ def test_german_prompts_solutions_and_feedback(name: str, words: str) -> None:
 def test_a_german_deck_gets_german_generated_questions(tmp_path: Path, monkeypatch, capsys) -> None:
     card = {"id": "g", "type": "generated", "generator": "hidden_state_step", "params": HS}
     out = _plain(_deck(tmp_path, card, language="de"), f"{_a!r}\n", monkeypatch, capsys)
-    assert "Wie groß ist s_t?" in out and "wende noch tanh darauf an" in out
+    assert "Wie groß ist s_t?" in out and "wenden Sie noch tanh darauf an" in out
     out = _plain(_deck(tmp_path, card, language="en"), "\n", monkeypatch, capsys)
     assert "what is s_t?" in out and "Wie groß" not in out
     # a card may still ask for English in a German deck, and a generator without German stays English
