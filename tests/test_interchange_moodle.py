@@ -337,7 +337,11 @@ def test_moodle_xml_structure(bundled_xml: ET.Element) -> None:
             else:
                 assert sum(f for f in fractions if f > 0) == pytest.approx(100, abs=1e-4)
         if kind == "numerical":
-            (answer,) = q.findall("answer")
+            answer, *mistakes = q.findall("answer")
+            assert answer.get("fraction") == "100"
+            for mistake in mistakes:  # declared mistakes: 0% with their own feedback
+                assert mistake.get("fraction") == "0" and mistake.findtext("feedback/text")
+                float(mistake.findtext("text"))
             float(answer.findtext("text"))
             assert float(answer.findtext("tolerance")) >= 0
             # Moodle's numerical tolerance is absolute; tolerance types (relative, nominal,
@@ -429,3 +433,31 @@ def test_export_by_suffix_and_import_back(tmp_path: Path) -> None:
         load_deck(deck_file).card("choice-special").options
         == load_deck(EVERY).card("choice-special").options
     )
+
+
+def test_declared_mistakes_are_moodles_zero_percent_answers_with_feedback() -> None:
+    deck = load_deck_text(
+        "version: 1\nid: m\ntitle: M\ncards:\n"
+        "  - id: deriv\n    type: numeric\n    prompt: tanh'(a) when h = 0.6?\n"
+        "    answer: 0.64\n    tolerance: {atol: 0.005, rtol: 0}\n"
+        "    mistakes:\n      - {answer: 0.4, feedback: 'that is 1 - h; square h first'}\n"
+    )
+    gift_text, _ = export_gift([deck], 0)
+    assert "{#=0.64:0.005 =%0%0.4:0.005#that is 1 - h; square h first}" in gift_text
+    xml_text, _, _ = export_moodle_xml([deck], 0)
+    q = next(q for q in ET.fromstring(xml_text).findall("question") if q.get("type") == "numerical")
+    assert [
+        (a.get("fraction"), a.findtext("text"), a.findtext("feedback/text"))
+        for a in q.findall("answer")
+    ] == [
+        ("100", "0.64", ""),
+        ("0", "0.4", "that is 1 - h; square h first"),
+    ]
+    # And from Moodle itself (no studyrnn marker): a 0% answer with feedback is a mistake.
+    plain = (
+        "::d::tanh'(a) when h = 0.6?{#=0.64:0.005 =%0%0.4:0.005#square h first =%50%0.6:0.01#close}"
+    )
+    back = import_deck(plain, "gift", source="d.gift")
+    card = back.deck.card("d")
+    assert [(m.answer, m.feedback) for m in card.mistakes] == [(0.4, "square h first")]
+    assert card.explanation == "0.6 ± 0.01 (50%): close"  # partial credit: in the explanation

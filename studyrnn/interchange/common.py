@@ -226,3 +226,25 @@ def multi_weights(n_right: int) -> tuple[list[Fraction], Fraction, bool]:
         return best[1], wrong, True
     smallest = MOODLE_GRADES[-1]
     return [smallest] * 20 + [Fraction(0)] * (n_right - 20), wrong, True
+
+
+def mistakes_from_answers(
+    right: float, atol: float, answers: list[tuple[float, float, str]]
+) -> tuple[list[dict[str, Any]], list[tuple[float, float, str]]]:
+    """Moodle's 0% numerical answers with feedback, as a numeric card's declared mistakes.
+
+    ``answers``: (value, weight %, feedback) of the answers other than the right one. A 0%
+    answer with feedback outside the right answer's band (``|value - right| > atol``) is a
+    mistake ``{answer, feedback}``; the rest (partial credit, or inside the band) are returned
+    as they are, for the caller to keep in the explanation.
+    """
+    mistakes: list[dict[str, Any]] = []
+    rest: list[tuple[float, float, str]] = []
+    seen: set[float] = set()
+    for value, weight, feedback in answers:
+        if weight == 0 and feedback and abs(value - right) > atol and value not in seen:
+            seen.add(value)
+            mistakes.append({"answer": value, "feedback": feedback})
+        else:
+            rest.append((value, weight, feedback))
+    return mistakes, rest

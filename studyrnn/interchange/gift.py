@@ -35,6 +35,7 @@ from studyrnn.interchange.common import (
     distinct_variants,
     format_number,
     format_tolerance,
+    mistakes_from_answers,
     moodle_percent,
     multi_weights,
     report_variants,
@@ -294,6 +295,16 @@ def _card_questions(
             card.tolerance.model_dump(exclude_none=True) if card.tolerance is not None else {}
         )
         answers = f"#{format_number(card.answer)}:{format_tolerance(tol)}"
+        if card.mistakes:
+            # Declared mistakes are Moodle's 0% answers with their own feedback: a learner
+            # who gives one is told why, in Moodle as in studyrnn.
+            meta["mistakes"] = [m.model_dump(exclude_none=True) for m in card.mistakes]
+            answers = f"#={answers[1:]}" + "".join(
+                f" =%0%{format_number(m.answer)}:"
+                f"{format_tolerance(absolute_tolerance(m.answer, card.tolerance))}"
+                f"#{escape(m.feedback)}"
+                for m in card.mistakes
+            )
         return [
             f"{moodle}\n{_marker(meta)}\n{_question(card.id, text, answers, _feedback(card.explanation))}"
         ]
@@ -786,11 +797,6 @@ def _parse_numeric(q: GiftQuestion, raw: str, start: int, end: int) -> None:
         q.numbers.append(
             Numeric(value, tol, a.weight if a.weight is not None else 100.0, a.feedback)
         )
-    if len(q.numbers) > 1:
-        q.notes.append(
-            f"{len(q.numbers)} numerical answers: kept the one with the highest weight "
-            "(a studyrnn numeric card has one answer)"
-        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -985,18 +991,40 @@ def _cards(
         lines = []
         if best.feedback:
             lines.append(convert(best.feedback, fmt))
-        for other in q.numbers:
-            if other is not best and other.feedback:
+        others = [n for n in q.numbers if n is not best]
+        mistakes, rest = mistakes_from_answers(
+            best.value,
+            best.tolerance,
+            [(n.value, n.weight, convert(n.feedback, fmt)) for n in others],
+        )
+        if isinstance(meta.get("mistakes"), list):
+            mistakes, rest = meta["mistakes"], []
+        partial = [n for n in others if (n.value, n.weight) in {(v, w) for v, w, _ in rest}]
+        if partial:
+            warn(
+                f"{len(q.numbers)} numerical answers: kept the one with the highest weight "
+                "(a studyrnn numeric card has one answer)"
+            )
+        for value, weight, feedback in rest:
+            tol_of = next(n.tolerance for n in others if (n.value, n.weight) == (value, weight))
+            if feedback:
                 lines.append(
-                    f"{format_number(other.value)} ± {format_number(other.tolerance)} "
-                    f"({format_number(other.weight)}%): {convert(other.feedback, fmt)}"
+                    f"{format_number(value)} ± {format_number(tol_of)} "
+                    f"({format_number(weight)}%): {feedback}"
                 )
+        if mistakes and not isinstance(meta.get("mistakes"), list):
+            note(
+                f"{len(mistakes)} 0% answer{'s' * (len(mistakes) != 1)} with feedback kept as "
+                "declared mistakes"
+            )
         if q.other_feedback:
             lines.append(f"Any other answer: {convert(q.other_feedback, fmt)}")
         card = _with_feedback(card, lines, note)
         out = {**card, "type": "numeric", "prompt": text, "answer": best.value}
         if tolerance:  # {}: the card had the default tolerance
             out["tolerance"] = tolerance
+        if mistakes:
+            out["mistakes"] = mistakes
         return [out]
     if q.kind == "matching":
         pairs = [(convert(left, fmt), convert(right, None)) for left, right in q.pairs]

@@ -53,6 +53,7 @@ from studyrnn.interchange.common import (
     distinct_variants,
     format_number,
     format_tolerance,
+    mistakes_from_answers,
     moodle_percent,
     multi_weights,
     report_variants,
@@ -234,8 +235,15 @@ def _card(
             if card.tolerance.rtol or card.tolerance.sigfigs:
                 note("Moodle's tolerance is absolute: the relative band is written at the answer")
         meta["unit"] = card.unit
+        if card.mistakes:
+            meta["mistakes"] = [m.model_dump(exclude_none=True) for m in card.mistakes]
         q = _question(quiz, "numerical", card.id, card.prompt, expl, tags, meta)
-        _numerical(q, card.answer, absolute_tolerance(card.answer, card.tolerance), card.unit)
+        mistakes = [
+            (m.answer, absolute_tolerance(m.answer, card.tolerance), m.feedback)
+            for m in card.mistakes
+        ]
+        band = absolute_tolerance(card.answer, card.tolerance)
+        _numerical(q, card.answer, band, card.unit, mistakes)
         return 1
     if kind == "text":
         if card.match == "fuzzy":
@@ -307,11 +315,24 @@ def _rewrite_marker(quiz: ET.Element, meta: dict[str, Any]) -> None:
     comment.text = f" {MARKER}{base64.b64encode(doc.encode()).decode('ascii')} "
 
 
-def _numerical(q: ET.Element, answer: float, tolerance: float, unit: str | None) -> None:
+def _numerical(
+    q: ET.Element,
+    answer: float,
+    tolerance: float,
+    unit: str | None,
+    mistakes: list[tuple[float, float, str]] = (),  # type: ignore[assignment]
+) -> None:
+    """The right answer at 100%, then each declared mistake (value, band, feedback) at 0% with
+    its feedback: Moodle checks the answers in order, so the right one wins any overlap."""
     el = _sub(q, "answer", fraction="100", format="moodle_auto_format")
     _sub(el, "text", format_number(answer))
     _sub(el, "tolerance", format_tolerance(tolerance))
     _text(el, "feedback", "")
+    for value, band, feedback in mistakes:
+        el = _sub(q, "answer", fraction="0", format="moodle_auto_format")
+        _sub(el, "text", format_number(value))
+        _sub(el, "tolerance", format_tolerance(band))
+        _text(el, "feedback", feedback)
     if unit:
         units = _sub(q, "units")
         u = _sub(units, "unit")
@@ -614,8 +635,17 @@ def _question_cards(
         if not numbers:
             warn("no numerical answer; skipped")
             return []
-        numbers.sort(key=lambda o: -o[0])
+        numbers.sort(key=lambda o: -o[0])  # stable: Moodle's order among equal grades
         weight, number, tol, fb = numbers[0]
+        mistakes, rest = mistakes_from_answers(
+            number, tol, [(n, w, f) for w, n, t, f in numbers[1:]]
+        )
+        if isinstance(meta.get("mistakes"), list):
+            mistakes, rest = meta["mistakes"], []
+        elif mistakes:
+            note(f"{len(mistakes)} 0% answers with feedback kept as declared mistakes")
+        kept = {(n, w) for n, w, _ in rest}
+        numbers = [numbers[0], *(o for o in numbers[1:] if (o[1], o[0]) in kept)]
         if len(numbers) > 1:
             warn(f"{len(numbers)} numerical answers: kept the one graded {format_number(weight)}%")
         units = (
@@ -640,6 +670,8 @@ def _question_cards(
             tolerance = {"rtol": 0, "atol": tol}
         if tolerance:  # {}: the card had the default tolerance
             out["tolerance"] = tolerance
+        if mistakes:
+            out["mistakes"] = mistakes
         if units and units[0]:
             out["unit"] = units[0]
             if len(el.findall("units/unit")) > 1:
