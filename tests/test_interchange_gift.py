@@ -210,10 +210,9 @@ def test_every_bundled_deck_survives_gift() -> None:
             if card.type == "generated":
                 assert f"{card.id}-v1" in back
                 continue
-            # the exporter does not yet write a numeric card's declared mistakes as Moodle
-            # per-answer feedback (=%0%value#feedback): they are lost on export, a known gap
+            # declared mistakes travel as Moodle's 0% answers with feedback (=%0%value#fb)
             a, b = (
-                card.model_dump(exclude={"tolerance", "mistakes"}),
-                back[card.id].model_dump(exclude={"tolerance", "mistakes"}),
+                card.model_dump(exclude={"tolerance"}),
+                back[card.id].model_dump(exclude={"tolerance"}),
             )
             assert a == b, (deck.id, card.id)
