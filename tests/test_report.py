@@ -389,6 +389,18 @@ def test_report_errors_are_one_line(url: str, decks_dir: Path, capsys) -> None:
 
 
 def test_report_on_an_empty_database(tmp_path: Path, capsys) -> None:
-    code, out, err = run_cli(capsys, "report", "--db", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    from studyrnn.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    open_store(url).close()  # a studyrnn database nobody has studied with
+    code, out, err = run_cli(capsys, "report", "--db", url)
     assert (code, err) == (0, "")
     assert "no answers recorded yet" in out and "no learner has overdue cards" in out
+
+
+def test_report_never_creates_a_database(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "typo.sqlite3"
+    code, out, err = run_cli(capsys, "report", "--db", f"sqlite:///{missing}")
+    assert code == 1 and out == ""
+    assert "no progress database" in err and err.count("\n") == 1
+    assert not missing.exists()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 
+from studyrnn.commands._args import bounded_int
+
 NAME = "export"
 HELP = "export decks to Anki (.apkg), Moodle GIFT, Moodle XML or JSON"
 
@@ -43,7 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.add_argument(
         "--variants",
-        type=int,
+        type=bounded_int(1, 1000),
         default=5,
         metavar="N",
         help="distinct concrete variants per generated card (default 5)",

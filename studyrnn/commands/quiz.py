@@ -31,6 +31,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from studyrnn.commands._args import bounded_int
+from studyrnn.limits import MAX_SEED
 from studyrnn.plain import EndOfInput, PlainLines, visible
 
 NAME = "quiz"
@@ -53,29 +55,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--limit",
-        type=_positive_int,
+        type=bounded_int(1, 10_000),
         default=10,
         metavar="N",
         help="ask at most N questions (default: 10)",
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=bounded_int(0, MAX_SEED),
         default=None,
         metavar="S",
         help="seed for the question order and the generated variants (default: random)",
     )
     parser.add_argument("--in-order", action="store_true", help="ask the cards in deck order")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -57,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from studyrnn.commands._common import settings_from
     from studyrnn.decks import load_decks
-    from studyrnn.errors import UsageError
+    from studyrnn.errors import StoreError, UsageError
     from studyrnn.store import open_store
     from studyrnn.store.report import answered_decks, class_report
 
@@ -66,15 +66,24 @@ def run(args: argparse.Namespace) -> int:
     decks = load_decks(settings.deck_dirs, strict=False)
     for problem in decks.diagnostics:  # a broken deck file costs its prompts, not the report
         print(f"studyrnn: warning: {problem}", file=sys.stderr)
-    with open_store(settings.db_url) as store:
+
+    def unknown_deck(known: list[str]) -> UsageError:
+        close = difflib.get_close_matches(args.deck[:100], known, n=1)
+        hint = f"; did you mean '{one_line(close[0], 60)}'?" if close else ""
+        return UsageError(f"no deck '{one_line(args.deck, 60)}' in the decks or the answers{hint}")
+
+    # read-only: never creates a database, and works on a read-only file
+    try:
+        store = open_store(settings.db_url, create=False, read_only=True)
+    except StoreError:
+        if args.deck is not None and args.deck not in decks:
+            raise unknown_deck(sorted(decks)) from None  # the option is wrong either way
+        raise
+    with store:
         if args.deck is not None and args.deck not in decks:
             known = sorted(set(decks) | set(answered_decks(store)))
             if args.deck not in known:
-                close = difflib.get_close_matches(args.deck[:100], known, n=1)
-                hint = f"; did you mean '{one_line(close[0], 60)}'?" if close else ""
-                raise UsageError(
-                    f"no deck '{one_line(args.deck, 60)}' in the decks or the answers{hint}"
-                )
+                raise unknown_deck(known)
         report = class_report(store, deck_id=args.deck, limit=limit)
     if args.csv:
         write_csv(report, decks, sys.stdout, overdue=args.overdue)

@@ -13,6 +13,8 @@ import argparse
 import json
 import sys
 
+from studyrnn.commands._args import bounded_int
+
 NAME = "stats"
 HELP = "show your study statistics: reviews, retention, due forecast, mastery (--json for scripts)"
 
@@ -23,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--days",
-        type=int,
+        type=bounded_int(1, 3660),
         default=30,
         metavar="N",
         help="days of retention window and forecast (default: 30)",
