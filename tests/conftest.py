@@ -45,13 +45,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """With STUDYRNN_REQUIRE_TORCH=1 (CI's torch pass), a test skipped for want of torch fails:
-    the comparisons with torch.autograd must really run there, not skip quietly."""
+    """With STUDYRNN_REQUIRE_TORCH=1 (CI's torch pass), a test skipped for want of torch (or of
+    pandas, which FSRS's optimizer needs beside it) fails: the comparisons with torch.autograd and
+    the optimizer's fit must really run there, not skip quietly."""
     report = yield
     if (
         os.environ.get("STUDYRNN_REQUIRE_TORCH") == "1"
         and report.skipped
-        and "torch" in str(report.longrepr).lower()
+        and any(name in str(report.longrepr).lower() for name in ("torch", "pandas"))
     ):
         report.outcome = "failed"
         report.longrepr = f"torch is required in this run but the test skipped: {report.longrepr}"
