@@ -214,6 +214,7 @@ async def test_the_comparison_runs_in_a_worker_and_stops_on_x(tmp_path, monkeypa
         assert worker.state is WorkerState.RUNNING and worker._thread_worker
         assert limits and limits[-1][:2] == (1, "blas")
         assert limits[-1][2] != threading.main_thread().name
+        assert "s left" in str(screen.query_one("#lab-summary").render())
         # the screen still takes keys while the worker trains
         hidden = screen.query_one("#hidden", Dial)
         hidden.focus()
@@ -226,6 +227,8 @@ async def test_the_comparison_runs_in_a_worker_and_stops_on_x(tmp_path, monkeypa
         assert not screen.training
         assert any("cancelled" in n.message for n in app._notifications)
         assert not screen.query_one("#do-compare").disabled
+        summary = str(screen.query_one("#lab-summary").render())
+        assert "RNN: stopped after" in summary and "Training" not in summary
         done = [m for m in seen if type(m).__name__ == "Compared"]
         assert done and all(m.snapshot.done < 1_000_000 for m in done)
         await pilot.pause(0.3)

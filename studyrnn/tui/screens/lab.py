@@ -550,6 +550,8 @@ class LabScreen(StudyScreen):
         self.workers.cancel_group(self, "lab")
         self.training = False
         self._set_training(False)
+        if self.view == "compare":
+            self._show_comparison_summary()
         self.notify(_("Training cancelled."))
 
     @work(thread=True, exclusive=True, group="lab", exit_on_error=False)
@@ -639,15 +641,7 @@ class LabScreen(StudyScreen):
     def action_compare(self) -> None:
         config = self._start_run("compare", 2 * self.read_config().steps)
         self._draw_comparison()
-        self.query_one("#lab-summary", Static).update(
-            literal(
-                _("Training {cell}…").format(cell=config.cell.upper())
-                + "\n"
-                + _("about {seconds} s in all").format(
-                    seconds=f"{max(estimated_seconds(config, config.compared()), 1):.0f}"
-                )
-            )
-        )
+        self._show_comparison_summary()
         self.compare(config, self.run_id)
 
     @work(thread=True, exclusive=True, group="lab", exit_on_error=False)
@@ -672,26 +666,51 @@ class LabScreen(StudyScreen):
         self.runs[message.index] = snap
         self.query_one(ProgressBar).update(progress=message.index * snap.total + snap.done)
         self._draw_comparison()
-        if not snap.finished:
-            return
-        if message.index == 0:
-            self.query_one("#lab-summary", Static).update(
-                literal(
-                    self._run_line(0)
-                    + "\n"
-                    + _("Training {cell}…").format(cell=self.config.versus.upper())
-                )
+        if message.index == 1 and snap.finished:
+            self.training = False
+            self._set_training(False)
+            seconds = sum(run.seconds for run in self.runs.values())
+            self.notify(
+                _("Comparison done in {seconds} s.").format(seconds=f"{seconds:.1f}"), timeout=6
             )
-            return
-        self.training = False
-        self._set_training(False)
-        self.query_one("#lab-summary", Static).update(
-            literal(self._run_line(0) + "\n" + self._run_line(1))
-        )
-        seconds = sum(run.seconds for run in self.runs.values())
-        self.notify(
-            _("Comparison done in {seconds} s.").format(seconds=f"{seconds:.1f}"), timeout=6
-        )
+        self._show_comparison_summary()
+
+    def _show_comparison_summary(self) -> None:
+        """Each compared cell's outcome, or how far its run got and how long the rest takes."""
+        lines = []
+        cells = self.config.compared()
+        for index, cell in enumerate(cells):
+            run = self.runs.get(index)
+            if run is not None and run.finished:
+                lines.append(self._run_line(index))
+            elif run is not None and self.training:
+                lines.append(
+                    _("Training {cell}…").format(cell=cell.upper()) + f" {run.done}/{run.total}"
+                )
+                lines.append(
+                    _("about {seconds} s left").format(seconds=f"{self._seconds_left(run):.0f}")
+                )
+            elif run is not None:
+                lines.append(
+                    _("{cell}: stopped after {n} steps").format(cell=cell.upper(), n=run.done)
+                )
+            elif self.training and index == len(self.runs):
+                lines.append(_("Training {cell}…").format(cell=cell.upper()))
+                seconds = estimated_seconds(self.config, cells[index:])
+                lines.append(_("about {seconds} s in all").format(seconds=f"{max(seconds, 1):.0f}"))
+        self.query_one("#lab-summary", Static).update(literal("\n".join(lines)))
+
+    def _seconds_left(self, run: RunSnapshot) -> float:
+        """The rest of this run at its pace so far, and the other cell's run at the same pace
+        relative to the estimate (so a busy machine is accounted for)."""
+        per_step = run.seconds / max(run.done, 1)
+        left = per_step * (run.total - run.done)
+        cells = self.config.compared()
+        if run.cell == cells[0] and 1 not in self.runs:
+            expected = estimated_seconds(self.config, (cells[0],)) / max(self.config.steps, 1)
+            pace = per_step / expected if expected > 0 else 1.0
+            left += pace * estimated_seconds(self.config, (cells[1],))
+        return left
 
     def _run_line(self, index: int) -> str:
         """'LSTM: final loss 0.0173' and '  solved at step 301' for a finished compared run."""

@@ -142,6 +142,10 @@ def one_blas_thread() -> Iterator[None]:
         yield
 
 
+# A long run still reports this often (seconds), so the plots and the time left keep moving.
+REPORT_AT_LEAST_EVERY = 0.25
+
+
 @dataclass(frozen=True)
 class RunSnapshot:
     """One compared cell's run so far.
@@ -173,14 +177,15 @@ def train_cell(
     """Train `cell` as the comparison does: the config's task, seq_len, hidden size, seed
     (init seed config.seed, batches from seed config.seed + 1, as the LONG_RANGE recipe),
     steps and clip norm, recording ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) at every step. Calls
-    report(snapshot) every `every` steps and returns the final snapshot (finished=True)."""
+    report(snapshot) every `every` steps (and at least every REPORT_AT_LEAST_EVERY seconds) and
+    returns the final snapshot (finished=True)."""
     import engine
 
     batch = task_batch(config)
     params = init_params(config, batch.input_size, batch.output_size, cell)
     losses: list[float] = []
-    latest: dict[str, Any] = {"dh": [], "dc": None}
     start = time.perf_counter()
+    latest: dict[str, Any] = {"dh": [], "dc": None, "reported": start}
 
     def snapshot(**extra: Any) -> RunSnapshot:
         return RunSnapshot(
@@ -199,7 +204,10 @@ def train_cell(
         latest["dh"] = [float(v) for v in record.dh_norms]
         if record.dc_norms is not None:
             latest["dc"] = [float(v) for v in record.dc_norms]
-        if len(losses) % every == 0 and len(losses) < config.steps:
+        now = time.perf_counter()
+        due = len(losses) % every == 0 or now - latest["reported"] > REPORT_AT_LEAST_EVERY
+        if due and len(losses) < config.steps:
+            latest["reported"] = now
             report(snapshot())
 
     result = engine.train(
