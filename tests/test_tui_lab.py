@@ -221,6 +221,11 @@ async def test_the_comparison_runs_in_a_worker_and_stops_on_x(tmp_path, monkeypa
         await pilot.press("right")
         await pilot.pause()
         assert hidden.value == 32
+        cell = screen.query_one("#cell", Dial)
+        cell.focus()
+        await pilot.press("right")  # the next run's cell: the running comparison keeps its own
+        await pilot.pause()
+        assert screen.config.cell == "lstm" and screen.run_config.cell == "rnn"
         await pilot.press("x")
         await settle(pilot, app)
         assert worker.state is WorkerState.CANCELLED
@@ -233,3 +238,30 @@ async def test_the_comparison_runs_in_a_worker_and_stops_on_x(tmp_path, monkeypa
         assert done and all(m.snapshot.done < 1_000_000 for m in done)
         await pilot.pause(0.3)
         assert [m for m in seen if type(m).__name__ == "Compared"] == done  # it has stopped
+
+
+@pilot_test
+async def test_training_a_gru_with_and_without_clipping_is_the_engines_run(tmp_path) -> None:
+    import engine
+    from engine import tasks
+
+    app = build_app(tmp_path, start=("lab", None))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_lab(pilot, app, cell="gru", steps=30, seq_len=10, hidden=8)
+        await pilot.press("t")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert not screen.training and set(screen.outcome) == {"plain", "clipped"}
+        for run, clip in (("plain", None), ("clipped", 1.0)):
+            # the demo tasks: SGD at lr 0.1, batch 8, init and batches from the same seed 0
+            expected = engine.train(
+                engine.init_rnn(2, 8, 1, cell="gru", seed=0),
+                tasks.sampler("adding", seq_len=10, batch_size=8),
+                30,
+                optimizer="sgd",
+                lr=0.1,
+                clip_norm=clip,
+                seed=0,
+            )
+            (line,) = screen.plotted[f"loss-{run}"]
+            assert np.array_equal(line.values, expected.losses), run

@@ -293,6 +293,8 @@ class LabScreen(StudyScreen):
         super().__init__()
         # the dials as the learner left them, for the rest of the session
         self.config = LabConfig()
+        # what the latest training run or comparison was started with (the dials may move on)
+        self.run_config = self.config
         self.training = False
         # "single": gradients at initialisation and the clipping runs; "compare": two cells
         self.view = "single"
@@ -305,7 +307,7 @@ class LabScreen(StudyScreen):
         self.plotted: dict[str, list[Series]] = {}
 
     def compose(self) -> ComposeResult:
-        self.config = c = LAST_CONFIG.get(self.app, self.config)
+        self.config = self.run_config = c = LAST_CONFIG.get(self.app, self.config)
         yield Header()
         with Horizontal(id="lab"):
             with VerticalScroll(id="lab-controls"):
@@ -404,14 +406,15 @@ class LabScreen(StudyScreen):
             # The engine's recipe: the RNN fails and the LSTM learns in a run short enough to watch.
             for key, value in long_range_dials().items():
                 self.query_one(f"#{key}", Dial).set_value(value)
-            if self.config.cell == self.config.versus:
+            dials = self.read_config()
+            if dials.cell == dials.versus:  # nothing to compare: the classic pair
                 self.query_one("#cell", Dial).set_value("rnn")
                 self.query_one("#versus", Dial).set_value("lstm")
             config = self.read_config()
             self.notify(
                 _(
                     "Long-range adding problem: press c to train {first} and {second} "
-                    "(about {seconds} s; longer on a busy machine)."
+                    "(about {seconds} s; longer on a busy machine). At T = 100 give it 1000 steps."
                 ).format(
                     first=config.cell.upper(),
                     second=config.versus.upper(),
@@ -426,7 +429,7 @@ class LabScreen(StudyScreen):
 
     def _controls_changed(self) -> None:
         if self.training and self.view == "compare":
-            self.config = self.read_config()  # the plots belong to the running comparison
+            self.config = self.read_config()  # the plots stay the running comparison's
             return
         self.action_gradients()
 
@@ -515,7 +518,7 @@ class LabScreen(StudyScreen):
 
     def _start_run(self, view: str, total: int) -> LabConfig:
         self._set_view(view)
-        self.config = config = self.read_config()
+        self.config = self.run_config = config = self.read_config()
         self.run_id += 1
         self.training = True
         self.outcome = {}
@@ -605,7 +608,7 @@ class LabScreen(StudyScreen):
         self._draw_loss(message.run, message.losses, diverged=message.diverged)
         self.outcome[message.run] = _outcome(message.losses, message.diverged)
         if message.run == "clipped":
-            self.query_one(ProgressBar).update(progress=2 * self.config.steps)
+            self.query_one(ProgressBar).update(progress=2 * self.run_config.steps)
             self.training = False
             self._set_training(False)
             self.notify(
@@ -621,8 +624,8 @@ class LabScreen(StudyScreen):
         plt.clear_figure()
         log_plot(plt, losses)
         self.plotted[f"loss-{run}"] = [Series(losses)]
-        step_axis(plt, len(losses) if losses else self.config.steps)
-        clip = self.config.clip
+        step_axis(plt, len(losses) if losses else self.run_config.steps)
+        clip = self.run_config.clip
         title = (
             _("loss, no clipping")
             if run == "plain"
@@ -678,7 +681,7 @@ class LabScreen(StudyScreen):
     def _show_comparison_summary(self) -> None:
         """Each compared cell's outcome, or how far its run got and how long the rest takes."""
         lines = []
-        cells = self.config.compared()
+        cells = self.run_config.compared()
         for index, cell in enumerate(cells):
             run = self.runs.get(index)
             if run is not None and run.finished:
@@ -696,7 +699,7 @@ class LabScreen(StudyScreen):
                 )
             elif self.training and index == len(self.runs):
                 lines.append(_("Training {cell}…").format(cell=cell.upper()))
-                seconds = estimated_seconds(self.config, cells[index:])
+                seconds = estimated_seconds(self.run_config, cells[index:])
                 lines.append(_("about {seconds} s in all").format(seconds=f"{max(seconds, 1):.0f}"))
         self.query_one("#lab-summary", Static).update(literal("\n".join(lines)))
 
@@ -705,18 +708,20 @@ class LabScreen(StudyScreen):
         relative to the estimate (so a busy machine is accounted for)."""
         per_step = run.seconds / max(run.done, 1)
         left = per_step * (run.total - run.done)
-        cells = self.config.compared()
+        cells = self.run_config.compared()
         if run.cell == cells[0] and 1 not in self.runs:
-            expected = estimated_seconds(self.config, (cells[0],)) / max(self.config.steps, 1)
+            expected = estimated_seconds(self.run_config, (cells[0],)) / max(
+                self.run_config.steps, 1
+            )
             pace = per_step / expected if expected > 0 else 1.0
-            left += pace * estimated_seconds(self.config, (cells[1],))
+            left += pace * estimated_seconds(self.run_config, (cells[1],))
         return left
 
     def _run_line(self, index: int) -> str:
         """'LSTM: final loss 0.0173' and '  solved at step 301' for a finished compared run."""
         run = self.runs[index]
         line = f"{run.cell.upper()}: {_outcome(run.losses, run.diverged)}"
-        if self.config.task != "sine" and not run.diverged:
+        if self.run_config.task != "sine" and not run.diverged:
             solved = solved_step(run.losses)
             line += "\n  " + (
                 _("solved at step {step}").format(step=solved)
@@ -727,7 +732,7 @@ class LabScreen(StudyScreen):
 
     def _draw_comparison(self) -> None:
         """Both cells' ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) at their latest step, and both loss curves."""
-        cells = self.config.compared()
+        cells = self.run_config.compared()
         grads: list[Series] = []
         losses: list[Series] = []
         for index, run in sorted(self.runs.items()):
@@ -745,7 +750,7 @@ class LabScreen(StudyScreen):
         plt.clear_figure()
         log_plots(plt, losses)
         self.plotted["loss-compare"] = losses
-        step_axis(plt, max((len(s.values) for s in losses), default=0) or self.config.steps)
+        step_axis(plt, max((len(s.values) for s in losses), default=0) or self.run_config.steps)
         plt.title(_("loss per step (log scale)"))
         plt.xlabel(_("step"))
         plot.refresh()
