@@ -387,6 +387,172 @@ EXPECTED: dict[tuple[str, str], float] = {
 }
 
 
+def _tanh_delta1_variant(transpose: bool = True, tanh_factor: bool = True) -> float:
+    """bptt-matrix/tanh-delta1's second component, computed the wrong ways a learner might."""
+    r2 = [1.0 * (0.5 if tanh_factor else 1.0), -2.0 * (0.8 if tanh_factor else 1.0)]
+    w = [list(col) for col in zip(*_W_HH)] if transpose else _W_HH
+    return _matvec(w, r2)[1]
+
+
+# deck id / card id / mistake id -> the wrong method's value, each computed here from the card's
+# own numbers by that wrong method (never copied from the YAML), so a mistake whose number is
+# off, or whose method would be graded right, fails below.
+MISTAKES: dict[tuple[str, str, str], float] = {
+    # bptt-basics
+    ("bptt-basics", "tanh-local-derivative", "not-squared"): 1 - 0.6,
+    ("bptt-basics", "tanh-local-derivative", "tanh-applied-again"): 1 - math.tanh(0.6) ** 2,
+    ("bptt-basics", "chain-product-scalar", "w-once"): 0.8 * math.prod((0.9, 0.5, 0.75)),
+    ("bptt-basics", "chain-product-scalar", "derivatives-forgotten"): 0.8**3,
+    ("bptt-basics", "chain-product-scalar", "w-forgotten"): math.prod((0.9, 0.5, 0.75)),
+    ("bptt-basics", "accumulate-contributions", "last-step-only"): 0.30,
+    ("bptt-basics", "accumulate-contributions", "sign-dropped"): 0.12 + 0.05 + 0.30,
+    # only the k = 3 path: ∂E_3/∂y_3 · W_y · s_2 with s_2 = W_s·s_1 = 0.5 and ∂E_3/∂y_3 = 2·s_3
+    ("bptt-basics", "lecture-de3-dws", "half"): _lecture_dE3_dWs() / 2,
+    ("bptt-basics", "lecture-de3-dws", "sign-flipped"): -_lecture_dE3_dWs(),
+    ("bptt-basics", "delta-two-steps", "one-step-back"): 0.5 * 2 * 0.8,
+    ("bptt-basics", "delta-two-steps", "derivatives-forgotten"): 0.5 * 0.5 * 2,
+    # bptt-cost
+    ("bptt-cost", "per-step-madds", "output-forgotten"): 100 * 50 + 100 * 100,
+    ("bptt-cost", "per-sequence-madds", "one-step"): 100 * 50 + 100 * 100 + 10 * 100,
+    ("bptt-cost", "stored-states-batch", "batch-forgotten"): 200 * 100,
+    ("bptt-cost", "time-scaling", "quadratic"): (400 / 100) ** 2,
+    ("bptt-cost", "param-count-cost", "biases-forgotten"): _params(10, 20, 5) - 20 - 5,
+    ("bptt-cost", "param-count-cost", "recurrent-forgotten"): _params(10, 20, 5) - 20 * 20,
+    ("bptt-cost", "rtrl-ratio", "exponents-divided"): 4 / 2,
+    ("bptt-cost", "rtrl-memory", "weights-only"): 100**2,
+    ("bptt-cost", "tbptt-memory", "full-sequence"): 1000 * 128,
+    ("bptt-cost", "tbptt-passes", "divided-by-k2"): 100 // 20,
+    # bptt-matrix
+    ("bptt-matrix", "two-unit-loss", "half-forgotten"): 2 * _two_unit_loss(),
+    ("bptt-matrix", "two-unit-delta2", "sign-flipped"): -_two_unit_state_grad(2, 1),
+    ("bptt-matrix", "two-unit-delta1", "not-transposed"): _matvec(_W_HH, [-0.2, 0.4])[0],
+    ("bptt-matrix", "two-unit-dwhh", "wrong-state"): -0.2 * 0.8,  # δ_2[1] · h_2[2]
+    ("bptt-matrix", "two-unit-dwhh", "transposed-entry"): _two_unit_weight_grad("hh", 1, 0),
+    ("bptt-matrix", "two-unit-dwxh", "last-step-only"): _two_unit_state_grad(2, 1) * 1.0,
+    ("bptt-matrix", "two-unit-dwhy", "wrong-state"): -0.2 * 1.0,  # g_2 · h_1[1]
+    ("bptt-matrix", "two-unit-dwhy", "summed-over-steps"): -0.2 * (1.0 + 1.4),
+    ("bptt-matrix", "two-unit-many-to-many", "output-term-forgotten"): _two_unit_state_grad(1, 0),
+    ("bptt-matrix", "two-unit-many-to-many", "recurrent-term-forgotten"): _W_HY[0] * (0.0 - 0.5),
+    ("bptt-matrix", "tanh-delta1", "tanh-derivative-forgotten"): _tanh_delta1_variant(
+        tanh_factor=False
+    ),
+    ("bptt-matrix", "tanh-delta1", "not-transposed"): _tanh_delta1_variant(transpose=False),
+    ("bptt-matrix", "outer-product-entry", "transposed-entry"): 0.5 * 3,
+    # lecture example: s = (1, 2.5, 1.25), ∂E_3/∂y_3 = 3, W_y = 2, W_s = 0.5
+    ("bptt-matrix", "lecture-de3-dwy", "summed-over-time"): 3 * (1 + 2.5 + 1.25),
+    ("bptt-matrix", "lecture-de3-dwy", "sign-flipped"): -_fd(lambda v: _lecture_e3(w_y=v), 2.0),
+    ("bptt-matrix", "lecture-de3-dwx", "only-k3"): 3 * 2 * 0.0,  # x_3 = 0
+    ("bptt-matrix", "lecture-de3-dwx", "wy-forgotten"): _fd(lambda v: _lecture_e3(w_x=v), 1.0) / 2,
+    ("bptt-matrix", "lecture-de3-dws-sum", "only-k3"): 3 * 2 * 2.5,
+    ("bptt-matrix", "lecture-de3-dws-sum", "wy-forgotten"): _fd(lambda v: _lecture_e3(w_s=v), 0.5)
+    / 2,
+    ("bptt-matrix", "centred-excess", "divided-by-eps"): (2.01**3 - 1.99**3) / 0.01 - 12,
+    ("bptt-matrix", "centred-excess", "forward-difference"): (2.01**3 - 2**3) / 0.01 - 12,
+    ("bptt-matrix", "forward-excess", "centred-difference"): (2.01**3 - 1.99**3) / 0.02 - 12,
+    ("bptt-matrix", "relative-error", "absolute-error"): abs(1.998 - 2.0),
+    ("bptt-matrix", "check-evaluations", "one-per-parameter"): _params(10, 20, 5),
+    # gated-cells
+    ("gated-cells", "lstm-cell-step", "forget-gate-ignored"): 0.5 + 0.5 * 0.6,
+    ("gated-cells", "lstm-hidden-step", "tanh-forgotten"): 0.9 * (0.8 * 0.5 + 0.5 * 0.6),
+    ("gated-cells", "lstm-hidden-step", "output-gate-forgotten"): math.tanh(0.7),
+    ("gated-cells", "forget-twenty-steps", "off-by-one"): _cell_path([0.95] * 19),
+    ("gated-cells", "sigmoid-of-one", "exponent-sign"): _sigmoid(-1.0),
+    ("gated-cells", "lstm-param-count", "one-bias"): 4 * (20 * 10 + 20 * 20 + 20),
+    ("gated-cells", "lstm-param-count", "one-block"): _torch_style_params(10, 20),
+    ("gated-cells", "gru-param-count", "one-bias"): 3 * (20 * 10 + 20 * 20 + 20),
+    ("gated-cells", "gru-step", "z-swapped"): 0.25 * 0.8 + 0.75 * -0.4,
+    ("gated-cells", "gru-candidate", "reset-ignored"): math.tanh(0.3 + 1.0 * 0.5),
+    ("gated-cells", "gru-z-path", "one-minus-z"): (1 - 0.95) ** 10,
+    # misconceptions
+    ("misconceptions", "sum-vs-mean-gradient", "divided-by-t"): 0.5
+    / _sum_over_mean_gradient_ratio(4),
+    # remedies: g1 = [3, 4], g2 = [12]
+    ("remedies", "torch-global-component", "per-variable"): _per_variable_clip([[3, 4]], 1.0)[0][0],
+    ("remedies", "torch-global-component", "clipping-ignored"): 3,
+    ("remedies", "torch-global-g2", "per-variable"): _per_variable_clip([[12]], 1.0)[0][0],
+    ("remedies", "torch-global-g2", "clipping-ignored"): 12,
+    ("remedies", "torch-returns-total", "norm-after"): math.sqrt(
+        sum(v * v for g in _global_clip([[3, 4], [12]], 1.0) for v in g)
+    ),
+    ("remedies", "torch-returns-total", "g1-only"): math.hypot(3, 4),
+    ("remedies", "keras-clipnorm-g1", "global-norm"): _global_clip([[3, 4], [12]], 1.0)[0][0],
+    ("remedies", "keras-clipnorm-g2", "global-norm"): _global_clip([[3, 4], [12]], 1.0)[1][0],
+    ("remedies", "value-clip-example", "clipping-ignored"): 4,
+    ("remedies", "value-clip-example", "norm-clipped"): _global_clip([[3, 4], [12]], 0.5)[0][1],
+    ("remedies", "no-clip-large-max", "scaled-anyway"): 12 * 20 / math.sqrt(3**2 + 4**2 + 12**2),
+    ("remedies", "sgd-after-clip", "clipping-ignored"): 1.0 - 0.1 * 3,
+    ("remedies", "sgd-after-clip", "wrong-sign"): 1.0 + 0.1 * _global_clip([[3, 4]], 1.0)[0][0],
+    ("remedies", "value-clip-inside", "clipping-ignored"): math.sqrt(
+        sum(v * v for v in (0.5, -3.0, 1.5))
+    ),
+    ("remedies", "value-clip-inside", "norm-clipped"): math.sqrt(
+        sum(v * v for v in _global_clip([[0.5, -3.0, 1.5]], 2.0)[0])
+    ),
+    # rnn-equations
+    ("rnn-equations", "lecture-error", "not-squared"): 1.0 - 0.7,
+    ("rnn-equations", "lecture-state-step", "tanh-forgotten"): 0.5 * 1 + 0.8 * 0.25,
+    ("rnn-equations", "lecture-state-step", "sigmoid-used"): _sigmoid(0.5 * 1 + 0.8 * 0.25),
+    ("rnn-equations", "lecture-error-chain", "wy-forgotten"): (1 - math.tanh(0.7)) ** 2,
+    ("rnn-equations", "lecture-error-chain", "tanh-forgotten"): (1 - 2 * 0.7) ** 2,
+    ("rnn-equations", "param-count-small", "biases-forgotten"): 4 * 3 + 4 * 4 + 2 * 4,
+    ("rnn-equations", "sum-loss", "mean-instead"): sum([0.2, 0.5, 0.1, 0.4]) / 4,
+    ("rnn-equations", "mean-loss", "sum-instead"): sum([0.2, 0.5, 0.1, 0.4]),
+    ("rnn-equations", "mean-loss", "divided-by-t-minus-1"): sum([0.2, 0.5, 0.1, 0.4]) / 3,
+    ("rnn-equations", "softmax-ce-component", "sign-flipped"): 1.0 - 0.7,
+    ("rnn-equations", "softmax-ce-component", "probability-only"): 0.7,
+    ("rnn-equations", "torch-rnn-params", "one-bias"): 20 * 10 + 20 * 20 + 20,
+    # rnn-grundlagen
+    ("rnn-grundlagen", "zustand-rechnen", "tanh-vergessen"): 0.3 * 2 + 0.5 * 0.4,
+    ("rnn-grundlagen", "zustand-rechnen", "sigmoid-statt-tanh"): _sigmoid(0.3 * 2 + 0.5 * 0.4),
+    ("rnn-grundlagen", "zustand-start", "tanh-vergessen"): 1.0 * 0.5 + 0.5 * 0.0,
+    ("rnn-grundlagen", "quadratischer-fehler", "nicht-quadriert"): 1.0 - 0.6,
+    ("rnn-grundlagen", "many-to-many-summe", "mittelwert-statt-summe"): (0.3 + 0.1 + 0.2) / 3,
+    ("rnn-grundlagen", "many-to-one-wert", "alle-schritte-summiert"): 0.3 + 0.1 + 0.2,
+    ("rnn-grundlagen", "parameterzahl", "bias-vergessen"): 3 * 2 + 3 * 3 + 1 * 3,
+    ("rnn-grundlagen", "halbe-hoch-zehn", "ein-faktor-zu-wenig"): 0.5**9,
+    ("rnn-grundlagen", "lstm-zelle-rechnen", "vergessensgate-ignoriert"): 2.0 + 0.5 * -0.4,
+    ("rnn-grundlagen", "lstm-zelle-rechnen", "vorzeichen-von-g"): 0.9 * 2.0 + 0.5 * 0.4,
+    ("rnn-grundlagen", "vergessen-zehn-schritte", "ein-faktor-zu-wenig"): _cell_path([0.9] * 9),
+    ("rnn-grundlagen", "mittelwert-rechnen", "summe-statt-mittelwert"): sum([0.8, 0.4, 0.6, 0.2]),
+    ("rnn-grundlagen", "mittelwert-rechnen", "durch-t-minus-1"): sum([0.8, 0.4, 0.6, 0.2]) / 3,
+    ("rnn-grundlagen", "clip-norm-rechnen", "clipping-ignoriert"): 6,
+    ("rnn-grundlagen", "clip-norm-rechnen", "wurzel-vergessen"): 6 * 5 / (6**2 + 8**2),
+    ("rnn-grundlagen", "zentrale-differenz", "vorwaertsdifferenz"): (3.1**2 - 3**2) / 0.1,
+    ("rnn-grundlagen", "zentrale-differenz", "durch-epsilon"): (3.1**2 - 2.9**2) / 0.1,
+    # training-practice
+    ("training-practice", "inf-norm-total", "two-norm"): math.sqrt(3**2 + 5**2 + 2**2),
+    ("training-practice", "inf-norm-clipped", "two-norm"): _global_clip([[3, -5], [2]], 2.0)[0][0],
+    ("training-practice", "inf-norm-clipped", "clipping-ignored"): 3,
+    ("training-practice", "threshold-from-average", "smallest"): 0.5 * 2.0,
+    ("training-practice", "masked-mean", "padding-counted"): 4.0 / 10,
+    ("training-practice", "checkpoint-memory", "full-bptt"): 400,
+    ("training-practice", "checkpoint-best-k", "memory-not-k"): min(
+        900 / k + k for k in range(1, 901)
+    ),
+    ("training-practice", "stacked-params", "layers-alike"): 2 * _torch_style_params(10, 20),
+    ("training-practice", "bidir-params", "one-direction"): _torch_style_params(10, 20),
+    ("training-practice", "hn-rows", "directions-forgotten"): 3,
+    ("training-practice", "random-truncation-weight", "probability-not-inverse"): 0.25,
+    # vanishing-exploding
+    ("vanishing-exploding", "jacobian-count", "off-by-one"): len(range(3, 11)),
+    ("vanishing-exploding", "half-to-the-tenth", "off-by-one"): 0.5**9,
+    ("vanishing-exploding", "growth-five-steps", "derivative-forgotten"): 1.5**5,
+    ("vanishing-exploding", "growth-five-steps", "off-by-one"): (1.5 * 0.9) ** 4,
+    ("vanishing-exploding", "steps-to-one-percent", "rounded-down"): math.floor(
+        math.log(0.01) / math.log(0.9)
+    ),
+    ("vanishing-exploding", "gamma-sigmoid", "sigmoid-value"): _sigmoid(0.0),
+    ("vanishing-exploding", "sigmoid-threshold", "tanh-threshold"): 1 / 1.0,
+    ("vanishing-exploding", "sigmoid-threshold", "gamma-itself"): 0.25,
+    ("vanishing-exploding", "two-by-two-singular", "negative"): -0.9,  # the eigenvalue of [0, −0.9]
+    ("vanishing-exploding", "bound-twenty-steps", "gamma-forgotten"): 3.2**20,
+    ("vanishing-exploding", "bound-twenty-steps", "off-by-one"): (3.2 / 4) ** 19,
+    ("vanishing-exploding", "sigmoid-derivative-half", "tanh-derivative"): 1 - 0.9**2,
+    ("vanishing-exploding", "sigmoid-derivative-half", "bound-instead"): _fd(_sigmoid, 0.0),
+    ("vanishing-exploding", "linear-power-eigen", "off-by-one"): 1.2**9,
+}
+
+
 def _load(path: Path) -> dict:
     with path.open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
@@ -628,6 +794,71 @@ def test_every_numeric_card_is_rederived():
             f"{key}: tolerance too loose"
         )
     assert seen == set(EXPECTED), f"stale entries: {set(EXPECTED) - seen}"
+
+
+def _declared_mistakes():
+    for _name, deck, card in _all_cards():
+        for mistake in card.get("mistakes") or []:
+            yield deck, card, mistake
+
+
+def test_mistakes_are_well_formed():
+    for _name, deck, card in _all_cards():
+        mistakes = card.get("mistakes")
+        if mistakes is None:
+            continue
+        where = f"{deck['id']}:{card['id']}"
+        assert card["type"] == "numeric", f"{where}: only numeric cards declare mistakes"
+        assert isinstance(mistakes, list) and mistakes, where
+        ids = [m["id"] for m in mistakes]
+        assert len(ids) == len(set(ids)), f"{where}: mistake ids repeat"
+        for m in mistakes:
+            assert set(m) == {"id", "answer", "feedback"}, f"{where}: {m}"
+            assert isinstance(m["answer"], (int, float)) and not isinstance(m["answer"], bool)
+            assert math.isfinite(m["answer"]), where
+            # feedback names the mistake and says the fix: "that is …; do …"
+            assert isinstance(m["feedback"], str) and len(m["feedback"]) >= 25, where
+            assert ";" in m["feedback"] or ":" in m["feedback"], f"{where}: {m['feedback']}"
+
+
+def test_every_declared_mistake_is_rederived_and_graded_wrong():
+    seen = set()
+    for deck, card, mistake in _declared_mistakes():
+        key = (deck["id"], card["id"], mistake["id"])
+        assert key in MISTAKES, f"{key}: add the wrong method's own formula to MISTAKES"
+        seen.add(key)
+        wrong = MISTAKES[key]
+        # the YAML number is the value the wrong method gives...
+        assert math.isclose(mistake["answer"], wrong, rel_tol=1e-5, abs_tol=1e-9), (
+            f"{key}: deck says {mistake['answer']}, the wrong method gives {wrong}"
+        )
+        # ...and that value is graded wrong, seen from either side
+        right = EXPECTED[(deck["id"], card["id"])]
+        tol = card.get("tolerance")
+        assert not _within(wrong, right, tol), f"{key}: {wrong} would be graded right"
+        assert not _within(right, wrong, tol), f"{key}: the right answer would match the mistake"
+    assert seen == set(MISTAKES), f"stale entries: {set(MISTAKES) - seen}"
+
+
+def test_mistakes_of_one_card_are_told_apart():
+    # a learner's answer must name one mistake, not whichever of two overlapping ones comes first
+    for _name, deck, card in _all_cards():
+        mistakes = card.get("mistakes") or []
+        for i, a in enumerate(mistakes):
+            for b in mistakes[i + 1 :]:
+                where = f"{deck['id']}:{card['id']}: {a['id']} / {b['id']}"
+                assert not _within(a["answer"], b["answer"], card.get("tolerance")), where
+                assert not _within(b["answer"], a["answer"], card.get("tolerance")), where
+
+
+def test_most_static_numeric_cards_name_their_mistakes():
+    numeric = [c for _, _, c in _all_cards() if c["type"] == "numeric"]
+    with_mistakes = [c for c in numeric if c.get("mistakes")]
+    assert len(with_mistakes) * 2 >= len(numeric), (len(with_mistakes), len(numeric))
+    german = [c for c in with_mistakes if c in DECKS["rnn-grundlagen.yaml"]["cards"]]
+    assert german, "the German deck's numeric cards name mistakes too"
+    for card in german:  # in the deck's language
+        assert all(m["feedback"].startswith(("das ", "da ")) for m in card["mistakes"]), card["id"]
 
 
 def test_worked_clipping_example_matches_facts():

@@ -167,13 +167,28 @@ def test_no_two_numeric_cards_are_the_same_exercise() -> None:
     assert not clashes, clashes
 
 
+def _effective_params(deck_id: str, card: dict[str, Any]) -> dict[str, Any]:
+    """The card's params as the generator receives them: a deck in another language passes its
+    language to a generator that writes it (docs/authoring.md, "German"), unless the card sets it."""
+    from engine import generators
+
+    params = dict(card.get("params") or {})
+    language = DECKS[deck_id]["language"].split("-")[0].lower()
+    spec = generators.get_spec(card["generator"])
+    choices = getattr(spec.params.get("language"), "choices", None) or ()
+    if language != "en" and language in choices:
+        params.setdefault("language", language)
+    return params
+
+
 def test_no_two_generated_cards_ask_the_same_thing() -> None:
-    # the same generator with the same params draws the same variants, wherever the card is
+    # the same generator with the same params draws the same variants, wherever the card is; the
+    # same numbers in another language are another card (compared within a language, as above)
     seen: dict[str, str] = {}
     for d, c in _cards():
         if c["type"] != "generated":
             continue
-        key = repr((c["generator"], sorted((c.get("params") or {}).items())))
+        key = repr((c["generator"], sorted(_effective_params(d, c).items())))
         assert key not in seen, f"{d}/{c['id']} draws the same variants as {seen[key]}"
         seen[key] = f"{d}/{c['id']}"
 

@@ -174,9 +174,18 @@ def test_foreign_moodle_file(capsys) -> None:
     assert deck.card("Multi").answers == [1, 2]
     assert deck.card("Order").items == ["first", "second", "third"]
     assert deck.card("Escapes").options == [":", "=", "~", "{}"]
-    assert deck.card("Feedback").explanation == "Simple arithmetic."
+    # General feedback first, then each answer's own feedback (kept, not dropped).
+    assert deck.card("Feedback").explanation == "Simple arithmetic.\n\n2: Right\n\n3: Wrong"
+    # Matching: one choice card per pair, choosing among the right-hand sides.
+    match = [c for c in deck.cards if c.id.startswith("match-")]
+    assert [(c.id, c.prompt.split("\n\n")[1], c.options[c.answer]) for c in match] == [
+        ("match-canada", "Canada", "Ottawa"),
+        ("match-italy", "Italy", "Rome"),
+        ("match-japan", "Japan", "Tokyo"),
+    ]
+    assert all(c.options == ["Ottawa", "Rome", "Tokyo"] for c in match)
     messages = "\n".join(result.report.lines())
-    assert "Essay" in messages and "Match" in messages  # skipped, and said so
+    assert "question 'Essay': an essay question has no studyrnn card type; skipped" in messages
     assert "pencil and paper" in deck.notes
 
 
@@ -201,6 +210,7 @@ def test_every_bundled_deck_survives_gift() -> None:
             if card.type == "generated":
                 assert f"{card.id}-v1" in back
                 continue
+            # declared mistakes travel as Moodle's 0% answers with feedback (=%0%value#fb)
             a, b = (
                 card.model_dump(exclude={"tolerance"}),
                 back[card.id].model_dump(exclude={"tolerance"}),

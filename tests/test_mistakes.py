@@ -361,15 +361,22 @@ def _plain(path: Path, answers: str, monkeypatch: pytest.MonkeyPatch, capsys) ->
     return capsys.readouterr().out
 
 
+def _all_cases() -> list[tuple[str, dict, dict[str, float]]]:
+    """These cases and the gated cells' (tests/test_mistakes_gated.py runs those)."""
+    from test_mistakes_gated import CASES as GATED
+
+    return CASES + GATED
+
+
 def test_every_numeric_generator_has_cases_here() -> None:
     numeric = {n for n in GENERATORS if generate(n, 0).kind == "numeric"}
-    assert numeric <= {name for name, _, _ in CASES}
+    assert numeric <= {name for name, _, _ in _all_cases()}
 
 
 def test_every_mistake_any_generator_declares_is_tested_here() -> None:
     """Over many seeds and every value of each str param, no mistake id goes untested."""
     tested: dict[str, set[str]] = {}
-    for name, _, expected in CASES:
+    for name, _, expected in _all_cases():
         tested.setdefault(name, set()).update(expected)
     for name, spec in GENERATORS.items():
         choices = [{}] + [
@@ -630,7 +637,7 @@ def test_german_prompts_solutions_and_feedback(name: str, words: str) -> None:
 def test_a_german_deck_gets_german_generated_questions(tmp_path: Path, monkeypatch, capsys) -> None:
     card = {"id": "g", "type": "generated", "generator": "hidden_state_step", "params": HS}
     out = _plain(_deck(tmp_path, card, language="de"), f"{_a!r}\n", monkeypatch, capsys)
-    assert "Wie groß ist s_t?" in out and "wende noch tanh darauf an" in out
+    assert "Wie groß ist s_t?" in out and "wenden Sie noch tanh darauf an" in out
     out = _plain(_deck(tmp_path, card, language="en"), "\n", monkeypatch, capsys)
     assert "what is s_t?" in out and "Wie groß" not in out
     # a card may still ask for English in a German deck, and a generator without German stays English

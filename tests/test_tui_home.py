@@ -9,7 +9,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from tui_helpers import NOW, build_app, pilot_test, settle
+from tui_helpers import NOW, build_app, pilot_test, record_notifications, settle
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -267,6 +267,8 @@ async def test_lab_dials_step_by_key_say_so_at_the_end_and_stay_for_the_session(
     from studyrnn.tui.screens.lab import Dial, ratio_line
 
     app = build_app(tmp_path, start=("lab", None))
+
+    seen = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         radius = app.screen.query_one("#radius", Dial)
@@ -275,8 +277,8 @@ async def test_lab_dials_step_by_key_say_so_at_the_end_and_stay_for_the_session(
             await pilot.press("left")
         await settle(pilot, app)
         assert radius.value == 0.0
-        assert any("smallest" in n.message for n in app._notifications)
-        assert not any(n.severity == "error" for n in app._notifications)
+        assert any("smallest" in n.message for n in seen)
+        assert not any(n.severity == "error" for n in seen)
         assert app.screen.config.radius == 0.0
         summary = str(app.screen.query_one("#lab-summary").render())
         assert "‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ = 0" in summary

@@ -53,3 +53,20 @@ def pilot_test(fn: Any) -> Any:
         asyncio.run(fn(*args, **kwargs))
 
     return run
+
+
+def record_notifications(app: Any) -> list[Any]:
+    """Every notification ``app`` shows from now on, recorded through its public ``notify``
+    (each entry has ``.message`` and ``.severity``, like Textual's own)."""
+    from types import SimpleNamespace
+
+    seen: list[Any] = []
+    notify = app.notify
+
+    def recording(message: Any, *args: Any, **kwargs: Any) -> Any:
+        severity = kwargs.get("severity", args[1] if len(args) > 1 else "information")
+        seen.append(SimpleNamespace(message=str(message), severity=severity))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording
+    return seen

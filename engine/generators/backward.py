@@ -149,8 +149,8 @@ def bptt_scalar_gradient(ctx: Context) -> Question:
         if weight == "W_s" and s0 == 0:
             steps.append(
                 say(
-                    "With s_0 = 0 the k = 1 term is 0: W_s first acts on s_0.",
-                    "Mit s_0 = 0 ist der Term k = 1 null: W_s wirkt zuerst auf s_0.",
+                    "With s_0 = 0 the k = 1 term is 0: in step 1, W_s multiplies s_0 = 0.",
+                    "Mit s_0 = 0 ist der Term k = 1 null: im Schritt 1 multipliziert W_s den Wert s_0 = 0.",
                 )
             )
         scale = math.fsum(abs(v) for v in terms.values())
@@ -162,7 +162,7 @@ def bptt_scalar_gradient(ctx: Context) -> Question:
                     f"that is only the k = 3 term, the direct effect of {weight} on s_3; {weight} is shared by all "
                     "steps, so add the k = 2 and k = 1 terms",
                     f"das ist nur der Term k = 3, die direkte Wirkung von {weight} auf s_3; {weight} wird von allen "
-                    "Schritten geteilt, also addiere die Terme k = 2 und k = 1",
+                    "Schritten geteilt, also addieren Sie die Terme k = 2 und k = 1",
                 ),
             )
         ]
@@ -183,7 +183,7 @@ def bptt_scalar_gradient(ctx: Context) -> Question:
         f"W_x = {num(W_x)}, W_s = {num(W_s)}, W_y = {num(W_y)}, inputs x_1..x_3 = {vec(xs)}; the only loss is "
         f"E_3 = (d_3 - y_3)² with d_3 = {num(d3)}.\n"
         f"Using backpropagation through time, what is {ask_name}?",
-        f"Ein skalares RNN (ohne Bias): {NOTATION}. Es wird drei Schritte ab s_0 = {num(s0)} entfaltet, mit "
+        f"Ein skalares RNN (ohne Bias): {NOTATION}. Es wird ab s_0 = {num(s0)} über drei Schritte ausgerollt, mit "
         f"W_x = {num(W_x)}, W_s = {num(W_s)}, W_y = {num(W_y)} und den Eingaben x_1..x_3 = {vec(xs)}; der einzige "
         f"Verlust ist E_3 = (d_3 - y_3)² mit d_3 = {num(d3)}.\n"
         f"Wie groß ist {ask_name} (Backpropagation durch die Zeit)?",

@@ -25,7 +25,7 @@ NORM_RULE = (
     "if coef < 1 every component is multiplied by coef, otherwise g is left unchanged."
 )
 NORM_RULE_DE = (
-    "Clippe nach der globalen Norm mit PyTorchs Regel (torch.nn.utils.clip_grad_norm_): "
+    "Begrenzen Sie (Clipping) nach der globalen Norm mit PyTorchs Regel (torch.nn.utils.clip_grad_norm_): "
     "total = ‖g‖₂ über alle Komponenten, coef = max_norm / (total + 1e-6); "
     "ist coef < 1, wird jede Komponente mit coef multipliziert, sonst bleibt g unverändert."
 )
@@ -115,7 +115,7 @@ def norm_clip_mistakes(
                 value(g[c]),
                 ctx.say(
                     "that ignores the clipping: ‖g‖ is above max_norm, so scale g by max_norm/‖g‖ first",
-                    "da fehlt das Clipping: ‖g‖ liegt über max_norm, also skaliere g zuerst mit max_norm/‖g‖",
+                    "da fehlt das Clipping: ‖g‖ liegt über max_norm, also skalieren Sie g zuerst mit max_norm/‖g‖",
                 ),
             )
         )
@@ -215,7 +215,7 @@ def clip_by_norm(ctx: Context) -> Question:
     if origin:
         where = ctx.say(
             f"Treat these numbers as the whole gradient g: {origin}.",
-            f"Betrachte diese Zahlen als den ganzen Gradienten g: {origin}.",
+            f"Betrachten Sie diese Zahlen als den ganzen Gradienten g: {origin}.",
         )
     else:
         where = ctx.say(

@@ -33,7 +33,7 @@ def _state_mistakes(ctx: Context, a: float, W_x: float, x: float, W_s: float, s_
             a,
             ctx.say(
                 "that is the pre-activation a_t = W_x·x_t + W_s·s_{t-1}; apply tanh to it",
-                "das ist die Voraktivierung a_t = W_x·x_t + W_s·s_{t-1}; wende noch tanh darauf an",
+                "das ist die Voraktivierung a_t = W_x·x_t + W_s·s_{t-1}; wenden Sie noch tanh darauf an",
             ),
         )
     ]
@@ -50,7 +50,7 @@ def _state_mistakes(ctx: Context, a: float, W_x: float, x: float, W_s: float, s_
         math.tanh(W_x * x),
         ctx.say(
             "that is tanh(W_x·x_t) alone; add the recurrent term W_s·s_{t-1} inside the tanh",
-            "das ist nur tanh(W_x·x_t); addiere den rekurrenten Term W_s·s_{t-1} innerhalb des tanh",
+            "das ist nur tanh(W_x·x_t); addieren Sie den rekurrenten Term W_s·s_{t-1} innerhalb des tanh",
         ),
     )
     optional = [no_recurrence]
@@ -156,7 +156,7 @@ def output_and_error(ctx: Context) -> Question:
                 s,
                 say(
                     "that is the state s_t; multiply it by W_y",
-                    "das ist der Zustand s_t; multipliziere ihn mit W_y",
+                    "das ist der Zustand s_t; multiplizieren Sie ihn mit W_y",
                 ),
             ),
             (

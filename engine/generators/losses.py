@@ -80,7 +80,10 @@ def total_sequence_loss(ctx: Context) -> Question:
     steps_word = say("time steps", "Zeitschritte")
     prompt = f"{where}; T = {T} {steps_word}:\n  L_t = {vec(losses)}\n{rule}\n{ask}"
     steps = [
-        say(f"There are T = {T} per-step losses.", f"Es gibt T = {T} Verluste pro Schritt."),
+        say(
+            f"There are T = {T} per-step losses.",
+            f"Es gibt T = {T} Einzelverluste, einen pro Schritt.",
+        ),
         say("Sum", "Summe")
         + f": Σ_t L_t = {' + '.join(num(v) for v in losses)} = {approx(total, 6)}.",
     ]
@@ -128,7 +131,7 @@ def total_sequence_loss(ctx: Context) -> Question:
             total,
             say(
                 "that is the sum; this question asks for the mean, so divide by T",
-                "das ist die Summe; gefragt ist der Mittelwert, also teile durch T",
+                "das ist die Summe; gefragt ist der Mittelwert, also teilen Sie durch T",
             ),
         )
         optional = [

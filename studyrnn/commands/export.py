@@ -1,12 +1,14 @@
-"""``studyrnn export``: decks out to Anki (.apkg), Moodle GIFT or JSON.
+"""``studyrnn export``: decks out to Anki (.apkg), Moodle GIFT, Moodle XML or JSON.
 
     studyrnn export --format anki -o bptt.apkg               # every deck
     studyrnn export --format gift bptt-basics -o basics.gift  # one deck, by id
     studyrnn export --format json my-deck.yaml -o -           # a deck file, to stdout
+    studyrnn export --format moodle-xml -o quiz.xml --force   # replace quiz.xml
 
-Generated cards become ``--variants N`` concrete questions (seeds 0..N-1) with their worked
+Generated cards become up to ``--variants N`` distinct concrete questions with their worked
 solutions. What a format cannot hold is reported on stderr, one line per card, never dropped
-silently. The output file is written atomically (a temporary file renamed into place).
+silently. The output file is written by ``studyrnn.files.write_output``: atomically, only over a
+regular file, never over the progress database, and over an existing file only with ``--force``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from __future__ import annotations
 import argparse
 
 NAME = "export"
-HELP = "export decks to Anki (.apkg), Moodle GIFT or JSON"
-FORMATS = ("anki", "gift", "json")
+HELP = "export decks to Anki (.apkg), Moodle GIFT, Moodle XML or JSON"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,20 +31,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "-f",
         dest="fmt",
         metavar="FORMAT",
-        help="anki, gift or json (default: from the -o file's suffix)",
+        help="anki (or apkg), gift, moodle-xml or json (default: from the -o file's suffix: "
+        ".apkg, .gift, .xml, .json)",
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="where to write ('-' for stdout; gift and json only). Required for anki",
+        help="where to write ('-' for stdout; not for anki). Required for anki",
     )
+    parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.add_argument(
         "--variants",
         type=int,
         default=5,
         metavar="N",
-        help="concrete variants per generated card, seeds 0..N-1 (default 5)",
+        help="distinct concrete variants per generated card (default 5)",
     )
 
 
@@ -52,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from studyrnn.errors import DeckError, UsageError
-    from studyrnn.interchange.exporting import EXPORT_FORMATS, SUFFIXES, export_decks
+    from studyrnn.interchange.exporting import ALIASES, EXPORT_FORMATS, SUFFIXES, export_decks
+    from studyrnn.untrusted import one_line
 
     fmt = args.fmt
     output = args.output
@@ -60,17 +64,20 @@ def run(args: argparse.Namespace) -> int:
         suffix = Path(output).suffix.lower() if output and output != "-" else ""
         if suffix not in SUFFIXES:
             raise UsageError(
-                "say which format with --format anki|gift|json (or use an -o file ending in "
-                ".apkg, .gift or .json)"
+                "say which format with --format anki|gift|moodle-xml|json (or use an -o file "
+                "ending in .apkg, .gift, .xml or .json)"
             )
         fmt = SUFFIXES[suffix]
     fmt = fmt.lower()
+    fmt = ALIASES.get(fmt, fmt)
     if fmt not in EXPORT_FORMATS:
         import difflib
 
         close = difflib.get_close_matches(fmt, EXPORT_FORMATS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise UsageError(f"unknown format '{fmt}'{hint} (formats: {', '.join(EXPORT_FORMATS)})")
+        raise UsageError(
+            f"unknown format '{one_line(fmt, 40)}'{hint} (formats: {', '.join(EXPORT_FORMATS)})"
+        )
     if args.variants < 0:
         raise UsageError("--variants must be 0 or more")
     if output is None and fmt == "anki":
@@ -78,30 +85,45 @@ def run(args: argparse.Namespace) -> int:
     if output == "-" and fmt == "anki":
         raise UsageError("an Anki package cannot go to stdout: give a file with -o FILE.apkg")
     target = None if output in (None, "-") else Path(output)
+    protect = _protected(args)
     if target is not None:
+        from studyrnn.files import check_output
+
         if target.suffix.lower() in (".yaml", ".yml"):
             raise UsageError(
-                f"refusing to write a {fmt} export over {target}: that name is for deck files"
+                f"refusing to write a {fmt} export over {one_line(target, 120)}: "
+                "that name is for deck files"
             )
-        if target.is_dir():
-            raise UsageError(f"{target} is a folder; give a file name")
-        if not (target.parent if str(target.parent) else Path(".")).is_dir():
-            raise UsageError(f"no such folder: {target.parent}")
+        check_output(target, force=args.force, protect=protect)  # before the work, not after
 
     try:
         decks = resolve_decks(args, args.deck_refs)
     except DeckError as err:  # a deck that does not load: one `path:line:col: error:` line each
         for diagnostic in err.diagnostics:
-            print(diagnostic, file=sys.stderr)
+            print(one_line(diagnostic, 400), file=sys.stderr)
         print(
             "studyrnn: error: fix the decks above (see `studyrnn validate`); nothing exported",
             file=sys.stderr,
         )
         return 1
-    report = export_decks(decks, fmt, target, args.variants)
+    report = export_decks(decks, fmt, target, args.variants, force=args.force, protect=protect)
     report.write(sys.stderr)
-    print(f"studyrnn: {report.summary}", file=sys.stderr)
+    print(f"studyrnn: {one_line(report.summary, 400)}", file=sys.stderr)
     return 0
+
+
+def _protected(args: argparse.Namespace) -> list:
+    """The progress database's file, when it is one: never an output."""
+    from pathlib import Path
+
+    from studyrnn.commands._common import settings_from
+
+    url = settings_from(args).db_url
+    if url.startswith("sqlite:///"):
+        name = url[len("sqlite:///") :].split("?", 1)[0]
+        if name and name != ":memory:":
+            return [Path(name)]
+    return []
 
 
 def resolve_decks(args: argparse.Namespace, refs: list[str]) -> list:

@@ -1,12 +1,17 @@
-"""``studyrnn import``: a deck from plain Q/A text, CSV, Moodle GIFT or a studyrnn JSON export.
+"""``studyrnn import``: a deck from an Anki package, plain Q/A text, CSV (Anki's and Quizlet's
+text exports included), Moodle GIFT or XML, or a studyrnn JSON export.
 
     studyrnn import --format qa notes.txt -o bptt-notes.yaml
     studyrnn import --format csv cards.csv -o cards.yaml --id my-cards --title "My cards"
+    studyrnn import --format csv quizlet.txt --separator tab --card-separator semicolon
     studyrnn import --format gift quiz.gift -o quiz.yaml
+    studyrnn import deck.apkg -o deck.yaml            # .apkg/.colpkg: Anki (format apkg)
 
 The result validates (it is loaded back before it is written), card ids are derived from the
-text where the source has none, and what had to be guessed is reported on stderr. An existing
-file is never replaced without ``--force``. See docs/authoring.md for the layouts understood.
+text where the source has none, and what had to be guessed is reported on stderr. The input is
+read with ``studyrnn.files.read_bounded`` (regular files only, a size bound) and the deck is
+written with ``studyrnn.files.write_output`` (never over anything but a regular file; an existing
+file only with ``--force``). See docs/authoring.md for the layouts understood.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import argparse
 
 NAME = "import"  # the module cannot be called import.py: `import` is a Python keyword
-HELP = "make a deck from plain Q/A text, CSV, Moodle GIFT or JSON"
+HELP = "make a deck from an Anki package, Q/A text, CSV, Moodle GIFT or XML, or JSON"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,8 +29,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "-f",
         dest="fmt",
         metavar="FORMAT",
-        help="qa, csv, gift or json (default: from the file's suffix: .txt/.md qa, "
-        ".csv/.tsv csv, .gift gift, .json json)",
+        help="apkg, qa, csv, gift, moodle-xml or json (default: from the file's suffix: "
+        ".apkg/.colpkg apkg, .txt/.md qa, .csv/.tsv csv, .gift gift, .xml moodle-xml, "
+        ".json json)",
     )
     parser.add_argument(
         "-o",
@@ -49,6 +55,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="json: which deck to take from an export holding several",
     )
+    parser.add_argument(
+        "--separator",
+        metavar="SEP",
+        help="csv without a header row (Quizlet): what separates term and definition -- "
+        "tab, comma, semicolon or the text itself",
+    )
+    parser.add_argument(
+        "--card-separator",
+        metavar="SEP",
+        help="csv without a header row (Quizlet): what separates cards -- newline, "
+        "semicolon or the text itself (default newline)",
+    )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
 
@@ -57,8 +75,16 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from studyrnn.errors import DeckError, UsageError
-    from studyrnn.interchange.common import write_text_atomic
-    from studyrnn.interchange.importing import IMPORT_FORMATS, SUFFIXES, import_deck
+    from studyrnn.files import check_output, write_output
+    from studyrnn.interchange.importing import (
+        ALIASES,
+        IMPORT_FORMATS,
+        SUFFIXES,
+        NoCardsError,
+        decode_import,
+        import_deck,
+    )
+    from studyrnn.untrusted import one_line
 
     source = args.file
     fmt = args.fmt
@@ -66,99 +92,100 @@ def run(args: argparse.Namespace) -> int:
         suffix = Path(source).suffix.lower()
         if suffix not in SUFFIXES:
             raise UsageError(
-                f"say which format {source} is in with --format {'|'.join(IMPORT_FORMATS)}"
+                f"say which format {one_line(source, 120)} is in with "
+                f"--format {'|'.join(IMPORT_FORMATS)}"
             )
         fmt = SUFFIXES[suffix]
     fmt = fmt.lower()
+    fmt = ALIASES.get(fmt, fmt)
     if fmt not in IMPORT_FORMATS:
         import difflib
 
         close = difflib.get_close_matches(fmt, IMPORT_FORMATS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise UsageError(f"unknown format '{fmt}'{hint} (formats: {', '.join(IMPORT_FORMATS)})")
+        raise UsageError(
+            f"unknown format '{one_line(fmt, 40)}'{hint} (formats: {', '.join(IMPORT_FORMATS)})"
+        )
+    if (args.separator or args.card_separator) and fmt != "csv":
+        raise UsageError("--separator and --card-separator are for --format csv")
 
-    text = _read(source)
     output = args.output
     target = None if output == "-" else Path(output) if output else None
     if target is not None:
-        _check_target(target, args.force)
+        _check_name(target)
+        check_output(target, force=args.force)
+    shown_source = source if source != "-" else "<stdin>"
+    raw = _read(source, fmt)
     try:
+        data: str | bytes = raw if fmt == "apkg" else decode_import(raw, shown_source)
         result = import_deck(
-            text,
+            data,
             fmt,
-            source=source if source != "-" else "<stdin>",
+            source=shown_source,
             deck_id=args.deck_id,
             title=args.title,
             language=args.language,
             pick_deck=args.pick_deck,
+            separator=args.separator,
+            card_separator=args.card_separator,
         )
+    except NoCardsError as err:  # the warnings say why: print them, then the one error line
+        if err.report.warnings:
+            err.report.write(sys.stderr)
+        raise
     except DeckError as err:  # problems in the file: one `path:line:col: error:` line each
-        for diagnostic in err.diagnostics:
-            print(diagnostic, file=sys.stderr)
+        for diagnostic in err.diagnostics[:MAX_ERRORS]:
+            print(one_line(diagnostic, 400), file=sys.stderr)
+        if len(err.diagnostics) > MAX_ERRORS:
+            print(f"... and {len(err.diagnostics) - MAX_ERRORS} more errors", file=sys.stderr)
         return 1
     if output is None:
         target = Path(f"{result.deck.id}.yaml")
-        _check_target(target, args.force)
+        check_output(target, force=args.force)
     result.report.write(sys.stderr)
     n = len(result.deck.cards)
     if target is None:
         sys.stdout.write(result.yaml_for(None))
         return 0
-    write_text_atomic(target, result.yaml_for(target), overwrite=args.force)
+    write_output(target, result.yaml_for(target), force=args.force)
+    name = one_line(target, 120)
     print(
-        f"wrote {target}: deck '{result.deck.id}', {n} card{'s' * (n != 1)}; check it with: "
-        f"studyrnn validate {target}",
+        f"wrote {name}: deck '{result.deck.id}', {n} card{'s' * (n != 1)}; check it with: "
+        f"studyrnn validate {name}",
         file=sys.stderr,
     )
     return 0
 
 
-def _check_target(target, force: bool) -> None:
-    from pathlib import Path
+MAX_ERRORS = 50  # a file with 10,000 broken questions prints 50 lines and a count
 
+
+def _check_name(target) -> None:
     from studyrnn.errors import UsageError
+    from studyrnn.untrusted import one_line
 
-    if target.is_dir():
-        raise UsageError(
-            f"{target} is a folder; give a file name such as {Path(target) / 'deck.yaml'}"
-        )
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists; not overwriting it (use --force to replace it)")
-    if not (target.parent if str(target.parent) else Path(".")).is_dir():
-        raise UsageError(f"no such folder: {target.parent}")
     if target.suffix.lower() not in (".yaml", ".yml"):
-        raise UsageError(f"a deck file ends in .yaml or .yml, not {target.name!r}")
+        raise UsageError(f"a deck file ends in .yaml or .yml, not {one_line(target.name, 80)!r}")
 
 
-def _read(source: str) -> str:
+def _read(source: str, fmt: str) -> bytes:
     import sys
-    from pathlib import Path
 
-    from studyrnn.decks import MAX_FILE_BYTES
-    from studyrnn.errors import StudyrnnError, UsageError
+    from studyrnn.errors import StudyrnnError
+    from studyrnn.files import FileTooBig, read_bounded
+    from studyrnn.interchange.importing import MAX_IMPORT_BYTES, MAX_PACKAGE_BYTES
+    from studyrnn.untrusted import one_line
 
+    limit = MAX_PACKAGE_BYTES if fmt == "apkg" else MAX_IMPORT_BYTES
     if source == "-":
-        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    else:
-        path = Path(source)
-        if not path.exists():
-            raise UsageError(f"no such file: {source}")
-        if path.is_dir():
-            raise UsageError(f"{source} is a folder, not a file")
-        try:
-            with path.open("rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise StudyrnnError(f"cannot read {source}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise StudyrnnError(
-            f"{source} is larger than {MAX_FILE_BYTES:,} bytes; split it into several files"
-        )
+        raw = sys.stdin.buffer.read(limit + 1)
+        if len(raw) > limit:
+            raise StudyrnnError(f"<stdin>: more than {limit:,} bytes; split it into several files")
+        return raw
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return read_bounded(source, limit, root=None)
+    except FileTooBig as err:
         raise StudyrnnError(
-            f"{source}:{line}:{col}: error: not UTF-8 text (save the file as UTF-8)"
+            f"{one_line(source, 120)} is {err.size:,} bytes, larger than {limit:,}; "
+            "split it into several files"
         ) from None

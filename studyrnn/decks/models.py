@@ -148,7 +148,7 @@ class Tolerance(_Model):
             default=None,
             ge=0,
             allow_inf_nan=False,
-            description="Absolute tolerance (default 1e-8; at most half the answer's size, or 0.5).",
+            description="Absolute tolerance (default 1e-8; at most the answer's size, or 1).",
         ),
     ]
     sigfigs: Annotated[
@@ -359,7 +359,9 @@ class NumericCard(_CardBase):
 
         tol = self.tolerance
         if tol is not None and tol.atol is not None:
-            limit = 0.5 * max(abs(self.answer), 1.0)
+            # as wide as the answer itself at most: Moodle's own 3 ± 2 ('a number from 1 to 5')
+            # passes; a band that makes every answer right does not
+            limit = max(abs(self.answer), 1.0)
             if tol.atol > limit:
                 raise problem(
                     f"tolerance atol {tol.atol:g} is too wide for the answer {self.answer:g} "

@@ -1,11 +1,24 @@
-"""Anki ``.apkg`` through genanki.
+"""Anki ``.apkg`` out (through genanki); ``anki_import`` reads packages back in.
 
-Stable ids, so importing a new export into Anki updates the notes instead of duplicating them:
+What keeps an export in place when it is imported into Anki again (Anki's importer matches
+notes by GUID, note types by id and schema, and decks by NAME):
 
-- note GUID: ``genanki.guid_for(deck_id, card_id)``; a generated card's variant k (seed k):
-  ``genanki.guid_for(deck_id, card_id, k)``;
-- Anki deck id: derived from the studyrnn deck id by hash (``ids.stable_int``);
-- note types (models): fixed ids, shared by every deck.
+- note GUID: ``genanki.guid_for(deck_id, card_id)``; a generated card's variant with seed k:
+  ``genanki.guid_for(deck_id, card_id, k)``. Only distinct variants are written (see
+  ``common.distinct_variants``), so Anki flags no note as a duplicate.
+- deck: named ``studyrnn::<deck id>`` -- the stable id, not the title, because Anki finds an
+  existing deck by its name: a retitled deck stays the same Anki deck (the title is the first
+  line of the deck description). The Anki deck id is derived from the deck id too.
+- note types: "studyrnn Basic v2" and "studyrnn Choice v2". Their SCHEMA (field names and
+  count, template names and count) is frozen for a version, because Anki's importer treats any
+  schema change as a new note type and marks every existing note "conflicting". Templates and
+  CSS may change freely within a version (Anki updates them in place). Two spare fields
+  (``Extra 1``, ``Extra 2``) exist so that a new piece of card text can be added to the
+  templates without a schema change. A real schema change gets a new version number, hence
+  new ids (``stable_int("studyrnn-notetype", name, version)``); Anki then needs "Merge note
+  types" ticked once on import (Anki 23.10+) to move old notes over.
+- the ``studyrnn`` field (never shown on a card) holds the card as JSON, so that
+  ``import --format apkg`` of our own export gives back the exact cards.
 
 Note types: "studyrnn Basic" (front/back: flashcards, true/false, numeric, text, order and numeric
 variants) and "studyrnn Choice" (prompt, options, answer: choice, multi and choice variants); both
@@ -20,11 +33,17 @@ import html
 from pathlib import Path
 from typing import Any
 
-from studyrnn.interchange.common import Report, card_where, variants
+from studyrnn.interchange.common import Report, card_where, distinct_variants, report_variants
 from studyrnn.interchange.ids import stable_int
 
-BASIC_MODEL_ID = 1607392319 + 101  # fixed forever: Anki matches note types by id
-CHOICE_MODEL_ID = 1607392319 + 102
+NOTETYPE_VERSION = 2  # bump ONLY when the fields or template names change (see above)
+BASIC_MODEL_NAME = f"studyrnn Basic v{NOTETYPE_VERSION}"
+CHOICE_MODEL_NAME = f"studyrnn Choice v{NOTETYPE_VERSION}"
+BASIC_MODEL_ID = stable_int("studyrnn-notetype", "studyrnn Basic", NOTETYPE_VERSION)
+CHOICE_MODEL_ID = stable_int("studyrnn-notetype", "studyrnn Choice", NOTETYPE_VERSION)
+DATA_FIELD = "studyrnn"
+DECK_PREFIX = "studyrnn::"
+DECK_MARKER = "studyrnn-deck:"
 
 CSS = """\
 .card { font-family: sans-serif; font-size: 20px; text-align: left; color: black; background: white; }
@@ -41,11 +60,15 @@ _EXTRAS = """\
 {{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}
 {{#Source}}<div class="source">{{Source}}</div>{{/Source}}"""
 
+# Frozen for NOTETYPE_VERSION: Anki reads a change of any name or of the count as a new type.
 _FIELDS_TAIL = [
     {"name": "Solution"},
     {"name": "Explanation"},
     {"name": "Source"},
     {"name": "Card id"},
+    {"name": DATA_FIELD},
+    {"name": "Extra 1"},
+    {"name": "Extra 2"},
 ]
 
 
@@ -54,7 +77,7 @@ def _models() -> tuple[Any, Any]:
 
     basic = genanki.Model(
         BASIC_MODEL_ID,
-        "studyrnn Basic",
+        BASIC_MODEL_NAME,
         fields=[{"name": "Front"}, {"name": "Back"}, *_FIELDS_TAIL],
         templates=[
             {
@@ -68,7 +91,7 @@ def _models() -> tuple[Any, Any]:
     )
     choice = genanki.Model(
         CHOICE_MODEL_ID,
-        "studyrnn Choice",
+        CHOICE_MODEL_NAME,
         fields=[{"name": "Prompt"}, {"name": "Options"}, {"name": "Answer"}, *_FIELDS_TAIL],
         templates=[
             {
@@ -105,12 +128,21 @@ def notes_html(markdown: str) -> str:
     return MarkdownIt("commonmark", {"html": False}).render(markdown)
 
 
-def deck_name(deck: Any, taken: set[str]) -> str:
-    name = " ".join(deck.title.split()).replace("::", ":")
-    if name in taken:
-        name = f"{name} ({deck.id})"
-    taken.add(name)
-    return name
+def deck_name(deck: Any) -> str:
+    """The Anki deck name: by the stable deck id, so a retitled deck stays the same Anki deck."""
+    return DECK_PREFIX + deck.id
+
+
+def deck_description(deck: Any) -> str:
+    """The title as a heading, the study notes as HTML, and (invisible, for ``import``) the
+    deck as JSON in an HTML comment: base64, so it can never close the comment early."""
+    import base64
+    import json
+
+    title = html.escape(" ".join(deck.title.split()), quote=False)
+    doc = {"id": deck.id, "title": deck.title, "language": deck.language, "notes": deck.notes}
+    packed = base64.b64encode(json.dumps(doc, ensure_ascii=False).encode("utf-8")).decode()
+    return f"<h2>{title}</h2>\n" + notes_html(deck.notes) + f"<!-- {DECK_MARKER}{packed} -->"
 
 
 def _tags(card: Any) -> list[str]:
@@ -125,24 +157,39 @@ def build_package(decks: list[Any], variant_count: int) -> tuple[Any, Report, in
     basic, choice = _models()
     report = Report()
     packages: list[Any] = []
-    names: set[str] = set()
     n_notes = 0
+    # Shared by every deck: Anki flags equal first fields as duplicates collection-wide.
+    seen: set[tuple[Any, ...]] = set()
     for deck in decks:
         anki_deck = genanki.Deck(
             stable_int("studyrnn-deck", deck.id),
-            deck_name(deck, names),
-            description=notes_html(deck.notes),
+            deck_name(deck),
+            description=deck_description(deck),
         )
         for card in deck.cards:
-            for note in _notes(deck, card, basic, choice, variant_count, report):
+            for note in _notes(deck, card, basic, choice, variant_count, report, seen):
                 anki_deck.add_note(note)
                 n_notes += 1
         packages.append(anki_deck)
     return genanki.Package(packages), report, n_notes
 
 
+def card_data(card: Any, seed: int | None = None) -> str:
+    """The card as JSON for the hidden ``studyrnn`` field (a variant: the card and its seed)."""
+    import json
+
+    data = card.model_dump(mode="json", exclude_none=True)
+    doc = {"card": data} if seed is None else {"card": data, "seed": seed}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True)
+
+
 def _note(
-    model: Any, fields: list[str], guid: str, card: Any, solution: list[str] | None = None
+    model: Any,
+    fields: list[str],
+    guid: str,
+    card: Any,
+    solution: list[str] | None = None,
+    seed: int | None = None,
 ) -> Any:
     import genanki
 
@@ -151,12 +198,21 @@ def _note(
         text_html(card.explanation),
         text_html(card.source),
         text_html(card.id),
+        html.escape(card_data(card, seed), quote=False),
+        "",
+        "",
     ]
     return genanki.Note(model=model, fields=[*fields, *tail], guid=guid, tags=_tags(card))
 
 
 def _notes(
-    deck: Any, card: Any, basic: Any, choice: Any, variant_count: int, report: Report
+    deck: Any,
+    card: Any,
+    basic: Any,
+    choice: Any,
+    variant_count: int,
+    report: Report,
+    seen: set[tuple[Any, ...]],
 ) -> list[Any]:
     import genanki
 
@@ -197,13 +253,16 @@ def _notes(
             report.warn(path, f"card '{card.id}': generated card skipped (--variants 0)", line, col)
             return []
         out = []
-        for k, shown in enumerate(variants(card, variant_count)):
+        distinct = distinct_variants(card, variant_count, seen)
+        report_variants(report, deck, card, len(distinct), variant_count)
+        for shown in distinct:
             q = shown.question
+            k = shown.seed
             vguid = genanki.guid_for(deck.id, card.id, k)
             if shown.kind == "choice":
-                right = int(q.answer)
+                right_index = int(q.answer)
                 options = _list_html(shown.options, ordered=True)
-                answer = f"{right + 1}. {text_html(shown.options[right])}"
+                answer = f"{right_index + 1}. {text_html(shown.options[right_index])}"
                 out.append(
                     _note(
                         choice,
@@ -211,6 +270,7 @@ def _notes(
                         vguid,
                         card,
                         shown.solution,
+                        k,
                     )
                 )
             else:
@@ -222,6 +282,7 @@ def _notes(
                         vguid,
                         card,
                         shown.solution,
+                        k,
                     )
                 )
         return out
@@ -230,10 +291,15 @@ def _notes(
     return []
 
 
-def export_apkg(decks: list[Any], path: Path, variant_count: int) -> tuple[Report, int]:
-    """Write the ``.apkg`` to ``path`` atomically; the report and the number of notes."""
-    from studyrnn.interchange.common import write_atomic
+def export_apkg_bytes(decks: list[Any], variant_count: int) -> tuple[bytes, Report, int]:
+    """The ``.apkg`` file's bytes, the report and the number of notes. genanki writes only to
+    a path: it writes into a private temporary folder, and the caller hands the bytes to
+    ``studyrnn.files.write_output`` (the one writer of user-named files)."""
+    import tempfile
 
     package, report, n_notes = build_package(decks, variant_count)
-    write_atomic(Path(path), lambda tmp: package.write_to_file(str(tmp)))
-    return report, n_notes
+    with tempfile.TemporaryDirectory(prefix="studyrnn-apkg-") as tmp:
+        scratch = Path(tmp) / "deck.apkg"
+        package.write_to_file(str(scratch))
+        data = scratch.read_bytes()
+    return data, report, n_notes

@@ -1,20 +1,19 @@
-"""Pieces every format shares: the report, atomic writes, generated variants, tolerances."""
+"""Pieces every format shares: the report, generated variants, tolerances."""
 
 from __future__ import annotations
 
 import math
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-from pathlib import Path
+from fractions import Fraction
 from typing import IO, Any
 
-from studyrnn.errors import Diagnostic, StudyrnnError
+from studyrnn.errors import Diagnostic
+from studyrnn.untrusted import one_line
 
 DEFAULT_VARIANTS = 5
+MESSAGE_WIDTH = 400  # a report line is cut here: messages quote imported text
 
 
 @dataclass
@@ -27,6 +26,7 @@ class Report:
 
     entries: list[Diagnostic] = field(default_factory=list)
     summary: str = ""  # one line on what was written, for the command to print last
+    media_refs: int = 0  # imports: media (images, sounds) named in the text, not imported
 
     def warn(self, path: str, message: str, line: int = 0, col: int = 0) -> None:
         """Something lost or skipped; ``line`` 0: about the whole file."""
@@ -55,9 +55,11 @@ class Report:
         return [str(d) if d.line else f"{d.path}: {d.severity}: {d.message}" for d in self.entries]
 
     def write(self, stream: IO[str] | None = None) -> None:
+        """Print every line, made safe: imported text in a message never reaches the terminal
+        raw, and a 2 MB value quoted in a message is cut short."""
         stream = stream if stream is not None else sys.stderr
         for line in self.lines():
-            print(line, file=stream)
+            print(one_line(line, MESSAGE_WIDTH), file=stream)
 
 
 def card_where(deck: Any, card: Any) -> tuple[str, int, int]:
@@ -111,59 +113,138 @@ def format_tolerance(tol: float) -> str:
     return text
 
 
-def write_atomic(path: Path, write: Callable[[Path], None], *, overwrite: bool = True) -> None:
-    """Write ``path`` through ``write(temp_path)`` and rename into place: a reader never sees a
-    half-written file, and a failure leaves the old file as it was. ``overwrite=False``: an
-    existing file is never replaced, even one that appears while writing."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise StudyrnnError(f"cannot write {path}: no such folder {folder}")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        if path.exists():
-            try:
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-            except OSError:
-                pass
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-    except FileExistsError:
-        raise StudyrnnError(
-            f"{path} already exists; not overwriting it (use --force to replace it)"
-        ) from None
-    except OSError as exc:
-        raise StudyrnnError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+def distinct_variants(card: Any, count: int, seen: set[tuple[Any, ...]]) -> list[Any]:
+    """Up to ``count`` variants of a generated card that each ask something new.
+
+    Seeds 0, 1, 2... are tried in turn; a variant whose prompt equals one already exported (``seen`` is shared across an export, so two cards on the same generator and
+    params do not repeat each other) is passed over, and a further seed is tried instead, up to
+    ``3·count + 2`` seeds. A card whose params fix every number therefore exports once; a card
+    whose every variant repeats another card's exports none (the caller reports it).
+    """
+    from studyrnn.quiz import present
+
+    out: list[Any] = []
+    for seed in range(3 * count + 2 if count > 0 else 0):
+        if len(out) == count:
+            break
+        shown = present(card, seed)
+        key = (shown.prompt,)  # Anki calls two notes duplicates when their first fields match
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(shown)
+    return out
 
 
-def _link_new(tmp: Path, path: Path) -> None:
-    """Put ``tmp`` at ``path`` unless something is there: a hard link fails if the path exists,
-    leaving no window for a race. Where hard links are not supported, check, then rename."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError:
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(tmp, path)
+def report_variants(report: Report, deck: Any, card: Any, made: int, wanted: int) -> None:
+    """Say when a generated card got fewer distinct variants than asked for."""
+    if made == wanted:
+        return
+    path, line, col = card_where(deck, card)
+    if made == 0:
+        report.warn(
+            path,
+            f"card '{card.id}': skipped: every variant repeats a question already exported "
+            "(its params fix the numbers another card shows)",
+            line,
+            col,
+        )
+    else:
+        report.note(
+            path,
+            f"card '{card.id}': {made} distinct variant{'s' * (made != 1)} of {wanted} "
+            "(its params leave fewer different questions)",
+            line,
+            col,
+        )
 
 
-def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
-    write_atomic(
-        path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"), overwrite=overwrite
+# Moodle's grade list (question_bank::fraction_options): the only fractions an imported answer
+# may carry; anything else makes Moodle refuse the question (by default, the whole file).
+MOODLE_GRADES: tuple[Fraction, ...] = tuple(
+    Fraction(n, d)
+    for n, d in (
+        (1, 1),
+        (9, 10),
+        (5, 6),
+        (4, 5),
+        (3, 4),
+        (7, 10),
+        (2, 3),
+        (3, 5),
+        (1, 2),
+        (2, 5),
+        (1, 3),
+        (3, 10),
+        (1, 4),
+        (1, 5),
+        (1, 6),
+        (1, 7),
+        (1, 8),
+        (1, 9),
+        (1, 10),
+        (1, 20),
     )
+)
+
+
+def moodle_percent(fraction: Fraction) -> str:
+    """A grade as Moodle writes it: a percentage with 5 decimals at most (``33.33333``), which
+    Moodle matches to its list entry (0.3333333) within its tolerance."""
+    text = f"{float(fraction) * 100:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def multi_weights(n_right: int) -> tuple[list[Fraction], Fraction, bool]:
+    """Moodle grades for a multiple-answer question with ``n_right`` right options.
+
+    Returns (the right options' grades, summing to exactly 1; the grade each wrong option
+    costs, negated by the caller; whether they had to be rounded away from 1/n). studyrnn
+    counts each right pick as 1/n and each wrong pick as -1/n; Moodle accepts only grades from
+    its list, so the weights are the nearest ones that still add up to 100%: 1/n itself when
+    listed, else two neighbouring grades a < 1/n < b mixed (k of a, n-k of b, k·a + (n-k)·b =
+    1), the mix with the least squared distance from 1/n winning. Above 20 right options no such mix exists (the
+    smallest grade is 5%): the first 20 get 5% and the rest 0 (the caller reports it).
+    """
+    target = Fraction(1, n_right)
+    wrong = min(MOODLE_GRADES, key=lambda g: (abs(g - target), -g))
+    if target in MOODLE_GRADES:
+        return [target] * n_right, target, False
+    best: tuple[Fraction | int, list[Fraction]] | None = None
+    for a in MOODLE_GRADES:
+        for b in MOODLE_GRADES:
+            if not a < target < b:
+                continue
+            k = (n_right * b - 1) / (b - a)
+            if k.denominator != 1 or not 0 < k < n_right:
+                continue
+            weights = [b] * (n_right - int(k)) + [a] * int(k)
+            spread = sum((w - target) ** 2 for w in weights)
+            if best is None or spread < best[0]:
+                best = (spread, weights)
+    if best is not None:
+        return best[1], wrong, True
+    smallest = MOODLE_GRADES[-1]
+    return [smallest] * 20 + [Fraction(0)] * (n_right - 20), wrong, True
+
+
+def mistakes_from_answers(
+    right: float, atol: float, answers: list[tuple[float, float, str]]
+) -> tuple[list[dict[str, Any]], list[tuple[float, float, str]]]:
+    """Moodle's 0% numerical answers with feedback, as a numeric card's declared mistakes.
+
+    ``answers``: (value, weight %, feedback) of the answers other than the right one. A 0%
+    answer with feedback outside the right answer's band (``|value - right| > atol``) is a
+    mistake ``{answer, feedback}``; the rest (partial credit, or inside the band) are returned
+    as they are, for the caller to keep in the explanation.
+    """
+    mistakes: list[dict[str, Any]] = []
+    rest: list[tuple[float, float, str]] = []
+    seen: set[float] = set()
+    for value, weight, feedback in answers:
+        if weight == 0 and feedback and abs(value - right) > atol and value not in seen:
+            seen.add(value)
+            mistakes.append({"answer": value, "feedback": feedback})
+        else:
+            rest.append((value, weight, feedback))
+    return mistakes, rest

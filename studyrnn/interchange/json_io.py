@@ -16,6 +16,7 @@ from typing import Any
 
 from studyrnn.errors import DeckError, Diagnostic, UsageError
 from studyrnn.interchange.common import Report, card_where, variants
+from studyrnn.untrusted import one_line
 
 FORMAT_NAME = "studyrnn-decks"
 FORMAT_VERSION = 1
@@ -57,6 +58,10 @@ def parse_json(text: str, path: str, report: Report, deck_id: str | None = None)
         raise DeckError(
             [Diagnostic(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]
         ) from None
+    except RecursionError:
+        raise DeckError(
+            [Diagnostic(path, 1, 1, "the JSON is nested too deeply to be a deck")]
+        ) from None
     if isinstance(doc, dict) and isinstance(doc.get("decks"), list):
         decks = [d for d in doc["decks"] if isinstance(d, dict)]
         if not decks:
@@ -64,12 +69,16 @@ def parse_json(text: str, path: str, report: Report, deck_id: str | None = None)
         if deck_id is not None:
             chosen = [d for d in decks if d.get("id") == deck_id]
             if not chosen:
-                ids = ", ".join(str(d.get("id")) for d in decks)
-                raise UsageError(f"{path} has no deck '{deck_id}' (decks: {ids})")
+                ids = one_line(", ".join(str(d.get("id")) for d in decks), 120)
+                raise UsageError(
+                    f"{one_line(path, 120)} has no deck '{one_line(deck_id, 60)}' (decks: {ids})"
+                )
             deck = chosen[0]
         elif len(decks) > 1:
-            ids = ", ".join(str(d.get("id")) for d in decks)
-            raise UsageError(f"{path} holds {len(decks)} decks ({ids}); pick one with --deck ID")
+            ids = one_line(", ".join(str(d.get("id")) for d in decks), 120)
+            raise UsageError(
+                f"{one_line(path, 120)} holds {len(decks)} decks ({ids}); pick one with --deck ID"
+            )
         else:
             deck = decks[0]
     elif isinstance(doc, dict) and "cards" in doc:

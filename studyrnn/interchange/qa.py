@@ -5,7 +5,11 @@ Three layouts are recognised, tried in this order (the report says which one was
 1. **Prefixed**: lines starting ``Q:`` (or ``Question:``) open a question and ``A:`` (or
    ``Answer:``) its answer; lines without a prefix continue the current part, so questions and
    answers may span several lines and blank lines.
-2. **Tab-separated**: every non-blank line is ``question<TAB>answer`` (Quizlet's default export).
+2. **Tab-separated**: lines ``question<TAB>answer`` (Quizlet's default export); a line without
+   a tab continues the answer above it (Quizlet writes multi-line definitions that way).
+
+A file starting with Anki's ``#separator:``/``#html:`` header lines is Anki's plain-text export
+and is read as ``--format csv`` reads it (``csv_io.parse_anki_text``), never as one junk card.
 3. **Blocks**: blocks of text separated by blank lines. Normally they alternate question, answer,
    question, answer. When every block has at least two lines and the blocks cannot alternate (an
    odd count), or every block's first line is a question ending in "?", each block is one card:
@@ -33,12 +37,23 @@ def _join(lines: list[str]) -> str:
     return "\n".join(lines).strip("\n").rstrip()
 
 
+_ANKI_HEADER = re.compile(r"^#(separator|html|columns|notetype|deck|tags)( column)?:", re.I)
+
+
 def parse_qa(text: str, path: str, report: Report) -> list[dict[str, Any]]:
     lines = _normalise(text)
+    if lines and _ANKI_HEADER.match(lines[0].strip()):
+        # Anki's "Notes in Plain Text" export: its header says how to read it.
+        from studyrnn.interchange.csv_io import parse_anki_text
+
+        report.note(path, "the file starts with Anki's '#...:' header: read as Anki's text export")
+        return parse_anki_text("\n".join(lines), path, report)
     if any(_Q.match(line) for line in lines) and any(_A.match(line) for line in lines):
         return _prefixed(lines, path, report)
     content = [line for line in lines if line.strip()]
-    if content and all("\t" in line for line in content):
+    tabbed = [line for line in content if "\t" in line]
+    # Quizlet writes a multi-line definition as it is: the lines after the first have no tab.
+    if content and "\t" in content[0] and len(tabbed) * 2 >= len(content):
         return _tabbed(lines, path, report)
     return _blocks(lines, path, report)
 
@@ -94,8 +109,15 @@ def _prefixed(lines: list[str], path: str, report: Report) -> list[dict[str, Any
 
 
 def _tabbed(lines: list[str], path: str, report: Report) -> list[dict[str, Any]]:
-    cards = []
+    rows: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
+        if "\t" in line or not rows:
+            rows.append((number, line))
+        elif line.strip():  # no tab: the previous answer goes on (a multi-line definition)
+            start, previous = rows[-1]
+            rows[-1] = (start, previous + "\n" + line)
+    cards = []
+    for number, line in rows:
         if not line.strip():
             continue
         front, _, back = line.partition("\t")
