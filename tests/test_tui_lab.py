@@ -12,7 +12,7 @@ import threading
 import types
 
 import numpy as np
-from tui_helpers import build_app, pilot_test, settle
+from tui_helpers import build_app, pilot_test, record_notifications, settle
 
 SMALL = (80, 24)
 
@@ -131,6 +131,7 @@ async def test_the_long_range_task_sets_the_recipe_and_says_how_long_it_takes(tm
     from engine.tasks import LONG_RANGE
 
     app = build_app(tmp_path, start=("lab", None))
+    shown = record_notifications(app)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_lab(pilot, app, task="long-range")
         c = screen.config
@@ -142,7 +143,7 @@ async def test_the_long_range_task_sets_the_recipe_and_says_how_long_it_takes(tm
             LONG_RANGE.clip_norm,
         )
         assert c.compared() == ("rnn", "lstm")
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in shown]
         assert any("press c to train RNN and LSTM (about" in m for m in said), said
         assert "c: RNN vs LSTM, about" in str(screen.query_one("#lab-eta").render())
 
@@ -150,6 +151,7 @@ async def test_the_long_range_task_sets_the_recipe_and_says_how_long_it_takes(tm
 @pilot_test
 async def test_the_comparison_plots_what_the_engine_computes(tmp_path) -> None:
     app = build_app(tmp_path, start=("lab", None))
+    shown = record_notifications(app)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_lab(pilot, app, task="long-range", steps=30)
         await pilot.press("c")
@@ -173,7 +175,7 @@ async def test_the_comparison_plots_what_the_engine_computes(tmp_path) -> None:
         summary = str(screen.query_one("#lab-summary").render())
         assert f"RNN: final loss {rnn.losses[-1]:.3g}" in summary
         assert f"LSTM: final loss {lstm.losses[-1]:.3g}" in summary
-        assert any("Comparison done in" in n.message for n in app._notifications)
+        assert any("Comparison done in" in n.message for n in shown)
         # over 50 steps the RNN's ‖∂L/∂h_t‖ all but vanishes; the LSTM's cell path keeps far more
         rnn_ratio = lines["RNN h"][0] / lines["RNN h"][-1]
         lstm_ratio = lines["LSTM c"][0] / lines["LSTM c"][-1]
@@ -205,6 +207,7 @@ async def test_the_comparison_runs_in_a_worker_and_stops_on_x(tmp_path, monkeypa
 
     seen = []
     app = build_app(tmp_path, start=("lab", None))
+    shown = record_notifications(app)
     async with app.run_test(size=SMALL, message_hook=seen.append) as pilot:
         screen = await open_lab(pilot, app, task="long-range", steps=1_000_000)
         await pilot.press("c")
@@ -230,7 +233,7 @@ async def test_the_comparison_runs_in_a_worker_and_stops_on_x(tmp_path, monkeypa
         await settle(pilot, app)
         assert worker.state is WorkerState.CANCELLED
         assert not screen.training
-        assert any("cancelled" in n.message for n in app._notifications)
+        assert any("cancelled" in n.message for n in shown)
         assert not screen.query_one("#do-compare").disabled
         summary = str(screen.query_one("#lab-summary").render())
         assert "RNN: stopped after" in summary and "Training" not in summary
