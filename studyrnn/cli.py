@@ -8,7 +8,8 @@
 
 so ``studyrnn --help`` stays instant and a new command needs no edit here. User errors arrive as
 ``StudyrnnError`` and leave as one line on stderr with the error's exit code; anything else is a
-bug, written in full to ``crash.log`` in the data directory and reported in one line.
+bug, written to ``crash.log`` in the data directory (frames and messages, no local variables,
+passwords in URLs redacted) and reported in one line, exit status 70.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
 
@@ -95,17 +97,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report_crash(exc: BaseException) -> str:
-    """Write the traceback to crash.log; return where it went (or '' if that failed too)."""
+_URL_SECRET = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)[^@\s]*@")
+_PASSWORD_PARAM = re.compile(r"(?i)(?P<head>\bpassword\s*[=:]\s*)('[^']*'|\"[^\"]*\"|\S+)")
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every URL (``postgresql://ada:secret@db``) and every
+    ``password=...`` replaced by ``***``: nothing secret reaches a log."""
+    text = _URL_SECRET.sub(lambda m: f"{m.group('head')}***@", text)
+    return _PASSWORD_PARAM.sub(lambda m: f"{m.group('head')}***", text)
+
+
+def crash_text(exc: BaseException) -> str:
+    """The traceback as plain text: frames and messages, never local variables, URLs redacted."""
     import traceback
 
+    return redact("".join(traceback.format_exception(exc)))
+
+
+def _report_crash(exc: BaseException) -> str:
+    """Write the traceback to crash.log; return where it went (or '' if that failed too)."""
     from studyrnn.settings import data_dir
 
     try:
         path = data_dir() / "crash.log"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as fh:
-            fh.write("".join(traceback.format_exception(exc)))
+            fh.write(crash_text(exc))
         return str(path)
     except OSError:
         return ""
@@ -136,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = _report_crash(exc)
         tail = f" (details in {where})" if where else ""
         print(
-            f"{PROG}: internal error: {type(exc).__name__}: {one_line(exc, 300)}{tail}",
+            f"{PROG}: internal error: {type(exc).__name__}: {one_line(redact(str(exc)), 300)}{tail}",
             file=sys.stderr,
         )
         return 70

@@ -192,22 +192,27 @@ def sqlite_counts(
     conn = sqlite3.connect(uri, uri=True, timeout=2)
     try:
         row = conn.execute(
-            "SELECT id, new_per_day, max_reviews_per_day FROM learners WHERE name = ?", (learner,)
+            "SELECT id, new_per_day, max_reviews_per_day, timezone, rollover_hour,"
+            " learn_ahead_minutes FROM learners WHERE name = ?",
+            (learner,),
         ).fetchone()
         if row is None:
             return None
-        learner_id, new_per_day, max_reviews = row
+        learner_id, new_per_day, max_reviews, timezone, rollover, ahead_minutes = row
+        from studyrnn.days import DayRule  # the learner's study day, as the store keeps it
+
         now_us = _epoch_us(now)
         day = conn.execute(
             "SELECT new_cards, review_cards FROM review_days WHERE learner_id = ? AND day = ?",
-            (learner_id, now_us // US_PER_DAY),
+            (learner_id, DayRule(timezone, rollover).day_of(now)),
         ).fetchone()
         introduced, reviewed = day or (0, 0)
         per_queue: dict[tuple[str, int], tuple[int, int]] = {}
         for deck_id, queue, n, due in conn.execute(
-            "SELECT deck_id, queue, count(*), sum(due <= ?) FROM cards"
-            " WHERE learner_id = ? AND queue >= 0 GROUP BY deck_id, queue",
-            (now_us, learner_id),
+            # learning cards count when due within the learn-ahead limit, as the store counts them
+            "SELECT deck_id, queue, count(*), sum(due <= CASE WHEN queue = 1 THEN ? ELSE ? END)"
+            " FROM cards WHERE learner_id = ? AND queue >= 0 GROUP BY deck_id, queue",
+            (now_us + int(ahead_minutes) * 60_000_000, now_us, learner_id),
         ):
             per_queue[deck_id, queue] = (n, due or 0)
         mastered = dict(

@@ -7,10 +7,7 @@ with control characters written out (``\\x1b``), so nothing in a deck reaches th
 
 from __future__ import annotations
 
-import re
 from typing import IO, Any
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 HINTS = {
     "choice": "Type the number of your answer.",
@@ -24,17 +21,18 @@ HINTS = {
 
 
 def visible(text: object) -> str:
-    """Deck text as typed: control characters (an escape sequence) written out as ``\\xNN``."""
-    s = "" if text is None else str(text)
-    return _CONTROL.sub(
-        lambda m: f"\\x{ord(m.group()):02x}", s.replace("\t", "    ").replace("\r\n", "\n")
-    )
+    """Deck text as typed: control, bidi and zero-width characters written out (``\\x1b``);
+    ``studyrnn.untrusted.shown``, the one rule."""
+    from studyrnn.untrusted import shown
+
+    return shown("" if text is None else str(text).replace("\r\n", "\n"))
 
 
 def format_score(value: float) -> str:
-    """3 → "3", 2.6666 → "2.67", 0.5 → "0.5"."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """3 → "3", 2.6666 → "2.67", 0.5 → "0.5" (``studyrnn.study.format_score``)."""
+    from studyrnn.study.quiz import format_score as one_rule
+
+    return one_rule(value)
 
 
 class EndOfInput(Exception):

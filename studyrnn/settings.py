@@ -15,6 +15,9 @@ APP_NAME = "studyrnn"
 ENV_DB = "STUDYRNN_DB"
 ENV_DECKS = "STUDYRNN_DECKS"
 ENV_DATA_DIR = "STUDYRNN_DATA_DIR"  # overrides the platform data dir (tests, portable installs)
+ENV_TZ = (
+    "STUDYRNN_TZ"  # the learner's time zone (IANA name) for the study day; default: the machine's
+)
 
 
 def data_dir() -> Path:
@@ -64,6 +67,9 @@ class Settings:
     db_url: str
     learner: str
     deck_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    # the IANA zone of the learner's study day ("" = this machine's zone); the rollover hour and
+    # the learn-ahead limit are the learner's settings in the store (defaults 4 a.m., 20 minutes)
+    timezone: str = ""
 
     @classmethod
     def resolve(
@@ -84,5 +90,8 @@ class Settings:
         dirs += [Path(p).expanduser() for p in (decks or [])]
         unique = tuple(dict.fromkeys(dirs))
         return cls(
-            db_url=db or default_db_url(), learner=learner or default_learner(), deck_dirs=unique
+            db_url=db if db is not None else default_db_url(),
+            learner=learner or default_learner(),
+            deck_dirs=unique,
+            timezone=os.environ.get(ENV_TZ, ""),
         )

@@ -1,10 +1,12 @@
 """Statistics over the progress store, as plain dataclasses (the TUI and ``studyrnn stats`` render them).
 
-Definitions (days are UTC days, as for the daily limits):
+Definitions (days are the learner's study days, as for the daily limits: their local day from the
+rollover hour, 4 a.m. by default; see ``studyrnn.store.days``):
 
 * **reviews per day**: every logged answer (review, quiz and flashcard modes) per day: the heatmap.
+  ``scheduled_per_day`` counts the review-mode answers alone (the ones that reschedule).
 * **true retention** (Anki's): of the answers in review mode to cards that were in the Review
-  state (not learning or relearning), the fraction not rated Again, over the last N UTC days
+  state (not learning or relearning), the fraction not rated Again, over the last N study days
   (today included).
 * **due forecast**: learning and review cards falling due on each of the next N days; cards
   already overdue count for today. New cards are not forecast.
@@ -24,23 +26,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from studyrnn.store import Learner, Store, day_start
-from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW
+from studyrnn.store import Learner, Store
+from studyrnn.store.days import FORECAST_BUCKET, DayRule, day_date, local_zone_name
+from studyrnn.store.domain import QUEUE_LEARNING, QUEUE_RETIRED, QUEUE_REVIEW, QueueCounts
 from studyrnn.store.models import (
-    US_PER_DAY,
     CardRow,
     DeckTotalRow,
     ReviewDayRow,
+    ReviewLogRow,
     TagTotalRow,
     from_epoch_us,
     to_epoch_us,
     to_utc,
 )
-from studyrnn.store.repository import day_number, deck_list
+from studyrnn.store.repository import deck_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +99,11 @@ def _micros(column):
 
 
 def _day(day_number: int) -> date:
-    return from_epoch_us(day_number * US_PER_DAY).date()
+    return day_date(day_number)
+
+
+def _rule(store: Store, learner: Learner, rule: DayRule | None) -> DayRule:
+    return rule if rule is not None else store.settings(learner).day_rule
 
 
 def total_reviews(store: Store, learner: Learner) -> int:
@@ -138,44 +145,80 @@ def _days(store: Store, learner: Learner, first: int, last: int) -> list[tuple]:
 
 
 def reviews_per_day(
-    store: Store, learner: Learner, days: int = 365, now: datetime | None = None
+    store: Store,
+    learner: Learner,
+    days: int = 365,
+    now: datetime | None = None,
+    rule: DayRule | None = None,
 ) -> dict[date, int]:
-    """date → answers logged that UTC day, for the last ``days`` days (today included); days without answers are left out."""
-    today = day_number(_now(now))
-    return {_day(d): n for d, n, _, _ in _days(store, learner, today - days + 1, today) if n}
+    """study day → answers logged that day (every mode), for the last ``days`` days (today
+    included); days without answers are left out."""
+    today = _rule(store, learner, rule).day_of(_now(now))
+    return {_day(d): n for d, n, *_ in _days(store, learner, today - days + 1, today) if n}
+
+
+def scheduled_today(
+    store: Store, learner: Learner, now: datetime | None = None, rule: DayRule | None = None
+) -> int:
+    """Review-mode answers (the ones that reschedule) this study day, apart from quiz and
+    flashcard answers."""
+    rule = _rule(store, learner, rule)
+    start = rule.start_of(_now(now))
+    with store.reading() as conn:
+        return conn.execute(
+            select(func.count())
+            .select_from(ReviewLogRow)
+            .where(
+                ReviewLogRow.learner_id == learner.id,
+                ReviewLogRow.reviewed_at >= start,
+                ReviewLogRow.mode == "review",
+            )
+        ).scalar_one()
 
 
 def true_retention(
-    store: Store, learner: Learner, days: int = 30, now: datetime | None = None
+    store: Store,
+    learner: Learner,
+    days: int = 30,
+    now: datetime | None = None,
+    rule: DayRule | None = None,
 ) -> Retention:
-    """Answers to Review-state cards in the last ``days`` UTC days (today included) not rated Again."""
-    today = day_number(_now(now))
+    """Answers to Review-state cards in the last ``days`` study days (today included) not rated Again."""
+    today = _rule(store, learner, rule).day_of(_now(now))
     rows = _days(store, learner, today - days + 1, today)
     return Retention(passed=sum(r[3] for r in rows), total=sum(r[2] for r in rows), days=days)
 
 
 def due_forecast(
-    store: Store, learner: Learner, days: int = 30, now: datetime | None = None
+    store: Store,
+    learner: Learner,
+    days: int = 30,
+    now: datetime | None = None,
+    rule: DayRule | None = None,
 ) -> list[tuple[date, int]]:
-    """[(day, cards due that day)] for today and the next ``days - 1`` days; overdue cards count today."""
+    """[(study day, cards due that day)] for today and the next ``days - 1`` days; overdue cards
+    count today. The SQL counts per quarter hour (every UTC offset is a multiple of one), and
+    each quarter goes to the study day it starts in: exact in every zone, DST included."""
     now = _now(now)
-    today = day_start(now)
-    today_number = to_epoch_us(today) // US_PER_DAY
-    end = to_epoch_us(today + timedelta(days=days))
-    day = _micros(CardRow.due) // US_PER_DAY
+    rule = _rule(store, learner, rule)
+    today_number = rule.day_of(now)
+    end = to_epoch_us(rule.start(today_number + days))
+    bucket_us = int(FORECAST_BUCKET.total_seconds()) * 1_000_000
+    bucket = _micros(CardRow.due) // bucket_us
     with store.reading() as conn:
         rows = conn.execute(
-            select(day.label("day"), func.count())
+            select(bucket.label("bucket"), func.count())
             .where(
                 CardRow.learner_id == learner.id,
                 CardRow.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)),
                 _micros(CardRow.due) < end,
             )
-            .group_by(day)
+            .group_by(bucket)
         ).all()
     counts = [0] * days
-    for d, n in rows:
-        counts[max(0, int(d) - today_number)] += n
+    for b, n in rows:
+        day = rule.day_of(from_epoch_us(int(b) * bucket_us))
+        counts[min(days - 1, max(0, day - today_number))] += n
     return [(_day(today_number + i), counts[i]) for i in range(days)]
 
 
@@ -266,11 +309,23 @@ def summary(
 ) -> dict:
     """Everything above as one JSON-ready dict (``studyrnn stats --json``)."""
     now = _now(now)
-    queue = store.queue_counts(learner, now=now)
-    retention = true_retention(store, learner, days=retention_days, now=now)
+    known = learner.id >= 0  # Learner(-1, name): not in the store, no progress yet
+    rule = store.settings(learner).day_rule if known else DayRule(local_zone_name())
+    queue = store.queue_counts(learner, now=now) if known else QueueCounts(0, 0, 0)
+    retention = true_retention(store, learner, days=retention_days, now=now, rule=rule)
+    today = rule.day_of(now)
+    day_rows = _days(store, learner, today, today)
     return {
         "learner": learner.name,
         "now": now.isoformat(),
+        "today": _day(today).isoformat(),
+        "study_day": {
+            "timezone": rule.timezone,
+            "rollover_hour": rule.rollover_hour,
+            "started": rule.start(today).isoformat(),
+        },
+        "answers_today": day_rows[0][1] if day_rows else 0,
+        "scheduled_reviews_today": scheduled_today(store, learner, now=now, rule=rule),
         "reviews": total_reviews(store, learner),
         "due": due_now(store, learner, now=now),
         "queue": {"new": queue.new, "learning": queue.learning, "review": queue.review},
@@ -281,11 +336,12 @@ def summary(
             "rate": retention.rate,
         },
         "reviews_per_day": {
-            d.isoformat(): n for d, n in reviews_per_day(store, learner, heatmap_days, now).items()
+            d.isoformat(): n
+            for d, n in reviews_per_day(store, learner, heatmap_days, now, rule).items()
         },
         "forecast": [
             {"date": d.isoformat(), "due": n}
-            for d, n in due_forecast(store, learner, forecast_days, now)
+            for d, n in due_forecast(store, learner, forecast_days, now, rule)
         ],
         "mastery": {
             d: {**asdict(m), "fraction": m.fraction} for d, m in mastery(store, learner).items()

@@ -139,22 +139,33 @@ def test_build_quiz_refuses_a_negative_limit() -> None:
 # --- the real deck models ------------------------------------------------------------------
 
 
-def _typed_right_answer(p: Presented) -> str:
-    """What a learner who knows the answer types, built from the answer key."""
-    key = p.key
-    if p.kind == "choice":
-        return str(key.answer + 1)
-    if p.kind == "multi":
-        return ",".join(str(i + 1) for i in sorted(key.answers)) or "none"
-    if p.kind == "true_false":
-        return "true" if key.answer else "f"
-    if p.kind == "order":
-        return " ".join(str(n) for n in key.expected_numbers)
-    if p.kind == "numeric":
-        return key.expected  # as shown, unit included
-    if p.kind == "text":
-        return key.answers[0]
-    raise AssertionError(p.kind)
+def _option_number(options: list[str], answer: object) -> int:
+    """The 1-based number shown for the author's answer (an index, or the option's text)."""
+    return (options.index(answer) if isinstance(answer, str) else int(answer)) + 1
+
+
+def _typed_right_answer(card, p: Presented) -> str:
+    """What a learner who knows the answer types, from the deck card (or the engine's question
+    of a generated card), never from the grading key under test."""
+    if card.type == "generated":
+        question = p.question
+        if p.kind == "choice":
+            return str(int(question.answer) + 1)
+        return repr(float(question.answer))
+    if card.type == "choice":
+        return str(_option_number(p.options, card.answer))
+    if card.type == "multi":
+        numbers = sorted(_option_number(p.options, a) for a in card.answers)
+        return ",".join(map(str, numbers)) or "none"
+    if card.type == "true_false":
+        return "true" if card.answer else "f"
+    if card.type == "order":
+        return " ".join(str(p.options.index(item) + 1) for item in card.items)
+    if card.type == "numeric":
+        return repr(float(card.answer))
+    if card.type == "text":
+        return card.answers[0]
+    raise AssertionError(card.type)
 
 
 def test_every_bundled_card_accepts_its_own_answer_as_shown() -> None:
@@ -171,7 +182,7 @@ def test_every_bundled_card_accepts_its_own_answer_as_shown() -> None:
             if p.kind == "flashcard":
                 assert p.back
                 continue
-            verdict = p.grade_text(_typed_right_answer(p))
+            verdict = p.grade_text(_typed_right_answer(card, p))
             assert verdict.outcome is Outcome.CORRECT, (deck.id, card.id, seed, p.expected, verdict)
             assert p.grade_text("").outcome is Outcome.REVEALED
             count += 1

@@ -90,12 +90,14 @@ def test_queue_serves_learning_due_then_reviews_due_then_new(store, ada) -> None
 def test_learning_card_is_not_served_before_it_is_due(store, ada) -> None:
     store.sync_cards(ada, [deck("d", "a")], now=T0)
     store.record_review(ada, "d", "a", GOOD, now=T0)  # step 2: due in 10 min
+    assert store.next_card(ada, now=T0 + 9 * MIN, learn_ahead=timedelta(0)) is None
+    store.update_settings(ada, learn_ahead=timedelta(0))
     assert store.next_card(ada, now=T0 + 9 * MIN) is None
     assert store.next_due(ada) == T0 + 10 * MIN
     assert store.next_card(ada, now=T0 + 10 * MIN).card_id == "a"
 
 
-def test_new_cards_per_day_limit_counts_the_learners_utc_day(store, ada) -> None:
+def test_new_cards_per_day_limit_counts_the_learners_study_day(store, ada) -> None:
     store.update_settings(ada, new_per_day=2)
     store.sync_cards(ada, [deck("d", "a", "b", "c", "e", "f")], now=T0)
     assert store.queue_counts(ada, now=T0).new == 2
@@ -103,11 +105,14 @@ def test_new_cards_per_day_limit_counts_the_learners_utc_day(store, ada) -> None
     store.record_review(ada, "d", "b", EASY, now=T0)
     assert store.next_card(ada, now=T0) is None  # two introduced today: the limit
     assert store.queue_counts(ada, now=T0).new == 0
-    # a review of an already-introduced card does not count as a new one
+    # a review of an already-introduced card does not count as a new one; the learner's day
+    # (UTC here) starts at the 4 a.m. rollover, not at midnight
     midnight = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
-    assert store.next_card(ada, now=midnight - timedelta(microseconds=1)) is None
-    assert store.next_card(ada, now=midnight).card_id == "c"
-    assert store.queue_counts(ada, now=midnight).new == 2
+    rollover = datetime(2026, 3, 3, 4, 0, tzinfo=UTC)
+    assert store.next_card(ada, now=midnight) is None
+    assert store.next_card(ada, now=rollover - timedelta(microseconds=1)) is None
+    assert store.next_card(ada, now=rollover).card_id == "c"
+    assert store.queue_counts(ada, now=rollover).new == 2
 
 
 def test_max_reviews_per_day_limits_review_cards_but_not_learning(store, ada) -> None:
@@ -123,8 +128,10 @@ def test_max_reviews_per_day_limits_review_cards_but_not_learning(store, ada) ->
     store.record_review(ada, "d", "c", AGAIN, now=day9)  # back to step 1, due in 1 min
     assert store.next_card(ada, now=day9).card_id == "a"
     store.record_review(ada, "d", "a", GOOD, now=day9)
-    # one review done today: b waits for tomorrow; the new card comes next
-    assert store.queue_counts(ada, now=day9) == QueueCounts(new=1, learning=0, review=0)
+    # one review done today: b waits for tomorrow; the new card comes next, and c (due in a
+    # minute, within the 20-minute learn-ahead limit) counts as learning
+    assert store.queue_counts(ada, now=day9) == QueueCounts(new=1, learning=1, review=0)
+    assert store.queue_counts(ada, now=day9, learn_ahead=timedelta(0)).learning == 0
     assert store.next_card(ada, now=day9).card_id == "n"
     assert store.next_card(ada, now=day9 + MIN).card_id == "c"
     assert store.next_card(ada, now=day9 + DAY, deck_id="d").queue == QUEUE_LEARNING
@@ -383,11 +390,20 @@ def test_default_store_is_sqlite_in_the_data_dir_in_wal_mode(_isolated_data_dir:
     assert (_isolated_data_dir / "progress.sqlite3").is_file()
 
 
-def test_a_bare_path_means_an_sqlite_file_and_missing_folders_are_created(tmp_path: Path) -> None:
+def test_a_bare_path_means_an_sqlite_file_and_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "p.db"
+    with pytest.raises(
+        StoreError, match=r"folder .*deep/er of the progress database p.db does not exist"
+    ):
+        open_store(str(path))
+    assert not (tmp_path / "deep").exists()  # no mkdir for a mistyped --db
+    path = tmp_path / "p.db"
     with open_store(str(path)) as store:
         store.learner("ada")
+        assert store.created
     assert path.is_file()
+    with open_store(str(path)) as store:
+        assert not store.created
 
 
 def test_corrupt_file_gives_a_clear_store_error(tmp_path: Path) -> None:
@@ -453,6 +469,10 @@ def test_cli_reports_a_bad_database_in_one_line(tmp_path: Path, damage: str) -> 
         timeout=60,
     )
     path.chmod(0o644)
+    if damage == "read-only":  # a read-only command works on a read-only database
+        assert proc.returncode == 0, proc.stderr
+        assert "0 answers recorded" in proc.stdout
+        return
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()

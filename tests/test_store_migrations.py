@@ -129,7 +129,7 @@ def test_a_database_at_revision_0001_is_upgraded_keeping_every_row(tmp_path: Pat
         store.record_review(ada, "d", "c", 3, session_id=session, now=T0)
 
     db = sqlite3.connect(path)
-    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
     # 0003 backfilled the running totals from the old log
     assert db.execute(
         "SELECT learner_id, answers, review_cards, review_passed FROM review_days ORDER BY 1"
@@ -150,7 +150,10 @@ def test_a_database_at_revision_0001_is_upgraded_keeping_every_row(tmp_path: Pat
     ).fetchall()
     assert [row[:-1] for row in after_logs[:3]] == before["review_log"]
     assert [row[-1] for row in after_logs] == [None, None, None, 1]
-    assert db.execute("SELECT * FROM learners ORDER BY 1, 2, 3").fetchall() == before["learners"]
+    # 0005 gave every learner the UTC zone, the 4 a.m. rollover, 20 min learn-ahead, no weights
+    assert db.execute("SELECT * FROM learners ORDER BY 1, 2, 3").fetchall() == [
+        (*row, "UTC", 4, 20, None) for row in before["learners"]
+    ]
     cards_after = [row[:15] for row in db.execute("SELECT * FROM cards ORDER BY 1, 2, 3")]
     assert [c for c in cards_after if c[2] != "c"] == [c for c in before["cards"] if c[2] != "c"]
     db.close()
@@ -226,7 +229,7 @@ def test_every_migration_step_runs_and_ends_at_the_models_schema(db_url: str) ->
             f"2, 2, NULL, 12.5, 4.25, {t}, {t}, 2, 0)"
         )
     engine.dispose()
-    for revision in ("0002", "0003", "0004"):
+    for revision in ("0002", "0003", "0004", "0005"):
         build_at(db_url, revision)
     with open_store(db_url) as store:
         ada = store.learner("ada")

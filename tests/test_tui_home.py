@@ -56,6 +56,8 @@ async def test_home_counts_refresh_while_idle_when_a_learning_card_falls_due(
     clock = [NOW]
     app = build_app(tmp_path, clock=lambda: clock[0])
     card = app.deck("tui-types").cards[0].id
+    # without learn-ahead (which would count the card as due at once: issue 12)
+    app.store.update_settings(app.learner, learn_ahead=timedelta(0))
     answer(app, "tui-types", card, 1)  # Again: due again after the first learning step
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)

@@ -145,7 +145,9 @@ async def test_review_of_a_deck_with_nothing_due_says_so(tmp_path) -> None:
     app = build_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        app.push_screen(ReviewScreen("tui-second"))
+        from studyrnn.study import ReviewSession
+
+        app.push_screen(ReviewScreen(ReviewSession(app.context, "tui-second")))
         await settle(pilot, app)
         for _ in range(2):
             await pilot.press("space", "4")

@@ -17,6 +17,10 @@ The quiz ends with ``score: K/N``: N questions answered, K the credit earned, pa
 included (``score: 3.67/5``; two decimals at most). End of input ends the quiz at once, with the
 score of the questions answered so far; the exit status is 0 either way.
 
+Every answer is logged in the progress store (mode ``quiz``, one study session; the rating its
+verdict suggests, a flashcard's y as Good and n as Again), so ``stats`` and ``report`` see it; a
+quiz never reschedules a card. The loop is ``studyrnn.study.QuizSession``, as in the app.
+
 Without ``--plain`` the terminal app opens on the deck's quiz.
 """
 
@@ -27,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from studyrnn.plain import EndOfInput, PlainLines, format_score, visible
+from studyrnn.plain import EndOfInput, PlainLines, visible
 
 NAME = "quiz"
 HELP = "take a quiz on a deck (--plain: as plain lines on stdin/stdout, for screen readers and scripts)"
@@ -75,30 +79,26 @@ def _positive_int(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from studyrnn.commands._common import settings_from, study_context, with_deck_dirs
+
     deck = resolve_deck(args)
-    if not args.plain:
-        return _run_in_app(args, deck)
-    from studyrnn.quiz import build_quiz
-
-    items = build_quiz(deck, limit=args.limit, seed=args.seed, in_order=args.in_order)
-    return PlainQuiz(sys.stdin, sys.stdout).run(deck, items)
-
-
-def _run_in_app(args: argparse.Namespace, deck: Any) -> int:
-    """Without --plain: the terminal app, opened on this deck's quiz (a file's folder joins the
-    deck folders so the app finds it)."""
-    import dataclasses
-
-    from studyrnn.commands._common import settings_from
-    from studyrnn.tui import run_quiz
-
-    settings = settings_from(args)
     path = getattr(deck, "path", None)
-    if path is not None:
-        folder = Path(path).resolve().parent
-        if folder not in {d.resolve() for d in settings.deck_dirs}:
-            settings = dataclasses.replace(settings, deck_dirs=(*settings.deck_dirs, folder))
-    return run_quiz(settings, deck.id, limit=args.limit)
+    # a deck file's folder joins the deck folders, so the app and the store know its cards
+    settings = with_deck_dirs(settings_from(args), [Path(path).parent] if path else [])
+    if not args.plain:
+        from studyrnn.tui import run_quiz
+
+        return run_quiz(settings, deck.id, limit=args.limit, seed=args.seed, in_order=args.in_order)
+    from studyrnn.study import QuizSession
+
+    ctx = study_context(settings)
+    try:
+        session = QuizSession(
+            ctx, deck.id, limit=args.limit, seed=args.seed, in_order=args.in_order
+        )
+        return PlainQuiz(sys.stdin, sys.stdout).run(session)
+    finally:
+        ctx.store.close()
 
 
 def resolve_deck(args: argparse.Namespace) -> Any:
@@ -127,36 +127,54 @@ def resolve_deck(args: argparse.Namespace) -> Any:
 
 
 class PlainQuiz(PlainLines):
-    """The line-based quiz loop; ``stdin``/``stdout`` are injected for tests."""
+    """Plain lines in and out of a ``QuizSession`` (streams injected for tests). Every answer
+    is logged (mode ``quiz``) with the rating its verdict suggests; nothing is rescheduled."""
 
-    def run(self, deck: Any, items: list[Any]) -> int:
+    def run(self, session: Any) -> int:
+        from studyrnn.study import format_score
+
+        items = session.prepare()
         total = len(items)
-        self.say(f"{visible(deck.title)} ({deck.id}): {total} question{'s' if total != 1 else ''}")
+        deck = session.deck
+        self.say(
+            f"{visible(deck.title)} ({visible(deck.id)}): {total} question{'s' if total != 1 else ''}"
+        )
         self.say("One answer per line; an empty line shows the answer.")
-        earned = 0.0
-        answered = 0
         try:
-            for number, item in enumerate(items, 1):
+            for number in range(1, total + 1):
                 self.say()
                 self.say(f"Question {number}/{total}")
-                earned += self.ask(item.presented)
-                answered += 1
+                self.ask(session)
         except EndOfInput:
             self.say()
-            self.say(f"end of input: {answered} of {total} answered")
-        self.say(f"score: {format_score(earned)}/{answered}")
+            self.say(f"end of input: {len(session.answers)} of {total} answered")
+        finally:
+            session.close()
+        self.say(f"score: {format_score(session.score)}/{len(session.answers)}")
         return 0
 
-    def ask(self, p: Any) -> float:
-        """Show one question, read until a valid answer; the credit earned."""
+    def ask(self, session: Any) -> None:
+        """Show the current question, read until a valid answer, log it."""
+        p = session.current.presented
         self.show(p)
         if p.kind == "flashcard":
-            return self.ask_flashcard(p)
-        _, verdict = self.read_answer(p)
-        self.report(p, verdict)
-        return verdict.score
+            self.ask_flashcard(session)
+            return
+        while True:
+            graded = session.grade(self.read())
+            if not graded.invalid:
+                break
+            self.say(f"invalid: {visible(graded.verdict.message)}")
+        self.report(p, graded.verdict)
+        source = getattr(session.current.card, "source", None)
+        if source:
+            self.say(f"source: {visible(source)}")
+        session.record(graded)
 
-    def ask_flashcard(self, p: Any) -> float:
+    def ask_flashcard(self, session: Any) -> None:
+        from studyrnn.study import Rating
+
+        p = session.current.presented
         self.read()
         self.say(f"back: {visible(p.back)}")
         self.say("did you know it? [y/n]")
@@ -165,6 +183,6 @@ class PlainQuiz(PlainLines):
             if answer in _YES or answer in _NO:
                 break
             self.say("invalid: type y or n")
-        verdict = p.self_grade(answer in _YES)
-        self.say("correct" if verdict.score == 1 else "incorrect")
-        return verdict.score
+        knew = answer in _YES
+        self.say("correct" if knew else "incorrect")
+        session.record(None, Rating.GOOD if knew else Rating.AGAIN)

@@ -3,8 +3,8 @@
 ``--json`` prints one object with at least ``reviews`` (answers recorded) and ``due`` (cards due
 now, before daily limits), plus ``queue``, ``retention``, ``reviews_per_day``, ``forecast``,
 ``mastery``, ``hardest`` and ``accuracy_by_tag`` (see ``studyrnn.stats`` for the definitions).
-Tags are those the decks gave at the last review or app start. Nothing is written to the database
-(a new learner name is registered, with no progress).
+Tags are those the decks gave at the last review or app start. Nothing is written to the database:
+a missing database or learner is an error, and a read-only database file works.
 """
 
 from __future__ import annotations
@@ -34,13 +34,15 @@ def run(args: argparse.Namespace) -> int:
     from studyrnn import stats
     from studyrnn.commands._common import settings_from
     from studyrnn.errors import UsageError
-    from studyrnn.store import open_store
+    from studyrnn.store import Learner, open_store
 
     if args.days < 1:
         raise UsageError("--days must be at least 1")
     settings = settings_from(args)
-    with open_store(settings.db_url) as store:
-        learner = store.learner(settings.learner)
+    # read-only: never creates a database or a learner, and works on a read-only file
+    with open_store(settings.db_url, create=False, read_only=True) as store:
+        # an unknown learner has no progress yet: zeros, and nothing is registered
+        learner = store.find_learner(settings.learner) or Learner(-1, settings.learner)
         data = stats.summary(store, learner, forecast_days=args.days, retention_days=args.days)
     if args.json:
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
@@ -55,12 +57,20 @@ def _percent(rate: float | None) -> str:
 
 
 def render(data: dict) -> str:
+    from studyrnn.untrusted import shown
+
     queue = data["queue"]
     retention = data["retention"]
     per_day = data["reviews_per_day"]
-    today = data["now"][:10]
+    today = data["today"]
+    day = data["study_day"]
+    scheduled = data["scheduled_reviews_today"]
+    others = data["answers_today"] - scheduled
     lines = [
-        f"learner {data['learner']}: {data['reviews']} answers recorded, {data['due']} cards due now",
+        f"learner {shown(data['learner'])}: {data['reviews']} answers recorded, {data['due']} cards due now",
+        f"today ({today}, from {day['rollover_hour']}:00 {day['timezone']}): "
+        f"{scheduled} scheduled review{'s' if scheduled != 1 else ''}, "
+        f"{others} quiz and flashcard answer{'s' if others != 1 else ''}",
         f"today's queue: {queue['learning']} learning, {queue['review']} review, {queue['new']} new",
         f"answers today: {per_day.get(today, 0)}; on {len(per_day)} days in the last year",
         f"true retention, last {retention['days']} days: {_percent(retention['rate'])} "
@@ -71,17 +81,17 @@ def render(data: dict) -> str:
         lines.append("mastery (stability ≥ 21 days):")
         for deck_id, m in data["mastery"].items():
             lines.append(
-                f"  {deck_id}: {_percent(m['fraction'])} ({m['mastered']}/{m['cards']}, {m['studied']} studied)"
+                f"  {shown(deck_id)}: {_percent(m['fraction'])} ({m['mastered']}/{m['cards']}, {m['studied']} studied)"
             )
     if data["hardest"]:
         lines.append("hardest cards:")
         for card in data["hardest"][:5]:
             lapses = card["lapses"]
             lines.append(
-                f"  {card['deck_id']}/{card['card_id']}: {lapses} lapse{'s' if lapses != 1 else ''}"
+                f"  {shown(card['deck_id'])}/{shown(card['card_id'])}: {lapses} lapse{'s' if lapses != 1 else ''}"
             )
     if data["accuracy_by_tag"]:
         lines.append("accuracy by tag:")
         for tag, a in data["accuracy_by_tag"].items():
-            lines.append(f"  {tag}: {_percent(a['rate'])} ({a['correct']}/{a['answers']})")
+            lines.append(f"  {shown(tag)}: {_percent(a['rate'])} ({a['correct']}/{a['answers']})")
     return "\n".join(lines) + "\n"

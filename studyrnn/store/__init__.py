@@ -25,36 +25,53 @@ from studyrnn.store.domain import (
     QUEUE_RETIRED,
     QUEUE_REVIEW,
     RATING_NAMES,
+    AnsweredElsewhere,
     CardState,
     DueCard,
     Learner,
+    NextCard,
     QueueCounts,
     ReviewRecord,
     ReviewResult,
     SchedulerSettings,
     SyncResult,
+    UndoRefused,
     UndoResult,
     format_interval,
 )
 from studyrnn.store.repository import Store, day_start
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, create: bool = True, read_only: bool = False) -> Store:
     """Open (creating and migrating as needed) the progress database at ``url``.
 
-    ``None`` means the default: ``$STUDYRNN_DB`` or an SQLite file in the user data directory.
-    A bare file path means an SQLite file. Raises ``StoreError`` with a clear message for a
-    read-only, damaged or missing-driver database.
+    ``None`` means the default: ``$STUDYRNN_DB`` or an SQLite file in the user data directory
+    (whose folder is created; a folder named in ``url`` must exist). A bare file path means an
+    SQLite file. ``create=False`` never creates a database; ``read_only=True`` also opens a
+    read-only SQLite file (read-only commands: ``stats``, ``report``). ``Store.created`` says
+    whether the database is new. Raises ``StoreError`` with a clear message for an in-memory,
+    read-only, damaged, foreign or missing-driver database.
     """
     from studyrnn.settings import default_db_url
     from studyrnn.store.engine import open_engine
 
-    engine, where = open_engine(url or default_db_url())
-    return Store(engine, where)
+    default = url is None
+    engine, where, created = open_engine(
+        default_db_url() if url is None else url,
+        create=create,
+        read_only=read_only,
+        make_folder=default,
+    )
+    store = Store(engine, where)
+    store.created = created
+    return store
 
 
 __all__ = [
     "AGAIN",
+    "AnsweredElsewhere",
+    "NextCard",
+    "UndoRefused",
     "HARD",
     "GOOD",
     "EASY",

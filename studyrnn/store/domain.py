@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from studyrnn.errors import StoreError
+from studyrnn.store.days import DEFAULT_ROLLOVER_HOUR, DayRule
+
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATINGS = (AGAIN, HARD, GOOD, EASY)
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
@@ -60,6 +63,14 @@ class SchedulerSettings:
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     new_per_day: int = 20
     max_reviews_per_day: int = 200
+    timezone: str = "UTC"  # IANA name: the study day is the learner's local day
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR  # ... starting at this local hour (Anki: 4 a.m.)
+    learn_ahead: timedelta = timedelta(minutes=20)  # learning cards due this soon are shown
+    weights: tuple[float, ...] | None = None  # FSRS parameters from ``studyrnn optimize``
+
+    @property
+    def day_rule(self) -> DayRule:
+        return DayRule(self.timezone, self.rollover_hour)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +115,35 @@ class QueueCounts:
 
 @dataclass(frozen=True, slots=True)
 class ReviewResult:
-    """What recording an answer did: the log row's id, when the card is due next, and its new state."""
+    """What recording an answer did: the log row's id, when the card is due next, its new state,
+    and the study session it was logged in."""
 
     review_id: int
     next_due: datetime
     interval: timedelta
     state: CardState
+    session_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NextCard:
+    """One read of the queue (Anki's ``get_queued_cards``): the card to study now (None: nothing
+    within the learn-ahead limit), the counts left, the interval each rating would give it, and
+    when the next learning or review card falls due."""
+
+    card: CardState | None
+    counts: QueueCounts
+    intervals: dict[int, timedelta]
+    next_due: datetime | None
+    learning_ahead: bool = False  # the card is a learning card shown before it is due
+
+
+class AnsweredElsewhere(StoreError):
+    """The card was answered (in another window or process) since it was shown: not recorded."""
+
+
+class UndoRefused(StoreError):
+    """The answer cannot be taken back (the card was answered again elsewhere since)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +180,7 @@ class ReviewRecord:
     mode: str
     reviewed_at: datetime
     session_id: int | None
+    mistake: str | None = None
 
 
 def _number(value: float) -> str:

@@ -7,6 +7,14 @@ pysqlite's own transaction handling is switched off and SQLAlchemy emits BEGIN i
 in SQLAlchemy's SQLite dialect docs), so a write transaction starts with ``BEGIN IMMEDIATE``: it
 takes the write lock up front and waits on the busy timeout instead of failing with "database is
 locked" when a read lock cannot be upgraded. All other SQL is portable to PostgreSQL.
+
+``--db`` is checked before anything is studied: an SQLite URL without a file (``sqlite://``,
+``sqlite:///``, ``:memory:``) is refused, as progress would vanish at exit; a missing folder is an
+error (only the default location is created); a database with tables but no studyrnn schema
+belongs to another program and is refused; ``create=False`` (read-only commands) never creates a
+database, and ``read_only=True`` opens an existing SQLite file read-only (no migration, no WAL
+switch). PostgreSQL gets a connect timeout and statement and lock timeouts, so a server that is
+gone or a lock held elsewhere is a message naming the server, not a hang.
 """
 
 from __future__ import annotations
@@ -20,23 +28,28 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlalchemy.pool import StaticPool
 
 from studyrnn.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration in migrations/versions (a test checks it against Alembic's head): a
 # database already there opens without importing Alembic at all.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 BUSY_TIMEOUT_MS = 15_000
+PG_CONNECT_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_MS = 30_000
+PG_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
 WRITE = "studyrnn_write"  # execution option: this connection's transaction will write
 
 
 def normalise_url(url: str) -> URL:
     """A SQLAlchemy URL; a bare file path means an SQLite file."""
+    if "\x00" in str(url):
+        raise StoreError("the database URL contains a NUL character; check --db or $STUDYRNN_DB")
     text = str(url).strip()
     if not text:
-        raise StoreError("empty database URL")
+        raise StoreError("empty database URL (is the variable meant for --db unset?)")
     if "://" not in text:
         text = f"sqlite:///{Path(text).expanduser().resolve()}"
     try:
@@ -61,22 +74,43 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(database).expanduser()
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse, with a message a user can act on, a file SQLite would choke on later."""
+def is_read_only_file(path: Path) -> bool:
+    mode = path.stat().st_mode
+    # root can write any file: go by the permission bits as well as by access()
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def check_sqlite_file(
+    path: Path, *, create: bool = True, read_only: bool = False, make_folder: bool = False
+) -> None:
+    """Refuse, with a message a user can act on, a file SQLite would choke on later.
+
+    ``create=False``: a missing file is an error. ``make_folder``: create a missing folder (the
+    default location only; a mistyped ``--db`` folder is an error, not a ``mkdir``).
+    """
     if path.is_dir():
         raise StoreError(
             f"progress database {path} is a directory, not a database file; pass --db with a file path"
         )
+    folder = path.parent
     if path.exists():
-        mode = path.stat().st_mode
-        # root can write any file: go by the permission bits as well as by access()
-        if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        if read_only:
+            return
+        if is_read_only_file(path):
             raise StoreError(
                 f"progress database {path} is read-only; make it writable (chmod u+w) or choose another with --db"
             )
-        folder = path.parent
-    else:
-        folder = path.parent
+    elif not create:
+        raise StoreError(
+            f"there is no progress database at {path} (nothing has been studied with it yet); "
+            "check --db"
+        )
+    elif not folder.is_dir():
+        if not make_folder:
+            raise StoreError(
+                f"the folder {folder} of the progress database {path.name} does not exist; "
+                "create it or fix --db"
+            )
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -92,7 +126,7 @@ def check_sqlite_file(path: Path) -> None:
 WAL_AUTOCHECKPOINT_PAGES = 8000  # ~32 MiB of WAL, some 500 answers
 
 
-def _install_sqlite_setup(engine: Engine) -> None:
+def _install_sqlite_setup(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see the module doc)
@@ -100,6 +134,8 @@ def _install_sqlite_setup(engine: Engine) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                return
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             # a large collection is ~150 MiB: keep the hot pages in memory, read the rest mapped
@@ -119,21 +155,47 @@ def _install_sqlite_setup(engine: Engine) -> None:
         )
 
 
-def create_store_engine(url: URL) -> Engine:
+def _install_pg_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # SET, not connect_args' "options": a URL's own options (a search_path) must survive
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS}")
+            cursor.execute(f"SET lock_timeout = {PG_LOCK_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+        dbapi_connection.commit()
+
+
+def is_sqlite_read_only_url(url: URL) -> bool:
+    return "mode=ro" in str(url.database or "") or url.query.get("mode") == "ro"
+
+
+def create_store_engine(
+    url: URL, *, create: bool = True, read_only: bool = False, make_folder: bool = False
+) -> Engine:
     backend = url.get_backend_name()
     kwargs: dict = {}
+    ro = read_only
     if backend == "sqlite":
         path = sqlite_path(url)
         if path is None:
-            # one shared connection, or every checkout would see its own empty database
-            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
-        else:
-            check_sqlite_file(path)
-            kwargs.update(
-                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            raise StoreError(
+                f"the SQLite URL {url.render_as_string(hide_password=True)!r} names no file: "
+                "progress would be lost when studyrnn exits; pass --db with a file path"
             )
+        check_sqlite_file(path, create=create, read_only=read_only, make_folder=make_folder)
+        connect_args: dict = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        ro = read_only and path.exists() and is_read_only_file(path)
+        if ro and not is_sqlite_read_only_url(url):
+            url = make_url(f"sqlite:///file:{path}?mode=ro&uri=true")
+        ro = ro or is_sqlite_read_only_url(url)
+        kwargs.update(connect_args=connect_args)
     else:
         kwargs.update(pool_pre_ping=True)
+        if backend == "postgresql" and "connect_timeout" not in url.query:
+            kwargs.update(connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ImportError, ModuleNotFoundError) as err:
@@ -142,7 +204,9 @@ def create_store_engine(url: URL) -> Engine:
     except ArgumentError as err:
         raise StoreError(f"bad database URL {describe(url)}: {err}") from None
     if backend == "sqlite":
-        _install_sqlite_setup(engine)
+        _install_sqlite_setup(engine, read_only=ro)
+    elif backend == "postgresql":
+        _install_pg_setup(engine)
     return engine
 
 
@@ -165,6 +229,8 @@ def explain(err: BaseException, where: str) -> StoreError:
         return StoreError(
             f"{where} is busy: another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s; try again"
         )
+    if "timeout" in low or "timed out" in low or "could not connect" in low or "connection" in low:
+        return StoreError(f"{where} cannot be reached ({text}); is the server running?")
     if "unable to open" in low:
         return StoreError(f"cannot open {where}: {text}")
     if "disk" in low and "full" in low:
@@ -183,17 +249,35 @@ def translated(where: str) -> Iterator[None]:
         raise explain(err, where) from err
 
 
-def stored_revision(engine: Engine) -> str | None:
-    """The schema revision recorded in ``alembic_version`` (plain SQL), or None when there is
-    none or it is not one revision (Alembic then sorts it out)."""
+def stored_revision(engine: Engine, where: str = "the database") -> str | None:
+    """The schema revision recorded in ``alembic_version`` (plain SQL), or None for a database
+    with no tables at all. Refuses another program's database and a damaged version table."""
     with engine.connect() as conn:
         try:
-            if not inspect(conn).has_table("alembic_version"):
+            tables = inspect(conn).get_table_names()
+            if "alembic_version" not in tables:
+                if tables:
+                    raise _foreign(where, tables)
                 return None
             rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
         finally:
             conn.rollback()
-    return rows[0][0] if len(rows) == 1 else None
+    if len(rows) != 1:
+        raise StoreError(
+            f"{where} is damaged: its alembic_version table has {len(rows)} rows, not one"
+        )
+    revision = rows[0][0]
+    if revision not in KNOWN_REVISIONS and "learners" not in tables:
+        raise _foreign(where, tables)
+    return revision
+
+
+def _foreign(where: str, tables: list[str]) -> StoreError:
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    return StoreError(
+        f"{where} belongs to another program (tables {shown}; no studyrnn schema): "
+        "studyrnn will not add its tables to it; choose another file with --db"
+    )
 
 
 def migrate(engine: Engine, where: str) -> None:
@@ -201,7 +285,7 @@ def migrate(engine: Engine, where: str) -> None:
 
     Alembic is imported only when the database is not at ``HEAD_REVISION`` already.
     """
-    if stored_revision(engine) == HEAD_REVISION:
+    if stored_revision(engine, where) == HEAD_REVISION:
         return
     from alembic import command
     from alembic.config import Config
@@ -241,20 +325,42 @@ def migrate(engine: Engine, where: str) -> None:
                 command.upgrade(config, "head")
 
 
-def open_engine(url: str) -> tuple[Engine, str]:
-    """An engine on a migrated database, and a name for it to use in messages."""
+def open_engine(
+    url: str, *, create: bool = True, read_only: bool = False, make_folder: bool = False
+) -> tuple[Engine, str, bool]:
+    """An engine on a migrated database, a name for it to use in messages, and whether the
+    database was created just now.
+
+    ``create=False``: never create a database (read-only commands). ``read_only``: a read-only
+    SQLite file is opened read-only and must be at the current schema already.
+    """
     parsed = normalise_url(url)
     where = describe(parsed)
-    where = (
-        f"progress database {where}"
-        if parsed.get_backend_name() == "sqlite"
-        else f"database {where}"
+    sqlite = parsed.get_backend_name() == "sqlite"
+    where = f"progress database {where}" if sqlite else f"database {where}"
+    path = sqlite_path(parsed) if sqlite else None
+    existed = path is not None and path.exists() and path.stat().st_size > 0
+    engine = create_store_engine(
+        parsed, create=create, read_only=read_only, make_folder=make_folder
     )
-    engine = create_store_engine(parsed)
     try:
         with translated(where):
-            migrate(engine, where)
+            revision = stored_revision(engine, where)
+            created = revision is None and not existed
+            if revision is None and not create:
+                raise StoreError(f"{where} holds no progress yet (nothing has been studied)")
+            if revision != HEAD_REVISION:
+                if (
+                    read_only
+                    and engine.url.get_backend_name() == "sqlite"
+                    and (is_sqlite_read_only_url(engine.url))
+                ):
+                    raise StoreError(
+                        f"{where} is read-only and at an older schema ({revision}); "
+                        "open it once with write access to upgrade it"
+                    )
+                migrate(engine, where)
     except BaseException:
         engine.dispose()
         raise
-    return engine, where
+    return engine, where, created

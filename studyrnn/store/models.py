@@ -92,6 +92,11 @@ class LearnerRow(Base):
     relearning_steps: Mapped[str] = mapped_column(String(200))
     new_per_day: Mapped[int] = mapped_column(Integer)
     max_reviews_per_day: Mapped[int] = mapped_column(Integer)
+    # the study day (0005): the learner's IANA zone and the local hour a new day starts
+    timezone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    rollover_hour: Mapped[int] = mapped_column(SmallInteger, server_default="4")
+    learn_ahead_minutes: Mapped[int] = mapped_column(Integer, server_default="20")
+    fsrs_weights: Mapped[str | None] = mapped_column(Text)  # studyrnn optimize; None: defaults
 
 
 class CardRow(Base):
@@ -173,6 +178,7 @@ class ReviewLogRow(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     seed: Mapped[int | None] = mapped_column(BigInteger)  # the variant of a generated card
+    mistake: Mapped[str | None] = mapped_column(String(100))  # Verdict.mistake (0005)
     prev_queue: Mapped[int] = mapped_column(SmallInteger)
     prev_state: Mapped[int] = mapped_column(SmallInteger)
     prev_step: Mapped[int | None] = mapped_column(SmallInteger)
@@ -185,11 +191,12 @@ class ReviewLogRow(Base):
 
 
 class ReviewDayRow(Base):
-    """Per learner and UTC day, running totals of the review log (0003).
+    """Per learner and study day, running totals of the review log (0003; study days 0005).
 
     Kept in the same transaction as every answer and every undo, so statistics and the daily
-    limits read a few hundred rows instead of scanning a million-row log. ``day`` is the UTC day
-    number (``reviewed_at // US_PER_DAY``). ``Store.rebuild_statistics`` recomputes it from the log.
+    limits read a few hundred rows instead of scanning a million-row log. ``day`` is the learner's
+    study day (``store.days.study_day``: local date from the rollover hour, days since 1970-01-01).
+    ``Store.rebuild_statistics`` recomputes it from the log.
     """
 
     __tablename__ = "review_days"

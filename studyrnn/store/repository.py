@@ -6,14 +6,20 @@ transaction; on SQLite it begins with ``BEGIN IMMEDIATE`` (see ``engine``). Time
 
 Rules:
 
-* The learner's *day* is the UTC day: the new-card and review limits count answers since 00:00 UTC.
-  Limits are per learner, across decks.
+* The learner's *day* is their study day (``days.DayRule``: their local day from the rollover
+  hour, 4 a.m. by default): the new-card and review limits count answers since it began, and the
+  day totals are kept per study day. Limits are per learner, across decks.
+* Learn-ahead: when nothing else is left, learning cards due within the learner's learn-ahead
+  limit (20 minutes by default) are served before the queue says it is empty.
 * Only ``mode="review"`` answers move the schedule; quiz and flashcard answers are logged
   (statistics see them) and leave the card's state alone.
 * A *lapse* is a card in the Review state answered Again.
 * Every answer also updates running totals (``review_days``, ``cards.answers/correct``,
   ``deck_totals``, ``tag_totals``; see ``totals``) in the same transaction, and undo takes them
   back: statistics never scan the whole log or every card.
+* Undo takes back the newest answer of one study session (or of the learner), and refuses when the
+  card was answered again since; an answer to a card answered elsewhere since it was shown
+  (``expected_reps``) is refused with ``AnsweredElsewhere``.
 
 The hot statements are built once at import (plain SQL expressions, no engine) with bound
 parameters: building SQLAlchemy expressions per call would cost more than running them.
@@ -25,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -42,6 +49,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from studyrnn.errors import StoreError
 from studyrnn.store import scheduling, totals
+from studyrnn.store.days import DayRule
 from studyrnn.store.domain import (
     AGAIN,
     LEARNING,
@@ -51,20 +59,22 @@ from studyrnn.store.domain import (
     QUEUE_RETIRED,
     QUEUE_REVIEW,
     REVIEW,
+    AnsweredElsewhere,
     CardState,
     Learner,
+    NextCard,
     QueueCounts,
     ReviewRecord,
     ReviewResult,
     SchedulerSettings,
     SyncResult,
+    UndoRefused,
     UndoResult,
     is_mastered,
     natural_queue,
 )
 from studyrnn.store.engine import WRITE, explain
 from studyrnn.store.models import (
-    US_PER_DAY,
     CardRow,
     CardTagRow,
     DeckTotalRow,
@@ -73,7 +83,6 @@ from studyrnn.store.models import (
     ReviewLogRow,
     StudySessionRow,
     TagTotalRow,
-    to_epoch_us,
     to_utc,
 )
 
@@ -136,13 +145,19 @@ Q_COUNT = {
 }
 Q_CARD = select(*CARD_COLUMNS).where(_KEY)
 Q_CARD_LOCKED = Q_CARD.with_for_update()
-Q_SETTINGS = select(
+SETTINGS_COLUMNS = (
     LearnerRow.desired_retention,
     LearnerRow.learning_steps,
     LearnerRow.relearning_steps,
     LearnerRow.new_per_day,
     LearnerRow.max_reviews_per_day,
-).where(LearnerRow.id == bindparam("k_learner"))
+    LearnerRow.timezone,
+    LearnerRow.rollover_hour,
+    LearnerRow.learn_ahead_minutes,
+    LearnerRow.fsrs_weights,
+)
+N_SETTINGS = len(SETTINGS_COLUMNS)
+Q_SETTINGS = select(*SETTINGS_COLUMNS).where(LearnerRow.id == bindparam("k_learner"))
 # in a write: also serialises one learner's answers on PostgreSQL (the day totals are per learner)
 Q_SETTINGS_LOCKED = Q_SETTINGS.with_for_update()
 Q_DAY = select(ReviewDayRow.new_cards, ReviewDayRow.review_cards).where(
@@ -238,6 +253,23 @@ Q_LAST_LOG = (
     .order_by(ReviewLogRow.reviewed_at.desc(), ReviewLogRow.id.desc())
     .limit(1)
 )
+Q_LAST_LOG_OF_SESSION = (
+    select(*ReviewLogRow.__table__.columns)
+    .where(
+        ReviewLogRow.learner_id == bindparam("k_learner"),
+        ReviewLogRow.session_id == bindparam("k_session"),
+    )
+    .order_by(ReviewLogRow.id.desc())
+    .limit(1)
+)
+Q_NEXT_DUE = {
+    deck: select(func.min(CardRow.due)).where(
+        _LEARNER,
+        CardRow.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW)),
+        *((_DECK,) if deck else ()),
+    )
+    for deck in (False, True)
+}
 D_LOG = delete(ReviewLogRow).where(ReviewLogRow.id == bindparam("k_review"))
 
 
@@ -250,15 +282,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def day_start(moment: datetime) -> datetime:
-    """00:00 UTC of the day holding ``moment``: the learner's day for the daily limits."""
-    moment = to_utc(moment)
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+def day_start(moment: datetime, rule: DayRule | None = None) -> datetime:
+    """When the study day holding ``moment`` began (UTC), by ``rule`` (default: UTC, 4 a.m.)."""
+    rule = rule or DayRule()
+    return rule.start_of(to_utc(moment))
 
 
-def day_number(moment: datetime) -> int:
-    """The UTC day of ``moment`` as days since 1970-01-01 (``review_days.day``)."""
-    return to_epoch_us(moment) // US_PER_DAY
+def day_number(moment: datetime, rule: DayRule | None = None) -> int:
+    """The study day of ``moment`` as days since 1970-01-01 (``review_days.day``)."""
+    return (rule or DayRule()).day_of(to_utc(moment))
 
 
 def _moment(now: datetime | None) -> datetime:
@@ -282,6 +314,7 @@ class Store:
     def __init__(self, engine: Engine, where: str = "progress database"):
         self.engine = engine
         self.where = where
+        self.created = False  # open_store: the database was created just now
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -318,8 +351,9 @@ class Store:
 
     # -- learners and their settings --------------------------------------------------------------
 
-    def learner(self, name: str) -> Learner:
-        """The learner called ``name``, created with default settings on first use."""
+    def learner(self, name: str, timezone: str | None = None) -> Learner:
+        """The learner called ``name``, created with default settings on first use (their study
+        day in ``timezone``, an IANA name; default UTC)."""
         name = name.strip()
         if not name:
             raise StoreError("the learner name is empty")
@@ -343,6 +377,9 @@ class Store:
                             relearning_steps=scheduling.format_steps(defaults.relearning_steps),
                             new_per_day=defaults.new_per_day,
                             max_reviews_per_day=defaults.max_reviews_per_day,
+                            timezone=timezone or defaults.timezone,
+                            rollover_hour=defaults.rollover_hour,
+                            learn_ahead_minutes=round(defaults.learn_ahead.total_seconds() / 60),
                         )
                         .returning(LearnerRow.id)
                     ).scalar_one()
@@ -350,6 +387,14 @@ class Store:
             with self.reading() as conn:
                 found = conn.execute(query).scalar_one()
         return Learner(found, name)
+
+    def find_learner(self, name: str) -> Learner | None:
+        """The learner called ``name``, or None: a lookup that never writes (read-only commands)."""
+        with self.reading() as conn:
+            found = conn.execute(
+                select(LearnerRow.id).where(LearnerRow.name == name.strip())
+            ).scalar_one_or_none()
+        return None if found is None else Learner(found, name.strip())
 
     def learners(self) -> list[Learner]:
         with self.reading() as conn:
@@ -381,11 +426,13 @@ class Store:
                 f"unknown setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
             )
         with self.writing() as conn:
-            new = replace(self._settings(conn, learner, lock=True), **changes)
+            old = self._settings(conn, learner, lock=True)
+            new = replace(old, **changes)
             new = replace(
                 new,
                 learning_steps=tuple(new.learning_steps),
                 relearning_steps=tuple(new.relearning_steps),
+                weights=None if new.weights is None else tuple(float(w) for w in new.weights),
             )
             _check_settings(new)
             conn.execute(
@@ -397,9 +444,63 @@ class Store:
                     relearning_steps=scheduling.format_steps(new.relearning_steps),
                     new_per_day=int(new.new_per_day),
                     max_reviews_per_day=int(new.max_reviews_per_day),
+                    timezone=new.timezone,
+                    rollover_hour=int(new.rollover_hour),
+                    learn_ahead_minutes=round(new.learn_ahead.total_seconds() / 60),
+                    fsrs_weights=None
+                    if new.weights is None
+                    else ",".join(repr(w) for w in new.weights),
                 )
             )
+            if new.day_rule != old.day_rule:  # the days begin elsewhere: re-key the day totals
+                self._rebuild_days(conn, learner.id, new.day_rule)
         return new
+
+    def set_study_day(self, learner: Learner, timezone: str) -> SchedulerSettings:
+        """Move the learner's study day to ``timezone`` (one read when it is there already)."""
+        current = self.settings(learner)
+        if current.timezone == timezone:
+            return current
+        return self.update_settings(learner, timezone=timezone)
+
+    @staticmethod
+    def _rebuild_days(conn: Connection, learner_id: int, rule: DayRule) -> None:
+        """Recompute one learner's day totals from the review log, days by ``rule`` (DST included:
+        in Python, one pass over the learner's log)."""
+        conn.execute(delete(ReviewDayRow).where(ReviewDayRow.learner_id == learner_id))
+        days: dict[int, list[int]] = {}
+        rows = conn.execute(
+            select(
+                ReviewLogRow.reviewed_at,
+                ReviewLogRow.mode,
+                ReviewLogRow.prev_reps,
+                ReviewLogRow.prev_state,
+                ReviewLogRow.rating,
+            ).where(ReviewLogRow.learner_id == learner_id)
+        )
+        for reviewed_at, mode, prev_reps, prev_state, rating in rows:
+            tally = days.setdefault(rule.day_of(reviewed_at), [0, 0, 0, 0])
+            in_review = mode == "review"
+            was_review = in_review and prev_state == REVIEW
+            tally[0] += 1
+            tally[1] += int(in_review and prev_reps == 0)
+            tally[2] += int(was_review)
+            tally[3] += int(was_review and rating > AGAIN)
+        if days:
+            conn.execute(
+                insert(ReviewDayRow),
+                [
+                    dict(
+                        learner_id=learner_id,
+                        day=day,
+                        answers=a,
+                        new_cards=n,
+                        review_cards=r,
+                        review_passed=p,
+                    )
+                    for day, (a, n, r, p) in days.items()
+                ],
+            )
 
     # -- cards ------------------------------------------------------------------------------------
 
@@ -553,67 +654,161 @@ class Store:
 
     # -- the queue --------------------------------------------------------------------------------
 
-    def _done_today(self, conn: Connection, learner: Learner, now: datetime) -> tuple[int, int]:
-        """(new cards introduced, Review-state cards answered) in review mode since 00:00 UTC."""
-        row = conn.execute(Q_DAY, {"k_learner": learner.id, "k_day": day_number(now)}).first()
+    def _done_today(
+        self, conn: Connection, learner: Learner, now: datetime, rule: DayRule | None = None
+    ) -> tuple[int, int]:
+        """(new cards introduced, Review-state cards answered) in review mode this study day."""
+        if rule is None:
+            rule = self._settings(conn, learner).day_rule
+        row = conn.execute(Q_DAY, {"k_learner": learner.id, "k_day": rule.day_of(now)}).first()
         return (0, 0) if row is None else (row[0], row[1])
 
     def next_card(
-        self, learner: Learner, deck_id: str | None = None, now: datetime | None = None
+        self,
+        learner: Learner,
+        deck_id: str | None = None,
+        now: datetime | None = None,
+        learn_ahead: timedelta | None = None,
     ) -> CardState | None:
-        """The card to study now: learning cards due, then reviews due, then new cards, within today's limits."""
+        """The card to study now: learning cards due, then reviews due, then new cards, within
+        today's limits; then learning cards due within ``learn_ahead`` (None: the learner's limit)."""
+        return self.study_next(
+            learner, deck_id, now, learn_ahead=learn_ahead, intervals=False, counts=False
+        ).card
+
+    def study_next(
+        self,
+        learner: Learner,
+        deck_id: str | None = None,
+        now: datetime | None = None,
+        *,
+        learn_ahead: timedelta | None = None,
+        intervals: bool = True,
+        counts: bool = True,
+        card_id: str | None = None,
+        pick: bool = True,
+    ) -> NextCard:
+        """The next card, the queue counts and the four intervals in one read transaction.
+
+        ``card_id`` (with ``deck_id``): that card instead of the queue's head (an undone answer
+        shown again)."""
         now = _moment(now)
         deck = deck_id is not None
         params = {"k_learner": learner.id, "k_deck": deck_id, "k_now": now}
         with self.reading() as conn:
-            row = conn.execute(Q_HEAD[QUEUE_LEARNING, deck], params).first()
-            if row is not None:
-                return CardState(*row)
+            card: CardState | None = None
+            early = False
+            row = None
+            if card_id is not None:
+                row = conn.execute(
+                    Q_CARD, {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}
+                ).first()
+            elif pick:
+                row = conn.execute(Q_HEAD[QUEUE_LEARNING, deck], params).first()
+            if row is not None and not (counts or intervals):
+                return NextCard(CardState(*row), QueueCounts(0, 0, 0), {}, None)  # the hot path
             settings = self._settings(conn, learner)
-            introduced, reviewed = self._done_today(conn, learner, now)
-            if reviewed < settings.max_reviews_per_day:
+            ahead = settings.learn_ahead if learn_ahead is None else learn_ahead
+            introduced, reviewed = self._done_today(conn, learner, now, settings.day_rule)
+            new_left = settings.new_per_day - introduced
+            reviews_left = settings.max_reviews_per_day - reviewed
+            if row is None and pick and card_id is None and reviews_left > 0:
                 row = conn.execute(Q_HEAD[QUEUE_REVIEW, deck], params).first()
-                if row is not None:
-                    return CardState(*row)
-            if introduced < settings.new_per_day:
+            if row is None and pick and card_id is None and new_left > 0:
                 row = conn.execute(Q_HEAD[QUEUE_NEW, deck], params).first()
-                if row is not None:
-                    return CardState(*row)
-        return None
+            if row is None and pick and card_id is None and ahead > timedelta(0):
+                row = conn.execute(
+                    Q_HEAD[QUEUE_LEARNING, deck], {**params, "k_now": now + ahead}
+                ).first()
+                early = row is not None
+            if row is not None:
+                card = CardState(*row)
 
-    def queue_counts(
-        self, learner: Learner, deck_id: str | None = None, now: datetime | None = None
-    ) -> QueueCounts:
-        """How many cards ``next_card`` would serve now, by queue (reviews and new capped by today's limits)."""
-        now = _moment(now)
-        deck = deck_id is not None
-        params = {"k_learner": learner.id, "k_deck": deck_id, "k_now": now}
-        with self.reading() as conn:
-            settings = self._settings(conn, learner)
-            introduced, reviewed = self._done_today(conn, learner, now)
-
-            def count(queue: int, cap: int | None) -> int:
+            def count(queue: int, cap: int | None, at: datetime = now) -> int:
                 if cap is not None and cap <= 0:
                     return 0
                 return conn.execute(
-                    Q_COUNT[queue, deck], {**params, "cap": NO_CAP if cap is None else cap}
+                    Q_COUNT[queue, deck],
+                    {**params, "k_now": at, "cap": NO_CAP if cap is None else cap},
                 ).scalar_one()
 
-            return QueueCounts(
-                new=count(QUEUE_NEW, settings.new_per_day - introduced),
-                learning=count(QUEUE_LEARNING, None),
-                review=count(QUEUE_REVIEW, settings.max_reviews_per_day - reviewed),
+            queue = QueueCounts(0, 0, 0)
+            if counts:
+                queue = QueueCounts(
+                    new=count(QUEUE_NEW, new_left),
+                    learning=count(QUEUE_LEARNING, None, now + ahead),
+                    review=count(QUEUE_REVIEW, reviews_left),
+                )
+            next_due = None
+            if card is None and pick:
+                next_due = conn.execute(
+                    Q_NEXT_DUE[deck], {"k_learner": learner.id, "k_deck": deck_id}
+                ).scalar_one_or_none()
+            preview = (
+                scheduling.preview(card, settings, now) if card is not None and intervals else {}
             )
+        return NextCard(card, queue, preview, next_due, early)
+
+    def queue_counts(
+        self,
+        learner: Learner,
+        deck_id: str | None = None,
+        now: datetime | None = None,
+        learn_ahead: timedelta | None = None,
+    ) -> QueueCounts:
+        """How many cards ``next_card`` would serve now, by queue (reviews and new capped by
+        today's limits; learning cards due within the learn-ahead limit included)."""
+        return self.study_next(
+            learner, deck_id, now, learn_ahead=learn_ahead, intervals=False, pick=False
+        ).counts
+
+    def queue_counts_by_deck(
+        self, learner: Learner, now: datetime | None = None
+    ) -> dict[str, QueueCounts]:
+        """``queue_counts`` of every deck in one read (home's table): five SELECTs, not five per
+        deck. Each deck's counts are capped by today's limits as ``queue_counts(deck)`` caps them."""
+        now = _moment(now)
+        with self.reading() as conn:
+            settings = self._settings(conn, learner)
+            introduced, reviewed = self._done_today(conn, learner, now, settings.day_rule)
+            caps = {
+                QUEUE_NEW: settings.new_per_day - introduced,
+                QUEUE_LEARNING: NO_CAP,
+                QUEUE_REVIEW: settings.max_reviews_per_day - reviewed,
+            }
+            until = {
+                QUEUE_NEW: None,
+                QUEUE_LEARNING: now + settings.learn_ahead,
+                QUEUE_REVIEW: now,
+            }
+            found: dict[str, dict[int, int]] = {}
+            for queue, cap in caps.items():
+                if cap <= 0:
+                    continue
+                query = (
+                    select(CardRow.deck_id, func.count())
+                    .where(CardRow.learner_id == learner.id, CardRow.queue == queue)
+                    .group_by(CardRow.deck_id)
+                )
+                if until[queue] is not None:
+                    query = query.where(CardRow.due <= until[queue])
+                for deck_id, n in conn.execute(query):
+                    found.setdefault(deck_id, {})[queue] = min(n, cap)
+        return {
+            deck_id: QueueCounts(
+                new=c.get(QUEUE_NEW, 0),
+                learning=c.get(QUEUE_LEARNING, 0),
+                review=c.get(QUEUE_REVIEW, 0),
+            )
+            for deck_id, c in found.items()
+        }
 
     def next_due(self, learner: Learner, deck_id: str | None = None) -> datetime | None:
         """When the next learning or review card falls due (new cards are always available)."""
-        query = select(func.min(CardRow.due)).where(
-            CardRow.learner_id == learner.id, CardRow.queue.in_((QUEUE_LEARNING, QUEUE_REVIEW))
-        )
-        if deck_id is not None:
-            query = query.where(CardRow.deck_id == deck_id)
         with self.reading() as conn:
-            return conn.execute(query).scalar_one_or_none()
+            return conn.execute(
+                Q_NEXT_DUE[deck_id is not None], {"k_learner": learner.id, "k_deck": deck_id}
+            ).scalar_one_or_none()
 
     # -- reviewing --------------------------------------------------------------------------------
 
@@ -652,18 +847,27 @@ class Store:
         seed: int | None = None,
         mode: str = "review",
         session_id: int | None = None,
+        start_session: bool = False,
+        session_deck: str | None = None,
+        expected_reps: int | None = None,
         now: datetime | None = None,
     ) -> ReviewResult:
         """Log one answer and (in review mode) reschedule the card: one transaction.
 
-        ``verdict`` is the grading Verdict (its ``outcome`` is logged), an outcome name, or None for
-        a self-rated card. ``seed`` is the variant shown of a generated card.
+        ``verdict`` is the grading Verdict (its ``outcome`` and its ``mistake``, if it names one,
+        are logged), an outcome name, or None for a self-rated card. ``seed`` is the variant shown
+        of a generated card. ``start_session``: open a study session (``mode``, ``session_deck``)
+        in the same transaction and log the answer in it (``ReviewResult.session_id``).
+        ``expected_reps``: the card's review count when it was shown; if another window answered
+        it since, nothing is recorded and ``AnsweredElsewhere`` is raised.
         """
         rating = scheduling.check_rating(rating)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         now = _moment(now)
         outcome = _outcome_name(verdict)
+        mistake = getattr(verdict, "mistake", None)
+        mistake = None if mistake is None else str(mistake)[:100]
         key = {"k_learner": learner.id, "k_deck": deck_id, "k_card": card_id}
         correct = int(rating > AGAIN)
         with self.writing() as conn:
@@ -674,7 +878,18 @@ class Store:
                     f"card {deck_id}/{card_id} is not registered for {learner.name!r}; "
                     "sync the decks first"
                 )
-            settings, before = _settings_from_row(tuple(row[:5])), CardState(*row[5:])
+            settings = _settings_from_row(tuple(row[:N_SETTINGS]))
+            before = CardState(*row[N_SETTINGS:])
+            if expected_reps is not None and before.reps != expected_reps:
+                raise AnsweredElsewhere(
+                    f"card {deck_id}/{card_id} was answered in another window since it was shown"
+                )
+            if start_session:
+                session_id = conn.execute(
+                    insert(StudySessionRow)
+                    .values(learner_id=learner.id, mode=mode, deck_id=session_deck, started_at=now)
+                    .returning(StudySessionRow.id)
+                ).scalar_one()
             if mode == "review":
                 after = scheduling.review(before, rating, settings, now)
                 conn.execute(
@@ -688,7 +903,9 @@ class Store:
             else:
                 after = before
                 conn.execute(U_CARD_COUNTERS, {**key, "d_answers": 1, "d_correct": correct})
-            self._add_to_day(conn, learner, now, _day_deltas(mode, rating, before))
+            self._add_to_day(
+                conn, learner, settings.day_rule.day_of(now), _day_deltas(mode, rating, before)
+            )
             self._add_to_tags(conn, learner, deck_id, card_id, 1, correct)
             self._add_to_deck(conn, learner, deck_id, before, after)
             review_id = conn.execute(
@@ -705,18 +922,21 @@ class Store:
                     "answer": answer,
                     "duration_ms": None if duration_ms is None else int(duration_ms),
                     "seed": None if seed is None else int(seed),
+                    "mistake": mistake,
                     **{f"prev_{f}": getattr(before, f) for f in STATE_FIELDS},
                 },
             ).scalar_one()
         return ReviewResult(
-            review_id=review_id, next_due=after.due, interval=after.due - now, state=after
+            review_id=review_id,
+            next_due=after.due,
+            interval=after.due - now,
+            state=after,
+            session_id=session_id,
         )
 
     @staticmethod
-    def _add_to_day(
-        conn: Connection, learner: Learner, moment: datetime, deltas: dict[str, int]
-    ) -> None:
-        params = {"k_learner": learner.id, "k_day": day_number(moment), **deltas}
+    def _add_to_day(conn: Connection, learner: Learner, day: int, deltas: dict[str, int]) -> None:
+        params = {"k_learner": learner.id, "k_day": day, **deltas}
         if conn.execute(U_DAY, params).rowcount == 0:
             conn.execute(I_DAY, params)
 
@@ -788,14 +1008,29 @@ class Store:
             )
         return bool(added or removed)
 
-    def undo_last(self, learner: Learner) -> UndoResult | None:
-        """Take back the learner's most recent answer: its card returns to the exact state before it."""
+    def undo_last(self, learner: Learner, session_id: int | None = None) -> UndoResult | None:
+        """Take back the newest answer of study session ``session_id`` (None: the learner's
+        newest of all): its card returns to the exact state before it. None when there is none.
+
+        Refused (``UndoRefused``) when a review answer's card was answered again since (another
+        window): restoring the old state would wipe that answer out.
+        """
         with self.writing() as conn:
-            self._settings(conn, learner, lock=True)
-            log = conn.execute(Q_LAST_LOG, {"k_learner": learner.id}).first()
+            settings = self._settings(conn, learner, lock=True)
+            if session_id is None:
+                log = conn.execute(Q_LAST_LOG, {"k_learner": learner.id}).first()
+            else:
+                log = conn.execute(
+                    Q_LAST_LOG_OF_SESSION, {"k_learner": learner.id, "k_session": session_id}
+                ).first()
             if log is None:
                 return None
             current = self._require(conn, learner, log.deck_id, log.card_id, lock=True)
+            if log.mode == "review" and current.last_review != log.reviewed_at:
+                raise UndoRefused(
+                    f"card {log.deck_id}/{log.card_id} was answered again since; "
+                    "that answer cannot be taken back"
+                )
             before = replace(current, **{f: getattr(log, f"prev_{f}") for f in STATE_FIELDS})
             if current.queue == QUEUE_RETIRED:
                 before = replace(before, queue=QUEUE_RETIRED)  # it left its deck since
@@ -809,7 +1044,10 @@ class Store:
                 },
             )
             self._add_to_day(
-                conn, learner, log.reviewed_at, _day_deltas(log.mode, log.rating, before, sign=-1)
+                conn,
+                learner,
+                settings.day_rule.day_of(log.reviewed_at),
+                _day_deltas(log.mode, log.rating, before, sign=-1),
             )
             self._add_to_tags(conn, learner, log.deck_id, log.card_id, -1, -int(log.rating > AGAIN))
             self._add_to_deck(conn, learner, log.deck_id, current, before)
@@ -843,6 +1081,7 @@ class Store:
             ReviewLogRow.mode,
             ReviewLogRow.reviewed_at,
             ReviewLogRow.session_id,
+            ReviewLogRow.mistake,
         ).where(ReviewLogRow.learner_id == learner.id)
         if deck_id is not None:
             query = query.where(ReviewLogRow.deck_id == deck_id)
@@ -853,6 +1092,24 @@ class Store:
             query = query.limit(limit)
         with self.reading() as conn:
             return [ReviewRecord(*row) for row in conn.execute(query)]
+
+    def review_history(self, learner: Learner) -> list[Any]:
+        """The learner's review-mode answers, oldest first: (deck_id, card_id, reviewed_at,
+        rating, duration_ms, prev_last_review) rows, for fitting FSRS weights."""
+        query = (
+            select(
+                ReviewLogRow.deck_id,
+                ReviewLogRow.card_id,
+                ReviewLogRow.reviewed_at,
+                ReviewLogRow.rating,
+                ReviewLogRow.duration_ms,
+                ReviewLogRow.prev_last_review,
+            )
+            .where(ReviewLogRow.learner_id == learner.id, ReviewLogRow.mode == "review")
+            .order_by(ReviewLogRow.reviewed_at, ReviewLogRow.id)
+        )
+        with self.reading() as conn:
+            return list(conn.execute(query).all())
 
     def review_count(self, learner: Learner) -> int:
         """Answers recorded by the learner, all modes (from the day totals)."""
@@ -866,8 +1123,12 @@ class Store:
     def rebuild_statistics(self) -> None:
         """Recompute the running totals from the review log (after a bulk import, or to repair them)."""
         with self.writing() as conn:
+            learners = conn.execute(select(LearnerRow.id, *SETTINGS_COLUMNS)).all()
             conn.execute(delete(ReviewDayRow))
-            conn.execute(text(totals.REBUILD_DAYS))
+            for learner_id, *settings_row in learners:
+                self._rebuild_days(
+                    conn, learner_id, _settings_from_row(tuple(settings_row)).day_rule
+                )
             conn.execute(text(totals.REBUILD_CARD_COUNTERS))
             conn.execute(delete(DeckTotalRow))
             conn.execute(text(totals.REBUILD_DECKS))
@@ -899,13 +1160,27 @@ class Store:
 
 
 def _settings_from_row(row: tuple) -> SchedulerSettings:
-    retention, learning, relearning, new_per_day, max_reviews = row
+    (
+        retention,
+        learning,
+        relearning,
+        new_per_day,
+        max_reviews,
+        timezone,
+        rollover,
+        ahead_minutes,
+        weights,
+    ) = row
     return SchedulerSettings(
         desired_retention=retention,
         learning_steps=scheduling.parse_steps(learning),
         relearning_steps=scheduling.parse_steps(relearning),
         new_per_day=new_per_day,
         max_reviews_per_day=max_reviews,
+        timezone=timezone or "UTC",
+        rollover_hour=int(rollover),
+        learn_ahead=timedelta(minutes=int(ahead_minutes)),
+        weights=None if not weights else tuple(float(w) for w in weights.split(",")),
     )
 
 
@@ -924,6 +1199,20 @@ def _check_settings(settings: SchedulerSettings) -> None:
         )
     if settings.new_per_day < 0 or settings.max_reviews_per_day < 0:
         raise StoreError("daily limits cannot be negative")
+    if not 0 <= int(settings.rollover_hour) <= 23:
+        raise StoreError(f"the rollover hour must be 0 to 23, not {settings.rollover_hour}")
+    if not isinstance(settings.learn_ahead, timedelta) or not (
+        timedelta(0) <= settings.learn_ahead <= timedelta(days=1)
+    ):
+        raise StoreError("the learn-ahead limit must be between 0 and 1440 minutes")
+    from studyrnn.store.days import is_zone
+
+    if not is_zone(settings.timezone):
+        raise StoreError(
+            f"unknown time zone {settings.timezone!r} (an IANA name like Europe/Berlin)"
+        )
+    if settings.weights is not None and len(settings.weights) != 21:
+        raise StoreError(f"FSRS needs 21 weights, not {len(settings.weights)}")
     for step in (*settings.learning_steps, *settings.relearning_steps):
         if not isinstance(step, timedelta) or step <= timedelta(0):
             raise StoreError(f"learning steps must be positive durations, not {step!r}")

@@ -23,6 +23,14 @@ from studyrnn.store.domain import (
 
 @lru_cache(maxsize=64)
 def scheduler_for(settings: SchedulerSettings) -> fsrs.Scheduler:
+    if settings.weights is not None:
+        return fsrs.Scheduler(
+            parameters=settings.weights,
+            desired_retention=settings.desired_retention,
+            learning_steps=settings.learning_steps,
+            relearning_steps=settings.relearning_steps,
+            enable_fuzzing=False,
+        )
     return fsrs.Scheduler(
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,

@@ -13,17 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from studyrnn.settings import Settings
+    from studyrnn.study import StudyContext
     from studyrnn.tui.app import StudyApp
 
 
-def load(settings: Settings) -> tuple[Any, Any]:
-    """The decks and the store the app needs; raises DeckError / StoreError (StudyrnnErrors)."""
-    from studyrnn.decks import load_decks
-    from studyrnn.store import open_store
+def load(settings: Settings) -> StudyContext:
+    """The study context the app needs (decks loaded, store opened and checked, cards synced);
+    raises DeckError / StoreError (StudyrnnErrors)."""
+    from studyrnn.study import build_context
 
-    decks = load_decks(settings.deck_dirs)
-    store = open_store(settings.db_url)
-    return decks, store
+    return build_context(settings)
 
 
 def use_language(settings: Settings) -> None:
@@ -34,52 +33,65 @@ def use_language(settings: Settings) -> None:
 
 
 def build(
-    settings: Settings, start: tuple[str, Any] | None = None, seed: int | None = None
+    settings: Settings,
+    start: tuple[str, Any] | None = None,
+    seed: int | None = None,
 ) -> StudyApp:
-    from studyrnn.tui.app import make_app
+    from studyrnn.tui.app import KEY_GUARD_S, make_app
 
     use_language(settings)
-    decks, store = load(settings)
-    return make_app(settings, decks, store, start=start, seed=seed)
+    return make_app(settings, context=load(settings), start=start, seed=seed, key_guard=KEY_GUARD_S)
 
 
 def lazy(settings: Settings) -> StudyApp:
     """The app that paints home first and runs ``load`` in a worker (what ``studyrnn`` opens)."""
-    from studyrnn.tui.app import make_app
+    from studyrnn.tui.app import KEY_GUARD_S, make_app
 
     use_language(settings)
-    return make_app(settings, loader=load)
+    return make_app(settings, loader=load, key_guard=KEY_GUARD_S)
 
 
-def _run(app: StudyApp) -> None:
+def _run(app: StudyApp) -> int:
     """Run the app, then close its store: closing checkpoints the SQLite WAL at the end of the
-    session instead of in the middle of someone's answer."""
+    session instead of in the middle of someone's answer. An unexpected exception inside the app
+    is raised here, for the CLI to log (without locals) and report in one line."""
     try:
         app.run()
     finally:
         if app.store is not None:
             app.store.close()
+    if app.crash is not None:
+        raise app.crash
+    return app.return_code or 0
 
 
 def main(settings: Settings) -> int:
     """``studyrnn``: the app on the bundled decks and the default store."""
     app = lazy(settings)
-    _run(app)
+    code = _run(app)
     if app.load_error is not None:
         raise app.load_error
-    return app.return_code or 0
+    return code
 
 
-def run_quiz(settings: Settings, deck_id: str, limit: int = 10, seed: int | None = None) -> int:
-    """``studyrnn quiz DECK`` without ``--plain``: the app, opened on that deck's quiz."""
+def run_quiz(
+    settings: Settings,
+    deck_id: str,
+    limit: int = 10,
+    seed: int | None = None,
+    in_order: bool = False,
+) -> int:
+    """``studyrnn quiz DECK`` without ``--plain``: the app, opened on that deck's quiz (honouring
+    ``--seed`` and ``--in-order`` as the plain quiz does)."""
     from studyrnn.errors import UsageError
 
-    app = build(settings, start=("quiz", (deck_id, limit)), seed=seed)
+    start = ("quiz", {"deck_id": deck_id, "limit": limit, "seed": seed, "in_order": in_order})
+    app = build(settings, start=start)
     known = [deck.id for deck in app.deck_list()]
     if deck_id not in known:
+        app.store.close()
         raise UsageError(f"no deck with id {deck_id!r} (decks: {', '.join(known) or 'none'})")
-    _run(app)
-    return 0
+    return _run(app)
 
 
 def run_review(settings: Settings, deck_id: str | None = None) -> int:
@@ -87,9 +99,12 @@ def run_review(settings: Settings, deck_id: str | None = None) -> int:
     (of one deck, or of every deck)."""
     app = build(settings, start=("review", deck_id))
     if deck_id is not None:
-        app.decks[deck_id]  # UnknownDeck (a usage error, with a close match) if there is none
-    _run(app)
-    return 0
+        try:
+            app.decks[deck_id]  # UnknownDeck (a usage error, with a close match) if there is none
+        except KeyError:
+            app.store.close()
+            raise
+    return _run(app)
 
 
 def run_preview(settings: Settings, path: Path) -> int:
@@ -99,5 +114,5 @@ def run_preview(settings: Settings, path: Path) -> int:
 
     if not path.is_file():
         raise UsageError(f"{path}: no such deck file")
-    make_app(settings, None, None, start=("browser", path)).run()
+    make_app(settings, start=("browser", path)).run()
     return 0

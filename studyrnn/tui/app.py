@@ -1,21 +1,26 @@
 """The application object and its one factory, ``make_app``.
 
-The app owns the injected dependencies (settings, decks, store) and the navigation between
-screens; the screens render and call domain functions. Screens are imported when first opened,
-so start-up pays only for the home screen (the lab's NumPy engine loads with the lab).
+The app stores its dependencies — one ``studyrnn.study.StudyContext`` (settings, decks, store,
+learner, clock, random source) — and navigates between screens; its constructor does no I/O.
+Screens get what they use: the review screen a ``ReviewSession``, the quiz a ``QuizSession``,
+the flashcards a ``FlashSession``. Screens are imported when first opened, so start-up pays only
+for the home screen (the lab's NumPy engine loads with the lab).
 
-Two ways in, one factory: ``make_app(settings, decks, store)`` with dependencies already loaded
-(tests, ``studyrnn quiz``), or ``make_app(settings, loader=load)`` (``studyrnn``): home paints at
-once with a loading state while a thread worker runs ``loader`` (the deck and store imports
-included), then ``Loaded`` fills it in. A ``StudyrnnError`` while loading ends the app with that
-error in ``load_error`` and return code 1, which ``main`` raises for the CLI to print.
+Two ways in, one factory: ``make_app(settings, decks, store)`` builds the context at once (tests,
+``studyrnn quiz``), or ``make_app(settings, loader=load)`` (``studyrnn``): home paints at once with
+a loading state while a thread worker runs ``loader`` (the deck and store imports included),
+then ``Loaded`` fills it in. A ``StudyrnnError`` while loading ends the app with that error in
+``load_error`` and return code 1, which ``main`` raises for the CLI to print.
+
+Errors: a worker's ``StudyrnnError`` (a busy or vanished database) is a notification and the app
+keeps running; an unexpected exception ends the app without a Rich traceback (whose locals could
+hold a database password): it is kept in ``crash`` for the CLI to log, and the exit status is 70.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +35,14 @@ from studyrnn.tui.commands import PALETTE
 if TYPE_CHECKING:
     from studyrnn.errors import StudyrnnError
     from studyrnn.settings import Settings
+    from studyrnn.study import StudyContext
 
-Loader = Callable[["Settings"], tuple[Any, Any]]  # settings -> (decks, store); raises StudyrnnError
+# settings -> a StudyContext (or, as before, (decks, store)); raises StudyrnnError
+Loader = Callable[["Settings"], Any]
 
 STILL_LOADING = "Still loading decks and progress…"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+KEY_GUARD_S = 0.3  # keys this soon after a verdict or a new card are ignored (no double action)
+CRASH_EXIT = 70
 
 
 class StudyApp(App[None]):
@@ -45,7 +50,7 @@ class StudyApp(App[None]):
 
     TITLE = "studyrnn"
     SUB_TITLE = "backpropagation through time"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "study.tcss"]
     COMMANDS = PALETTE  # ours + Textual's system commands less "Keys" and "Screenshot"
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help"),
@@ -53,13 +58,11 @@ class StudyApp(App[None]):
     ]
 
     class Loaded(Message):
-        """The background loader finished: decks and store are ready, cards synced."""
+        """The background loader finished: the study context is ready, cards synced."""
 
-        def __init__(self, decks: Any, store: Any, learner: Any) -> None:
+        def __init__(self, context: StudyContext) -> None:
             super().__init__()
-            self.decks = decks
-            self.store = store
-            self.learner = learner
+            self.context = context
 
     class LoadFailed(Message):
         """The background loader raised a StudyrnnError (a bad deck, an unreadable store)."""
@@ -71,63 +74,69 @@ class StudyApp(App[None]):
     def __init__(
         self,
         settings: Settings,
-        decks: Any = None,
-        store: Any = None,
+        context: StudyContext | None = None,
         *,
         loader: Loader | None = None,
         clock: Callable[[], datetime] | None = None,
         seed: int | None = None,
         start: tuple[str, Any] | None = None,
+        key_guard: float = 0.0,
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.decks = decks
-        self.store = store
+        self.context = context
         self.loader = loader
-        self.clock = clock or utc_now
-        self.rng = random.Random(seed)
+        self.clock = clock
+        self.seed = seed
         self.start = start
+        self.key_guard = key_guard
         self.load_error: StudyrnnError | None = None
-        self.learner = None
-        if store is not None:
-            self.learner = self._sync(decks, store)
+        self.crash: BaseException | None = None
 
-    def _sync(self, decks: Any, store: Any) -> Any:
-        """The learner, after registering every deck card with the store."""
-        learner = store.learner(self.settings.learner)
-        store.sync_cards(learner, self._decks_of(decks), now=self.now())
-        return learner
+    # -- dependencies, in one place (other screens read these) -----------------------------
 
     @property
     def loading(self) -> bool:
-        """True until the background loader has delivered decks and store."""
-        return self.loader is not None
+        """True until the background loader has delivered the study context."""
+        return self.context is None and self.loader is not None
 
-    # -- dependencies, in one place -------------------------------------------------------
+    @property
+    def decks(self) -> Any:
+        return None if self.context is None else self.context.decks
+
+    @property
+    def store(self) -> Any:
+        return None if self.context is None else self.context.store
+
+    @property
+    def learner(self) -> Any:
+        return None if self.context is None else self.context.learner
 
     def now(self) -> datetime:
-        return self.clock()
+        if self.context is not None:
+            return self.context.now()
+        from studyrnn.study.context import utc_now
+
+        return (self.clock or utc_now)()
 
     def next_seed(self) -> int:
         """A presentation seed: fixed by the app's seed, so tests and snapshots repeat."""
-        return self.rng.randrange(2**31)
+        if self.context is not None:
+            return self.context.next_seed()
+        import random
+
+        return random.Random(self.seed).randrange(2**31)
 
     def deck_list(self) -> list[Any]:
-        """The decks, ordered by id (a DeckSet maps ids to decks; a plain list is accepted too)."""
-        return self._decks_of(self.decks)
-
-    @staticmethod
-    def _decks_of(decks: Any) -> list[Any]:
-        if decks is None:
-            return []
-        return list(decks.decks) if hasattr(decks, "decks") else list(decks)
+        """The decks, ordered by id."""
+        return [] if self.context is None else self.context.deck_list()
 
     def ready(self) -> bool:
-        """Whether decks and store are there; if not, say so (a key pressed during loading)."""
+        """Whether the context is there; if not, say so (a key pressed during loading)."""
         if self.loading:
             self.notify(STILL_LOADING, timeout=3)
             return False
-        return True
+        return self.context is not None
 
     def deck(self, deck_id: str) -> Any:
         for deck in self.deck_list():
@@ -157,8 +166,8 @@ class StudyApp(App[None]):
     def _open_start(self) -> None:
         kind, arg = self.start or ("home", None)
         if kind == "quiz":
-            deck_id, limit = arg if isinstance(arg, tuple) else (arg, 10)
-            self.open_quiz(deck_id, limit)
+            options = arg if isinstance(arg, dict) else {"deck_id": arg}
+            self.open_quiz(**options)
         elif kind == "review":
             self.open_review(arg)
         elif kind == "lab":
@@ -175,19 +184,33 @@ class StudyApp(App[None]):
 
         assert self.loader is not None
         try:
-            decks, store = self.loader(self.settings)
-            learner = self._sync(decks, store)
+            loaded = self.loader(self.settings)
+            context = self._as_context(loaded)
             import studyrnn.stats  # noqa: F401 - home's mastery column needs it next
         except StudyrnnError as err:
             self.post_message(self.LoadFailed(err))
             return
-        self.post_message(self.Loaded(decks, store, learner))
+        self.post_message(self.Loaded(context))
+
+    def _as_context(self, loaded: Any) -> StudyContext:
+        from studyrnn.study import StudyContext, build_context
+
+        if isinstance(loaded, StudyContext):
+            return loaded
+        decks, store = loaded
+        return build_context(
+            self.settings, decks=decks, store=store, clock=self.clock, seed=self.seed
+        )
 
     def on_study_app_loaded(self, message: Loaded) -> None:
-        self.decks, self.store, self.learner = message.decks, message.store, message.learner
+        self.context = message.context
         self.loader = None
         from studyrnn.tui.screens.home import HomeScreen
 
+        if self.context.created:
+            from studyrnn.untrusted import markup_safe
+
+            self.notify(f"Created a new {markup_safe(self.context.store.where)}.", timeout=6)
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_rows()
@@ -203,27 +226,39 @@ class StudyApp(App[None]):
     def open_review(self, deck_id: str | None = None) -> None:
         if not self.ready():
             return
+        from studyrnn.study import ReviewSession
         from studyrnn.tui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(deck_id))
+        assert self.context is not None
+        self.push_screen(ReviewScreen(ReviewSession(self.context, deck_id)))
 
-    def open_quiz(self, deck_id: str, limit: int = 10) -> None:
+    def open_quiz(
+        self,
+        deck_id: str,
+        limit: int = 10,
+        seed: int | None = None,
+        in_order: bool = False,
+    ) -> None:
         if not self.ready():
             return
+        from studyrnn.study import QuizSession
         from studyrnn.tui.screens.quiz import QuizScreen
 
-        self.push_screen(QuizScreen.for_deck(self, deck_id, limit=limit))
+        assert self.context is not None
+        session = QuizSession(self.context, deck_id, limit=limit, seed=seed, in_order=in_order)
+        self.push_screen(QuizScreen(session))
 
     def open_flashcards(self, deck_id: str) -> None:
         if not self.ready():
             return
-        from studyrnn.tui.screens.quiz import QuizScreen
+        from studyrnn.study import FlashSession
+        from studyrnn.tui.screens.flashcards import FlashScreen
 
-        screen = QuizScreen.flashcards(self, deck_id)
-        if screen is None:
-            self.notify("This deck has no flashcards.", severity="warning")
-        else:
-            self.push_screen(screen)
+        assert self.context is not None
+        if not self.context.deck(deck_id).cards:
+            self.notify("This deck has no cards.", severity="warning")
+            return
+        self.push_screen(FlashScreen(FlashSession(self.context, deck_id)))
 
     def open_notes(self, deck_id: str) -> None:
         if not self.ready():
@@ -271,21 +306,49 @@ class StudyApp(App[None]):
         else:
             self.exit()
 
-    # -- the one place worker failures are reported -----------------------------------------
+    # -- store work off the UI thread ----------------------------------------------------------
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def run_store(self, job: Callable[[], object]) -> None:
+        """A store call that outlives its screen (ending a session): off the UI thread; its
+        StoreError is a notification (``report_worker``)."""
+        job()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "store":
+            self.report_worker(event.worker)
+
+    # -- the one place errors are reported ----------------------------------------------------
+
+    def report_error(self, err: BaseException, title: str = "Something went wrong") -> None:
+        """A notification for an error (never a traceback); deck and database text shown safely."""
+        from studyrnn.errors import StudyrnnError
+        from studyrnn.untrusted import markup_safe
+
+        message = str(err) if isinstance(err, StudyrnnError) else f"{type(err).__name__}: {err}"
+        self.notify(
+            markup_safe(message or type(err).__name__),
+            title=title,
+            severity="error",
+            timeout=8,
+        )
 
     def report_worker(self, worker: Worker[Any]) -> None:
         """A worker failed: say so in a notification; the app keeps running."""
         if worker.state is WorkerState.ERROR and worker.error is not None:
-            err = worker.error
-            from studyrnn.errors import StudyrnnError
+            self.report_error(worker.error)
 
-            message = str(err) if isinstance(err, StudyrnnError) else f"{type(err).__name__}: {err}"
-            self.notify(
-                message or type(err).__name__,
-                title="Something went wrong",
-                severity="error",
-                timeout=8,
-            )
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected exception ends the app, but never with Textual's traceback: its locals
+        may hold a database URL with its password. The CLI logs ``crash`` (redacted, no locals)
+        and says where in one line; the exit status is not 0."""
+        self._return_code = CRASH_EXIT
+        if self.crash is None:
+            self.crash = error
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
 
 def make_app(
@@ -297,14 +360,31 @@ def make_app(
     clock: Callable[[], datetime] | None = None,
     seed: int | None = None,
     start: tuple[str, Any] | None = None,
+    context: StudyContext | None = None,
+    key_guard: float = 0.0,
 ) -> StudyApp:
     """Build the app from its dependencies; the CLI and the tests both come through here.
 
-    ``clock`` and ``seed`` make a run repeatable (tests, snapshots); ``start`` opens a screen
-    other than home: ``("quiz", deck_id)``, ``("review", deck_id)``, ``("lab", None)``,
-    ``("stats", None)`` or ``("browser", path)``. ``loader`` instead of ``decks`` and ``store``:
-    home paints at once and ``loader(settings) -> (decks, store)`` runs in a thread worker.
+    ``decks`` and ``store`` (or a ready ``context``): the study context is built here (the learner
+    registered, the cards synced), before the app exists. ``loader`` instead: home paints at once
+    and ``loader(settings)`` runs in a thread worker. ``clock`` and ``seed`` make a run repeatable
+    (tests, snapshots); ``start`` opens a screen other than home: ``("quiz", {"deck_id": ...,
+    "limit": ..., "seed": ..., "in_order": ...})`` (or a bare deck id), ``("review", deck_id)``,
+    ``("lab", None)``, ``("stats", None)`` or ``("browser", path)``. ``key_guard``: seconds after a
+    verdict during which keys are ignored (the CLI passes ``KEY_GUARD_S``).
     """
-    if loader is not None and (decks is not None or store is not None):
+    if loader is not None and (decks is not None or store is not None or context is not None):
         raise ValueError("make_app: pass either decks and store, or a loader")
-    return StudyApp(settings, decks, store, loader=loader, clock=clock, seed=seed, start=start)
+    if context is None and store is not None:
+        from studyrnn.study import build_context
+
+        context = build_context(settings, decks=decks, store=store, clock=clock, seed=seed)
+    return StudyApp(
+        settings,
+        context,
+        loader=loader,
+        clock=clock,
+        seed=seed,
+        start=start,
+        key_guard=key_guard,
+    )

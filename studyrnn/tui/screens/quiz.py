@@ -1,135 +1,99 @@
-"""Quiz: N questions from a deck, each with its own input; verdict, explanation, rating; results.
+"""Quiz: N questions from a deck, driven by a ``studyrnn.study.QuizSession``; then the results.
 
-Also the flashcards mode (a deck's flashcards flipped one by one, self-rated) and the re-drill
-of the questions answered wrong. Questions are built in a worker: a generated card may train
-the engine to make its numbers, and that must never hold up a keypress.
+Each question has its own input; then the verdict, the explanation and a rating row (a quiz
+rating is logged, it never reschedules a card). The questions are prepared in a worker (a
+generated card may train the engine to make its numbers); each answer moves on at once and is
+saved in a worker, in order; a save that fails is kept and tried again with the next one (and
+when leaving). Leaving mid-way asks first.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.message import Message
-from textual.widgets import Header, LoadingIndicator, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
 
-from studyrnn.tui.screens.base import StudyScreen
-from studyrnn.tui.text import literal
-from studyrnn.tui.widgets.card_view import CardView
-from studyrnn.tui.widgets.key_bar import KeyBar
-from studyrnn.tui.widgets.rating_bar import RATING_NAMES, RatingBar
-from studyrnn.tui.widgets.verdict import VerdictPanel, outcome_name
+from studyrnn.study import Graded, Phase, QuizAnswer, QuizSession, Rating
+from studyrnn.tui.screens.answering import ASK_KEYS, AnswerScreen
 
 if TYPE_CHECKING:
     from studyrnn.tui.app import StudyApp
 
-
-ASK_KEYS = {
-    "flashcard": [("space", "show the answer")],
-    "choice": [("1-9", "answer"), ("↑↓ enter", "choose")],
-    "true_false": [("1/2", "true/false"), ("↑↓ enter", "choose")],
-    "multi": [("1-9 space", "toggle"), ("enter", "submit")],
-    "order": [("↑↓", "choose"), ("^↑↓ K/J", "move"), ("enter", "submit")],
-    "numeric": [("enter", "submit"), ("empty", "I don't know")],
-    "text": [("enter", "submit"), ("empty", "I don't know")],
-}
+__all__ = ["ASK_KEYS", "ConfirmLeave", "QuizScreen"]
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One answered question, as the results screen lists it."""
+class ConfirmLeave(ModalScreen[bool]):
+    """Leave a quiz before its end? y/Enter leaves, n/Esc stays."""
 
-    card: Any
-    presented: Any
-    verdict: Any | None  # None: a self-rated flashcard
-    answer: str
-    rating: int
-    seconds: float
-
-    @property
-    def score(self) -> float:
-        if self.verdict is None:
-            return 1.0 if self.rating >= 3 else 0.0
-        return float(getattr(self.verdict, "score", 0.0))
-
-    @property
-    def wrong(self) -> bool:
-        return self.score < 1.0
-
-
-class QuizScreen(StudyScreen):
     BINDINGS = [
-        Binding("space", "advance", "Reveal/Next", id="advance"),
-        Binding("enter", "advance", "Next", id="advance-enter", show=False),
-        *[
-            Binding(str(r), f"rate({r})", f"{RATING_NAMES[r]}", id=f"rate-{r}", show=False)
-            for r in RATING_NAMES
-        ],
+        Binding("y,enter", "leave(True)", "Leave", id="leave-yes"),
+        Binding("n,escape,q", "leave(False)", "Stay", id="leave-no"),
     ]
 
-    EXTRA_KEYS: list[tuple[str, str]] = []
-
-    class Ready(Message):
-        def __init__(self, items: list[Any]) -> None:
-            self.items = items
-            super().__init__()
-
-    def __init__(
-        self,
-        deck_id: str,
-        build: Callable[[], list[Any]],
-        *,
-        mode: str = "quiz",
-        title: str = "Quiz",
-    ) -> None:
+    def __init__(self, answered: int, total: int) -> None:
         super().__init__()
-        self.deck_id = deck_id
-        self.build = build
-        self.mode = mode
-        self.title_text = title
-        self.items: list[Any] = []
-        self.index = -1
-        self.answers: list[Answer] = []
-        self.phase = "loading"  # loading | ask | graded
-        self.verdict: Any | None = None
-        self.answer_text = ""
-        self.asked_at = 0.0
-        self.started_at = time.monotonic()
-        self.retried = False
-        self.suggested = 3
-        self.loading_text = "Preparing questions…"
-        self._view: CardView | None = None
-        self._upcoming: CardView | None = None
+        self.answered = answered
+        self.total = total
 
-    # -- the three ways in ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(
+                f"Leave the quiz? {self.answered} of {self.total} answered; those are saved.\n"
+                "y: leave · n: go on",
+                id="confirm-text",
+            )
+
+    def action_leave(self, leave: bool) -> None:
+        self.dismiss(leave)
+
+
+class SavingRun:
+    """Saves a session's answers in order, off the UI thread; what fails stays queued."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.pending: list[QuizAnswer] = []
+        self.lock = threading.Lock()
+
+    def flush(self) -> int:
+        """Save what is queued (in a worker); the number saved. Raises the first StoreError,
+        keeping that answer and those after it queued."""
+        with self.lock:
+            saved = 0
+            while self.pending:
+                self.session.save(self.pending[0])
+                self.pending.pop(0)
+                saved += 1
+            return saved
+
+
+class QuizScreen(AnswerScreen):
+    RATING_NOTE = "a quiz rating is logged; it does not reschedule the card"
+
+    def __init__(self, session: QuizSession) -> None:
+        super().__init__(f"Quiz · {session.title}")
+        self.session = session
+        self.saver = SavingRun(session)
+        self.leaving = False
+
+    # -- the ways in (tests and benchmarks build screens like this) -------------------------------
 
     @classmethod
-    def for_deck(cls, app: StudyApp, deck_id: str, limit: int = 10) -> QuizScreen:
-        deck = app.deck(deck_id)
-        seed = app.next_seed()
-
-        def build() -> list[Any]:
-            from studyrnn.quiz import build_quiz
-
-            return build_quiz(deck, limit=limit, seed=seed)
-
-        return cls(deck_id, build, title=f"Quiz · {deck.title}")
-
-    @classmethod
-    def flashcards(cls, app: StudyApp, deck_id: str) -> QuizScreen | None:
-        deck = app.deck(deck_id)
-        cards = [card for card in deck.cards if card.type == "flashcard"]
-        if not cards:
-            return None
-        return cls.for_cards(
-            app, deck_id, cards, mode="flashcards", title=f"Flashcards · {deck.title}"
-        )
+    def for_deck(
+        cls,
+        app: StudyApp,
+        deck_id: str,
+        limit: int = 10,
+        seed: int | None = None,
+        in_order: bool = False,
+    ) -> QuizScreen:
+        assert app.context is not None
+        return cls(QuizSession(app.context, deck_id, limit=limit, seed=seed, in_order=in_order))
 
     @classmethod
     def for_cards(
@@ -140,206 +104,122 @@ class QuizScreen(StudyScreen):
         *,
         mode: str = "quiz",
         title: str | None = None,
-    ) -> QuizScreen:
-        seeds = [app.next_seed() for _ in cards]
+    ) -> AnswerScreen:
+        assert app.context is not None
+        if mode == "flashcards":
+            from studyrnn.study import FlashSession
+            from studyrnn.tui.screens.flashcards import FlashScreen
 
-        def build() -> list[Any]:
-            from studyrnn.quiz import QuizItem, present
+            return FlashScreen(FlashSession(app.context, deck_id, title=title))
+        return cls(QuizSession(app.context, deck_id, cards=list(cards), title=title))
 
-            return [QuizItem(card, present(card, seed=seed)) for card, seed in zip(cards, seeds)]
+    # -- what the tests, the results and the benchmarks read ------------------------------------------
 
-        return cls(deck_id, build, mode=mode, title=title or f"Quiz · {app.deck(deck_id).title}")
+    @property
+    def items(self) -> list[Any]:
+        return self.session.items
 
-    # -- layout -----------------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="quiz-body"):
-            yield Static(id="progress", classes="progress")
-            yield LoadingIndicator(id="loading")
-            yield VerdictPanel(id="verdict")
-            yield RatingBar(id="ratings")
-            yield Static(id="rate-hint", classes="hint")
-        yield KeyBar(id="keys")
-
-    def on_mount(self) -> None:
-        self.sub_title = self.title_text
-        self.query_one("#progress", Static).update(self.loading_text)
-        self.load()
-
-    @work(thread=True, exclusive=True, group="quiz", exit_on_error=False)
-    def load(self) -> None:
-        items = self.build()
-        self.post_message(self.Ready(items))
-
-    def on_quiz_screen_ready(self, message: Ready) -> None:
-        self.query("#loading").remove()
-        self.items = list(message.items)
-        if not self.items:
-            self.query_one("#progress", Static).update("This deck has no questions yet.")
-            return
-        self.show_question(0)
-
-    # -- one question ---------------------------------------------------------------------------------
+    @property
+    def index(self) -> int:
+        return self.session.index
 
     @property
     def current(self) -> Any:
-        return self.items[self.index]
+        return self.session.current
 
     @property
-    def card_view(self) -> CardView:
-        assert self._view is not None
-        return self._view
+    def answers(self) -> list[QuizAnswer]:
+        return self.session.answers
 
-    def show_question(self, index: int) -> None:
-        self.index = index
-        self.phase = "ask"
-        self.verdict = None
-        self.retried = False
-        self.asked_at = time.monotonic()
-        upcoming, self._upcoming = self._upcoming, None
-        for old in self.query(CardView):
-            if old is not upcoming:
-                old.remove()
-        self.query_one(VerdictPanel).hide()
-        self.query_one(RatingBar).hide()
-        self.query_one("#rate-hint", Static).update("")
-        self.update_progress()
-        if upcoming is not None and upcoming.presented is self.current.presented:
-            # Mounted while the learner read the last verdict: showing it costs one layout.
-            self._view = upcoming
-            upcoming.display = True
-            upcoming.focus_input()
-        else:
-            self._view = CardView(self.current.presented)
-            self.query_one("#quiz-body").mount(self._view, after="#progress")
-        self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
-        self.query_one(KeyBar).show(ASK_KEYS.get(self.current.presented.kind, []) + self.EXTRA_KEYS)
+    # -- the loop -----------------------------------------------------------------------------------
 
-    def prepare_next(self) -> None:
-        """Build the next question's card, hidden, so the key that moves on has little to do."""
-        if self._upcoming is not None or self.index + 1 >= len(self.items):
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_message("Preparing questions…", [])
+        self.phase = Phase.LOADING
+        self.run_in_worker(self.session.prepare, self.ready, self.prepare_failed)
+
+    def prepare_failed(self, error: BaseException) -> None:
+        self.study.report_error(error, title="Could not prepare the quiz")
+        self.show_message("This quiz could not be prepared.", [])
+        self.phase = Phase.DONE
+
+    def ready(self, items: list[Any]) -> None:
+        if not items:
+            self.show_message("This deck has no questions yet.", [])
+            self.phase = Phase.DONE
             return
-        view = CardView(self.items[self.index + 1].presented, autofocus=False)
-        view.display = False
-        self._upcoming = view
-        self.query_one("#quiz-body").mount(view, before="#verdict")
+        self.ask()
 
-    def update_progress(self) -> None:
-        right = sum(1 for a in self.answers if not a.wrong)
-        text = f"Question {self.index + 1} of {len(self.items)}"
-        if self.answers:
-            text += f" · {right}/{len(self.answers)} right so far"
-        self.query_one("#progress", Static).update(literal(text))
+    def ask(self) -> None:
+        s = self.session
+        text = f"Question {s.index + 1} of {s.total}"
+        if s.answers:
+            text += f" · {s.right}/{len(s.answers)} right so far"
+        self.show_card(s.current.presented, None, text)
 
-    def on_card_view_submitted(self, message: CardView.Submitted) -> None:
-        if self.phase != "ask":
-            return
-        presented = self.current.presented
-        if message.typed:
-            verdict = presented.grade_text(message.response, revealed=False)
-        else:
-            verdict = presented.grade(message.response)
-        if outcome_name(verdict) == "INVALID":
-            # Not an answer (e.g. not a number): say why, ask again, record nothing.
-            self.retried = True
-            self.card_view.show_invalid(getattr(verdict, "message", "") or "That is not an answer.")
-            return
-        self.verdict = verdict
-        self.answer_text = message.text
-        self.card_view.freeze()
-        self.show_graded(getattr(verdict, "rating", None))
+    def grade(self, response: Any, typed: bool) -> Graded:
+        return self.session.grade(response, typed=typed)
 
-    def show_graded(self, suggested: int | None) -> None:
-        self.phase = "graded"
-        flashcard = self.current.presented.kind == "flashcard"
-        self.query_one(VerdictPanel).show(self.verdict, self.current.presented, flashcard=flashcard)
-        self.query_one(RatingBar).show(self.intervals(), suggested)
-        self.suggested = suggested or 3
-        name = RATING_NAMES[self.suggested]
-        self.query_one("#rate-hint", Static).update(
-            f"Enter or Space: {name} ({'suggested' if suggested else 'default'}) · 1-4: choose another rating"
-        )
-        self.set_focus(None)
-        self.query_one(KeyBar).show([("enter", f"{name}"), ("1-4", "rate"), *self.EXTRA_KEYS])
-        self.query_one("#quiz-body", VerticalScroll).scroll_end(animate=False)
-        self.prepare_next()
+    def upcoming(self) -> Any:
+        s = self.session
+        return s.items[s.index + 1].presented if s.index + 1 < s.total else None
 
-    def intervals(self) -> dict[int, Any] | None:
-        app = self.study
-        if app.store is None or self.mode != "review":
-            return None  # only a review reschedules; a quiz or flashcard run is logged alone
-        deck_id = getattr(self.current, "deck_id", self.deck_id)
-        return app.store.preview(app.learner, deck_id, self.current.card.id, now=app.now())
+    def source(self) -> str | None:
+        return getattr(self.session.current.card, "source", None)
 
-    # -- keys -----------------------------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "rate":
-            return self.phase == "graded"
-        if action == "advance":
-            if self.phase == "graded":
-                return True
-            return (
-                self.phase == "ask"
-                and bool(self.items)
-                and self.current.presented.kind == "flashcard"
-            )
-        return True
-
-    def action_advance(self) -> None:
-        if self.phase == "ask" and self.current.presented.kind == "flashcard":
-            self.card_view.reveal()
-            self.answer_text = "(flashcard)"
-            self.show_graded(None)
-        elif self.phase == "graded":
-            self.action_rate(self.suggested)
-
-    def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
-        if self.phase == "graded":
-            self.action_rate(message.rating)
-
-    def action_rate(self, rating: int) -> None:
-        if self.phase != "graded":
-            return
-        item = self.current
-        seconds = time.monotonic() - self.asked_at
-        self.record(item, rating, seconds)
-        self.answers.append(
-            Answer(item.card, item.presented, self.verdict, self.answer_text, rating, seconds)
-        )
-        self.after_rating()
-
-    def after_rating(self) -> None:
-        if self.index + 1 < len(self.items):
-            self.show_question(self.index + 1)
-        else:
+    def rate(self, rating: Rating) -> None:
+        answer = self.session.take(self.graded, rating)
+        self.save(answer)
+        if self.session.finished:
             self.finish()
+        else:
+            self.ask()
 
-    def record(self, item: Any, rating: int, seconds: float) -> None:
-        app = self.study
-        if app.store is None:
-            return
-        app.store.record_review(
-            app.learner,
-            getattr(item, "deck_id", self.deck_id),
-            item.card.id,
-            rating,
-            verdict=self.verdict,
-            answer=self.answer_text,
-            duration_ms=int(seconds * 1000),
-            seed=getattr(item.presented, "seed", None),
-            mode=self.mode,
-            now=app.now(),
+    # -- saving --------------------------------------------------------------------------------------
+
+    def save(self, answer: QuizAnswer | None = None) -> None:
+        if answer is not None:
+            self.saver.pending.append(answer)
+        self.run_in_worker(self.saver.flush, self.saved, self.save_failed)
+
+    def saved(self, count: int) -> None:
+        pass
+
+    def save_failed(self, error: BaseException) -> None:
+        self.study.report_error(error, title="An answer was not saved yet")
+        self.notify_safe(
+            f"{len(self.saver.pending)} answer(s) kept; they are saved with the next one.",
+            timeout=8,
         )
+
+    # -- the end --------------------------------------------------------------------------------------
 
     def finish(self) -> None:
         from studyrnn.tui.screens.results import ResultsScreen
 
-        self.phase = "done"
-        elapsed = time.monotonic() - self.started_at
-        self.app.switch_screen(
-            ResultsScreen(
-                self.deck_id, self.answers, elapsed, title=self.title_text, mode=self.mode
-            )
-        )
+        self.phase = Phase.DONE
+        self.app.switch_screen(ResultsScreen(self.session, self.saver))
+
+    def action_back(self) -> None:
+        s = self.session
+        if s.prepared and s.answers and not s.finished and not self.leaving:
+
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.leaving = True
+                    self.study.action_back()
+
+            self.app.push_screen(ConfirmLeave(len(s.answers), s.total), leave)
+            return
+        self.study.action_back()
+
+    def on_unmount(self) -> None:
+        saver, session = self.saver, self.session
+        if not session.finished:  # a finished run is the results screen's to close
+
+            def close() -> None:
+                saver.flush()
+                session.close()
+
+            self.study.run_store(close)

@@ -1,4 +1,8 @@
-"""The end of a quiz: score, time, every question with the learner's answer; re-drill the wrong."""
+"""The end of a quiz or a flashcard run: score, time, every question; re-drill the wrong ones.
+
+Readable at 80 columns: the Result column comes right after the number and the text columns
+share what is left, each cell shortened with an ellipsis.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,18 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from studyrnn.study import format_score
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal, one_line
+from studyrnn.tui.widgets.key_bar import KeyBar
 from studyrnn.tui.widgets.verdict import OUTCOME_WORDS, outcome_name
-
-
-def _expected(answer: Any) -> str:
-    if answer.verdict is not None:
-        return getattr(answer.verdict, "expected", "") or ""
-    return getattr(answer.presented, "back", "") or ""
 
 
 def _result_word(answer: Any) -> str:
     if answer.verdict is None:
-        return {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}[answer.rating]
+        return answer.rating.label
     name = outcome_name(answer.verdict)
     return OUTCOME_WORDS.get(name, name.title())
 
@@ -32,21 +32,14 @@ class ResultsScreen(StudyScreen):
         Binding("d", "drill", "Drill the wrong ones", id="drill"),
     ]
 
-    def __init__(
-        self,
-        deck_id: str,
-        answers: list[Any],
-        elapsed: float,
-        *,
-        title: str = "Quiz",
-        mode: str = "quiz",
-    ) -> None:
+    def __init__(self, session: Any, saver: Any = None) -> None:
         super().__init__()
-        self.deck_id = deck_id
-        self.answers = answers
-        self.elapsed = elapsed
-        self.title_text = title
-        self.mode = mode
+        self.session = session
+        self.saver = saver
+        self.answers = list(session.answers)
+        self.elapsed = session.elapsed
+        self.title_text = session.title
+        self.mode = str(session.mode)
 
     @property
     def wrong(self) -> list[Any]:
@@ -61,28 +54,45 @@ class ResultsScreen(StudyScreen):
         with Vertical(id="results-body"):
             yield Static(id="score", classes="score")
             yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar(id="results-keys")
 
     def on_mount(self) -> None:
-        self.sub_title = f"Results · {self.title_text}"
+        from studyrnn.untrusted import shown
+
+        kind = "Flashcards" if self.mode == "flashcards" else "Results"
+        self.sub_title = shown(f"{kind} · {self.title_text}")  # plain Content, never markup
         n = len(self.answers)
         minutes, seconds = divmod(round(self.elapsed), 60)
         wrong = len(self.wrong)
-        line = f"Score {self.score:g} / {n}  ·  time {minutes}:{seconds:02d}"
+        line = f"Score {format_score(self.score)} / {n}  ·  time {minutes}:{seconds:02d}"
         line += f"  ·  {wrong} to drill (press d)" if wrong else "  ·  all right!"
         self.query_one("#score", Static).update(literal(line))
+        keys = [("d", "drill the wrong ones")] if wrong else []
+        self.query_one(KeyBar).show(keys)
+        self.fill_table()
+        self.query_one("#results", DataTable).focus()
+
+    def fill_table(self) -> None:
         table = self.query_one("#results", DataTable)
-        table.add_columns("#", "Question", "Your answer", "Right answer", "Result")
+        width = max(40, (self.size.width or self.app.size.width or 80) - 2)
+        # "#" 3, Result 12, the three text columns share the rest (cell padding 2 each)
+        text = max(12, (width - 3 - 12 - 5 * 2) // 3)
+        question, answer = text + 6, text - 3
+        table.clear(columns=True)
+        table.add_column("#", width=3)
+        table.add_column("Result", width=12)
+        table.add_column("Question", width=question)
+        table.add_column("Your answer", width=answer)
+        table.add_column("Right answer", width=answer)
         for i, a in enumerate(self.answers, 1):
             table.add_row(
                 str(i),
-                literal(one_line(a.presented.prompt, 34)),
-                literal(one_line(a.answer, 18)),
-                literal(one_line(_expected(a), 18)),
                 _result_word(a),
+                literal(one_line(a.presented.prompt, question)),
+                literal(one_line(a.answer if a.answer is not None else "(self-rated)", answer)),
+                literal(one_line(a.expected, answer)),
                 key=str(i),
             )
-        table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "drill":
@@ -90,15 +100,28 @@ class ResultsScreen(StudyScreen):
         return True
 
     def action_drill(self) -> None:
+        from studyrnn.study import QuizSession
         from studyrnn.tui.screens.quiz import QuizScreen
 
         cards = [a.card for a in self.wrong]
         if not cards:
             self.notify("Nothing to drill: every answer was right.")
             return
-        title = self.title_text.split(" · ", 1)[-1]
-        self.app.switch_screen(
-            QuizScreen.for_cards(
-                self.study, self.deck_id, cards, mode=self.mode, title=f"Drill · {title}"
-            )
+        session = QuizSession(
+            self.session.ctx,
+            self.session.deck_id,
+            cards=cards,
+            seed=getattr(self.session, "seed", 0) + 1,
+            title=f"Drill · {self.title_text}",
         )
+        self.app.switch_screen(QuizScreen(session))
+
+    def on_unmount(self) -> None:
+        saver, session = self.saver, self.session
+
+        def close() -> None:
+            if saver is not None:
+                saver.flush()
+            session.close()
+
+        self.study.run_store(close)

@@ -1,114 +1,207 @@
-"""Review: the FSRS queue, one deck or all. Space/Enter reveals, 1-4 rate, u undoes.
+"""Review: the FSRS queue of one deck or all, driven by a ``studyrnn.study.ReviewSession``.
 
-The quiz screen's answering and grading, fed by the store's queue instead of a fixed list:
-after each rating (one transaction) the next due card is fetched; undo puts the last one back.
+Space/Enter reveals, 1-4 rate, ``u`` (or Ctrl+Z, which also works in a typed-answer box) takes
+back this session's answers, newest first. Every store call runs in a worker: rating is one
+write and the next card one read; when the database is busy or gone the notification says so,
+the answer stays on screen and pressing a rating again retries. When nothing is due the screen
+says when the next card is and shows it when it falls due, without leaving the screen.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from textual import work
 from textual.binding import Binding
-from textual.widgets import Static
 
-from studyrnn.tui.screens.quiz import QuizScreen
-from studyrnn.tui.text import literal, one_line
-from studyrnn.tui.views import queue_line
+from studyrnn.study import Graded, NothingDue, Phase, Rated, Rating, ReviewCard, ReviewSession
+from studyrnn.tui.screens.answering import AnswerScreen
 
-
-@dataclass(frozen=True)
-class ReviewItem:
-    deck_id: str
-    card: Any
-    presented: Any
+MAX_WAIT = timedelta(hours=12)  # a timer longer than this is re-armed on the way
 
 
-class ReviewScreen(QuizScreen):
+class ReviewScreen(AnswerScreen):
     BINDINGS = [
         Binding("u", "undo", "Undo", id="undo"),
+        Binding("ctrl+z", "undo", "Undo", id="undo-ctrl-z", show=False, priority=True),
     ]
 
-    EXTRA_KEYS = [("u", "undo")]
+    EXTRA_KEYS = [("u ^z", "undo")]
 
-    def __init__(self, deck_id: str | None = None) -> None:
-        super().__init__(deck_id or "", build=list, mode="review", title="Review")
-        self.only_deck = deck_id
-        self.reviewed = 0
-        self.pending: tuple[str, str] | None = (
-            None  # (deck_id, card_id) to show next: an undone card
-        )
+    def __init__(self, session: ReviewSession) -> None:
+        title = "all decks"
+        if session.deck_id is not None:
+            title = session.ctx.deck(session.deck_id).title
+        super().__init__(f"Review · {title}")
+        self.session = session
+        self.step: ReviewCard | NothingDue | None = None
+        self._timer: Any = None
+
+    # -- what the tests and the help screen read ----------------------------------------------------
+
+    @property
+    def current(self) -> ReviewCard:
+        assert isinstance(self.step, ReviewCard)
+        return self.step
+
+    @property
+    def only_deck(self) -> str | None:
+        return self.session.deck_id
+
+    @property
+    def items(self) -> list[ReviewCard]:
+        return [self.step] if isinstance(self.step, ReviewCard) else []
+
+    # -- the loop ------------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        title = self.study.deck(self.only_deck).title if self.only_deck else "all decks"
-        self.title_text = f"Review · {title}"
-        self.loading_text = "Finding the next card…"
-        # QuizScreen.on_mount runs next (handlers run along the MRO) and starts the first load.
+        super().on_mount()
+        self.show_message("Finding the next card…", [])
+        self.fetch()
 
-    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
-    def load(self) -> None:
-        from studyrnn.quiz import present
+    def fetch(self) -> None:
+        self.phase = Phase.LOADING
+        self.run_in_worker(self.session.next, self.shown, self.fetch_failed)
 
-        app = self.study
-        if self.pending is not None:
-            deck_id, card_id = self.pending
-            self.pending = None
-        else:
-            due = app.store.next_card(app.learner, self.only_deck, now=app.now())
-            if due is None:
-                self.post_message(self.Ready([]))
-                return
-            deck_id, card_id = due.deck_id, due.card_id
-        card = app.deck(deck_id).card(card_id)
-        self.post_message(
-            self.Ready([ReviewItem(deck_id, card, present(card, seed=app.next_seed()))])
+    def fetch_failed(self, error: BaseException) -> None:
+        self.study.report_error(error, title="Could not read the next card")
+        self.show_message(
+            "The progress database did not answer. Press r to try again.", [("r", "retry")]
+        )
+        self.phase = Phase.DONE
+
+    def shown(self, step: ReviewCard | NothingDue) -> None:
+        self.step = step
+        if isinstance(step, NothingDue):
+            self.show_nothing_due(step)
+            return
+        self.show_card(step.presented, step.intervals, self.progress_line(step))
+
+    def progress_line(self, step: ReviewCard) -> str:
+        from studyrnn.untrusted import shown
+
+        c = step.counts
+        where = f"{shown(step.deck_id)} · " if self.session.deck_id is None else ""
+        state = step.state.queue_name + (", shown early" if step.early else "")
+        return (
+            f"{where}{c.new} new · {c.learning} learning · {c.review} to review · "
+            f"{self.session.reviewed} reviewed · this card: {state}"
         )
 
-    def on_quiz_screen_ready(self, message: QuizScreen.Ready) -> None:
-        message.prevent_default()  # not the quiz's handler: a review has no fixed list
-        self.query("#loading").remove()
-        if not message.items:
-            self.items = []
-            self.phase = "done"
-            done = f"Nothing due right now — {self.reviewed} reviewed this session."
-            self.query_one("#progress", Static).update(
-                literal(f"{done}\n{queue_line(self.study, self.only_deck)}")
+    def show_nothing_due(self, nothing: NothingDue) -> None:
+        from studyrnn.store import format_interval
+
+        summary = nothing.summary
+        lines = [f"Nothing due right now — {summary.reviewed} reviewed this session."]
+        if summary.reviewed:
+            lines.append(f"Session: {summary.line()}.")
+        wait = nothing.wait(self.session.ctx.now())
+        if wait is not None:
+            lines.append(
+                f"The next card is due in {format_interval(wait)}; it will appear here then."
             )
-            for old in self.query("CardView"):
-                old.remove()
-            self.query_one("KeyBar").show([("u", "undo")])
-            return
-        self.items = list(message.items)
-        self.show_question(0)
+            self._arm_timer(wait)
+        keys = [("u ^z", "undo")] if self.session.can_undo else []
+        self.show_message("\n".join(lines), keys)
+        self.phase = Phase.WAITING if wait is not None else Phase.DONE
 
-    def update_progress(self) -> None:
-        item = self.current
-        where = f"{item.deck_id} · " if self.only_deck is None else ""
-        text = f"{where}{queue_line(self.study, self.only_deck)} · {self.reviewed} reviewed"
-        self.query_one("#progress", Static).update(literal(one_line(text, 200)))
+    def _arm_timer(self, wait: timedelta) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        seconds = max(1.0, min(wait, MAX_WAIT).total_seconds() + 0.5)
+        self._timer = self.set_timer(seconds, self.check_due)
 
-    def after_rating(self) -> None:
-        self.reviewed += 1
-        self.phase = "loading"
-        self.refresh_bindings()
-        self.load()
+    def check_due(self) -> None:
+        """The next card should be due now: fetch it (the screen never has to be left)."""
+        self._timer = None
+        if self.phase in (Phase.WAITING, Phase.DONE):
+            self.fetch()
+
+    # -- answering ---------------------------------------------------------------------------------
+
+    def grade(self, response: Any, typed: bool) -> Graded:
+        return self.session.grade(self.current, response, typed=typed)
+
+    def intervals(self) -> Mapping[int, Any] | None:
+        return self.current.intervals if isinstance(self.step, ReviewCard) else None
+
+    def source(self) -> str | None:
+        return self.current.source if isinstance(self.step, ReviewCard) else None
+
+    def rate(self, rating: Rating) -> None:
+        card, graded = self.current, self.graded
+        self.phase = Phase.LOADING  # no second rating while this one is saved
+
+        def job() -> tuple[Rated, ReviewCard | NothingDue]:
+            rated = self.session.rate(card, rating, graded)
+            return rated, self.session.next()
+
+        self.run_in_worker(job, self.rated, self.rate_failed)
+
+    def rated(self, result: tuple[Rated, ReviewCard | NothingDue]) -> None:
+        rated, step = result
+        if rated.skipped:
+            self.notify_safe(
+                f"“{rated.card.question}” was answered in another window; skipped.", timeout=5
+            )
+        self.shown(step)
+
+    def rate_failed(self, error: BaseException) -> None:
+        """Not saved: say why; the verdict stays and a rating key tries again."""
+        self.study.report_error(error, title="Your answer was not saved")
+        self.notify_safe("Your answer is kept: press a rating to try again.", timeout=8)
+        self.phase = Phase.GRADED
+
+    # -- undo ----------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
+            return self.phase is not Phase.LOADING
+        if action == "retry":
             return True
-        if not self.items:
-            return action not in ("rate", "advance")
         return super().check_action(action, parameters)
 
     def action_undo(self) -> None:
-        app = self.study
-        undone = app.store.undo_last(app.learner)
-        if undone is None:
-            self.notify("Nothing to undo.")
+        if self.phase is Phase.LOADING:
             return
-        self.reviewed = max(0, self.reviewed - 1)
-        self.notify(f"Took back “{undone.card_id}” ({undone.mode}).")
-        self.pending = (undone.deck_id, undone.card_id)
-        self.phase = "loading"
-        self.load()
+        if not self.session.can_undo:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            return
+        self.phase = Phase.LOADING
+
+        def job() -> tuple[Any, ReviewCard | NothingDue | None]:
+            undone = self.session.undo()
+            return undone, (None if undone is None else self.session.next())
+
+        self.run_in_worker(job, self.undone, self.undo_failed)
+
+    def undone(self, result: tuple[Any, ReviewCard | NothingDue | None]) -> None:
+        undone, step = result
+        if undone is None:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            if self.step is not None:
+                self.shown(self.step)
+            return
+        self.notify_safe(f"Took back “{undone.question}” ({undone.rating.label}).", timeout=4)
+        assert step is not None
+        self.shown(step)
+
+    def undo_failed(self, error: BaseException) -> None:
+        self.study.report_error(error, title="Could not undo")
+        if self.step is not None:
+            self.shown(self.step)
+
+    def action_retry(self) -> None:
+        if self.phase is Phase.DONE:
+            self.fetch()
+
+    BINDINGS = [*BINDINGS, Binding("r", "retry", "Retry", id="retry", show=False)]
+
+    # -- leaving -------------------------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self.session.session_id is not None:
+            self.study.run_store(self.session.close)

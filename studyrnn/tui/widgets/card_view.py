@@ -73,6 +73,7 @@ class CardView(Vertical):
     CardView #inline-error { display: none; }
     CardView.invalid #inline-error { display: block; }
     CardView OptionList, CardView SelectionList, CardView ListView { height: auto; max-height: 12; }
+    CardView ListItem Label { width: 1fr; }
     """
 
     BINDINGS = [Binding(str(n), f"pick({n})", show=False, id=f"pick-{n}") for n in range(1, 10)]
@@ -101,6 +102,7 @@ class CardView(Vertical):
         self.kind: str = presented.kind
         self.locked = False
         self.revealed = False
+        self.guard_until = 0.0  # monotonic time before which answer keys are ignored
         self.order: list[int] = list(range(len(self.options)))
 
     @property
@@ -116,7 +118,6 @@ class CardView(Vertical):
         yield Static(literal(p.prompt), id="prompt", classes="prompt")
         unit = getattr(p, "unit", None)
         if self.kind == "choice" or self.kind == "true_false":
-            yield Static(f"Press 1-{len(self.options)}, or ↑/↓ then Enter.", classes="hint")
             yield OptionList(
                 *[
                     Option(literal(f"{i}. {text}"), id=str(i - 1))
@@ -124,6 +125,8 @@ class CardView(Vertical):
                 ],
                 id="answer-choice",
             )
+            # the hint after the options: read once they are known
+            yield Static(f"Press 1-{len(self.options)}, or ↑/↓ then Enter.", classes="hint")
         elif self.kind == "multi":
             yield Static(
                 "Select every right answer (number or Space toggles), then Enter.", classes="hint"
@@ -176,6 +179,10 @@ class CardView(Vertical):
         return True
 
     def action_pick(self, number: int) -> None:
+        import time
+
+        if time.monotonic() < self.guard_until:
+            return  # a rating key still bouncing from the card before: not an answer
         index = number - 1
         if not 0 <= index < len(self.options):
             return

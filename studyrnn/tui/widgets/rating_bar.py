@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from textual.app import ComposeResult
@@ -29,25 +30,32 @@ class RatingBar(Horizontal):
             self.rating = rating
             super().__init__()
 
-    def on_mount(self) -> None:
-        self.display = False
-
     def compose(self) -> ComposeResult:
         for rating, name in RATING_NAMES.items():
             yield Button(
                 f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{rating}", compact=True
             )
 
-    def show(self, intervals: dict[int, timedelta] | None, suggested: int | None) -> None:
+    def show(
+        self,
+        intervals: Mapping[int, timedelta] | None,
+        suggested: int | None,
+        *,
+        enabled: bool = True,
+    ) -> None:
+        """Each button with the interval it would schedule (none: a quiz, nothing rescheduled);
+        ``enabled=False`` while the card waits for an answer (the row stays put)."""
         for rating, name in RATING_NAMES.items():
             button = self.query_one(f"#rate-{rating}", Button)
             label = f"{rating} {name}"
             if intervals and rating in intervals:
                 label += f" · {format_interval(intervals[rating])}"
-            if rating == suggested:
+            if rating == suggested and enabled:
                 label = f"▸{label}"
             button.label = label
-            button.set_class(rating == suggested, "suggested")
+            button.set_class(rating == suggested and enabled, "suggested")
+            # not ``disabled``: restyling four buttons twice per card costs more than it shows;
+            # the screen ignores a rating before the verdict
         self.display = True
 
     def hide(self) -> None:

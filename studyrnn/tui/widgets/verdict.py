@@ -33,7 +33,20 @@ class VerdictPanel(Static):
     def on_mount(self) -> None:
         self.display = False
 
-    def show(self, verdict: Any | None, presented: Any, *, flashcard: bool = False) -> None:
+    def show(
+        self,
+        verdict: Any | None,
+        presented: Any,
+        *,
+        flashcard: bool = False,
+        source: str | None = None,
+        back: str | None = None,
+    ) -> None:
+        """The verdict, the right answer, the explanation, a worked solution (steps wrap under
+        their own indent) and the card's source; ``back``: a flip card's back instead."""
+        from rich.console import Group
+        from rich.table import Table
+
         text = Text()
         classes = {name.lower() for name in OUTCOME_WORDS} | {"revealed"}
         if verdict is not None:
@@ -52,17 +65,26 @@ class VerdictPanel(Static):
         elif flashcard:
             self.set_classes(" ".join(c for c in self.classes if c not in classes) + " revealed")
             text.append("How well did you know it?", style="bold")
-        explanation = getattr(presented, "explanation", None)
+        if back:
+            text.append("\n\n")
+            text.append(visible(back))
+        explanation = None if back else getattr(presented, "explanation", None)
         if explanation:
             text.append("\n\n")
             text.append(visible(explanation))
-        solution = list(getattr(presented, "solution", None) or [])
+        parts: list[Any] = [text]
+        solution = [] if back else list(getattr(presented, "solution", None) or [])
         if solution:
-            text.append("\n\nWorked solution", style="bold")
+            parts.append(Text("\nWorked solution", style="bold"))
+            steps = Table.grid(padding=(0, 0))
+            steps.add_column(width=4, no_wrap=True)
+            steps.add_column(ratio=1)
             for step in solution:
-                text.append("\n  • ")
-                text.append(visible(step))
-        self.update(text)
+                steps.add_row("  • ", Text(visible(step)))
+            parts.append(steps)
+        if source:
+            parts.append(Text.assemble(("\nSource: ", "bold"), visible(source)))
+        self.update(Group(*parts))
         self.display = True
 
     @property

@@ -1,0 +1,117 @@
+"""Flashcards: every card of a deck as a flip card (``studyrnn.study.FlashSession``).
+
+Space or Enter turns the card over: a flashcard's back, or any other card's right answer and
+explanation; then 1-4 rate how well you knew it (logged as ``flashcards``; nothing is
+rescheduled). The results screen follows, as after a quiz.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from studyrnn.study import FlashSession, Phase, Rating
+from studyrnn.tui.screens.answering import AnswerScreen
+from studyrnn.tui.screens.quiz import ConfirmLeave, SavingRun
+
+
+class FlashScreen(AnswerScreen):
+    RATING_NOTE = "flashcard ratings are logged; they do not reschedule the card"
+
+    def __init__(self, session: FlashSession) -> None:
+        super().__init__(f"Flashcards · {session.title}")
+        self.session = session
+        self.saver = SavingRun(session)
+        self.leaving = False
+
+    @property
+    def items(self) -> list[Any]:
+        return self.session.items
+
+    @property
+    def index(self) -> int:
+        return self.session.index
+
+    @property
+    def current(self) -> Any:
+        return self.session.current
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_message("Preparing cards…", [])
+        self.phase = Phase.LOADING
+        self.run_in_worker(self.session.prepare, self.ready, self.prepare_failed)
+
+    def prepare_failed(self, error: BaseException) -> None:
+        self.study.report_error(error, title="Could not prepare the cards")
+        self.show_message("These cards could not be prepared.", [])
+        self.phase = Phase.DONE
+
+    def ready(self, items: list[Any]) -> None:
+        if not items:
+            self.show_message("This deck has no cards yet.", [])
+            self.phase = Phase.DONE
+            return
+        self.ask()
+
+    def ask(self) -> None:
+        s = self.session
+        flip = s.current
+        # the front alone, as a flashcard: Space turns it over
+        front = dataclasses.replace(
+            flip.presented,
+            kind="flashcard",
+            prompt=flip.front,
+            back=flip.back,
+            options=[],
+            explanation=None,
+            solution=[],
+        )
+        text = f"Card {s.index + 1} of {s.total}"
+        if s.answers:
+            text += f" · knew {s.right} of {len(s.answers)}"
+        self.show_card(front, None, text)
+
+    def source(self) -> str | None:
+        return getattr(self.session.current.card, "source", None)
+
+    def rate(self, rating: Rating) -> None:
+        self.saver.pending.append(self.session.take(rating))
+        self.run_in_worker(self.saver.flush, lambda _n: None, self.save_failed)
+        if self.session.finished:
+            from studyrnn.tui.screens.results import ResultsScreen
+
+            self.phase = Phase.DONE
+            self.app.switch_screen(ResultsScreen(self.session, self.saver))
+        else:
+            self.ask()
+
+    def save_failed(self, error: BaseException) -> None:
+        self.study.report_error(error, title="A rating was not saved yet")
+        self.notify_safe(
+            f"{len(self.saver.pending)} rating(s) kept; they are saved with the next one.",
+            timeout=8,
+        )
+
+    def action_back(self) -> None:
+        s = self.session
+        if s.prepared and s.answers and not s.finished and not self.leaving:
+
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.leaving = True
+                    self.study.action_back()
+
+            self.app.push_screen(ConfirmLeave(len(s.answers), s.total), leave)
+            return
+        self.study.action_back()
+
+    def on_unmount(self) -> None:
+        saver, session = self.saver, self.session
+        if not session.finished:
+
+            def close() -> None:
+                saver.flush()
+                session.close()
+
+            self.study.run_store(close)
