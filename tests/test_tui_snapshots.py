@@ -162,3 +162,60 @@ def test_wide_german_notes(snap_compare, tmp_path, size) -> None:
 
     app = build_app(tmp_path, deck_dirs=(FIXTURES / "notes",))
     assert snap_compare(app, terminal_size=size, run_before=lambda pilot: _open(pilot, "n"))
+
+
+# -- the study loop's screens at 80x24 and 120x40 (issue 16) --------------------------------------
+
+
+async def _press(pilot, *keys: str) -> None:
+    """Press keys with the answer/rate guard in mind: each key after the screen has settled."""
+    for key in keys:
+        await pilot.press(key)
+        await steady(pilot)
+        await pilot.pause(0.4)  # past the short guard that follows a verdict
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("review-question", ("r",)),
+        ("review-answered", ("r", "space")),
+        ("flashcards-front", ("f",)),
+        ("flashcards-back", ("f", "space")),
+    ],
+)
+def test_study_screen_at_size(snap_compare, tmp_path, name, keys, size) -> None:
+    async def run(pilot) -> None:
+        await steady(pilot)
+        await _press(pilot, *keys)
+
+    assert snap_compare(build_app(tmp_path), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("stage", ["question", "results"])
+def test_quiz_at_size(snap_compare, tmp_path, monkeypatch, stage, size) -> None:
+    from types import SimpleNamespace
+
+    from studyrnn.tui.screens.quiz import QuizScreen
+
+    # the quiz times itself with time.monotonic: a fixed reading keeps "time 0:00" steady
+    monkeypatch.setattr("studyrnn.study.quiz.time", SimpleNamespace(monotonic=lambda: 100.0))
+
+    async def run(pilot) -> None:
+        app = pilot.app
+        deck = app.deck("tui-types")
+        cards = [deck.card(c) for c in ("choice", "numeric")]
+        app.push_screen(QuizScreen.for_cards(app, "tui-types", cards))
+        await steady(pilot)
+        if stage == "results":
+            await _press(pilot, "2", "enter")  # the choice: wrong, accepted as suggested
+            for key in ("0", ".", "5", "enter"):  # the number typed, then submitted
+                await pilot.press(key)
+            await steady(pilot)
+            await _press(pilot, "enter")
+
+    assert snap_compare(build_app(tmp_path), terminal_size=size, run_before=run)
