@@ -83,12 +83,24 @@ class PlainReview(PlainLines):
         from studyrnn.study import NothingDue
 
         session = self.session
+        if session.deck_id is not None:
+            self.use_language(getattr(session.ctx.deck(session.deck_id), "language", None) or "en")
+        tr = self.gettext
         step = session.next()
         counts = step.counts
-        where = f" in {visible(session.deck_id)}" if session.deck_id else ""
+        head = (
+            tr("review in {deck}: {total} due now ({learning} learning, {review} review, {new} new)")
+            if session.deck_id
+            else tr("review: {total} due now ({learning} learning, {review} review, {new} new)")
+        )
         self.say(
-            f"review{where}: {counts.total} due now ({counts.learning} learning, {counts.review} review, "
-            f"{counts.new} new)"
+            head.format(
+                deck=visible(session.deck_id or ""),
+                total=counts.total,
+                learning=counts.learning,
+                review=counts.review,
+                new=counts.new,
+            )
         )
         number = 0
         try:
@@ -98,7 +110,7 @@ class PlainReview(PlainLines):
                 step = self.review(step, number)
         except EndOfInput:
             self.say()
-            self.say(f"end of input: {session.reviewed} reviewed")
+            self.say(self.gettext("end of input: {n} reviewed").format(n=session.reviewed))
             return 0
         finally:
             session.close()
@@ -110,21 +122,24 @@ class PlainReview(PlainLines):
         from studyrnn.store import format_interval
         from studyrnn.store.days import zone
 
+        tr = self.gettext
         summary = nothing.summary
         head = (
-            f"done: {summary.reviewed} reviewed; nothing more is due now"
+            tr("done: {n} reviewed; nothing more is due now").format(n=summary.reviewed)
             if summary.reviewed
-            else "nothing is due now"
+            else tr("nothing is due now")
         )
         if summary.reviewed:
-            self.say(f"summary: {summary.line()}")
+            self.say(tr("summary: {summary}").format(summary=summary.line(tr)))
         ctx = self.session.ctx
         wait = nothing.wait(ctx.now())
         if wait is None:
             return f"{head}."
         tz = ctx.store.settings(ctx.learner).timezone
         local = nothing.next_due.astimezone(zone(tz))
-        return f"{head}; the next card is due in {format_interval(wait)} ({local:%Y-%m-%d %H:%M} {tz})."
+        when = f"{local:%Y-%m-%d %H:%M} {tz}"
+        line = tr("{head}; the next card is due in {interval} ({when}).")
+        return line.format(head=head, interval=format_interval(wait), when=when)
 
     def review(self, card: Any, number: int) -> Any:
         """Ask one card, read the answer and the rating, record it; the session's next step."""

@@ -7,6 +7,9 @@ for the phase it is in, so moving to the next question stays quick.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -22,10 +25,16 @@ class KeyBar(Static):
     }
     """
 
+    def __init__(self, *args: Any, gettext: Callable[[str], str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.gettext = gettext  # the screen's language (a deck's); None: the UI language
+
     def show(self, keys: list[tuple[str, str]], back: str | None = "back") -> None:
         """``keys`` then esc (``back``; None leaves it out), ? help and ^p palette."""
         from studyrnn.i18n import _
 
+        if self.gettext is not None:
+            _ = self.gettext  # noqa: N806 - the screen's gettext, under the marker's name
         tail = [("?", _("help")), ("^p", _("palette"))]
         if back is not None:
             tail.insert(0, ("esc", _(back)))
