@@ -21,7 +21,8 @@ class FlashScreen(AnswerScreen):
 
     def __init__(self, session: FlashSession) -> None:
         language = getattr(session.deck, "language", None)
-        title = translator(language)("Flashcards · {title}").format(title=session.title)
+        tr = translator(language)
+        title = tr("Flashcards · {title}").format(title=session.title)
         super().__init__(title, language=language)
         self.language = language
         self.session = session

@@ -82,7 +82,8 @@ class QuizScreen(AnswerScreen):
 
     def __init__(self, session: QuizSession) -> None:
         language = getattr(session.deck, "language", None)
-        title = translator(language)("Quiz · {title}").format(title=session.title)
+        tr = translator(language)
+        title = tr("Quiz · {title}").format(title=session.title)
         super().__init__(title, language=language)
         self.language = language
         self.session = session
