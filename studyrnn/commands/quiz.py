@@ -130,7 +130,11 @@ class PlainQuiz(PlainLines):
         deck = session.deck
         self.use_language(getattr(deck, "language", None) or "en")
         tr = self.gettext
-        head = tr("{title} ({id}): {n} question") if total == 1 else tr("{title} ({id}): {n} questions")
+        head = (
+            tr("{title} ({id}): {n} question")
+            if total == 1
+            else tr("{title} ({id}): {n} questions")
+        )
         self.say(head.format(title=visible(deck.title), id=visible(deck.id), n=total))
         self.say(tr("One answer per line; an empty line shows the answer."))
         try:
@@ -159,7 +163,9 @@ class PlainQuiz(PlainLines):
             graded = session.grade(self.read())
             if not graded.invalid:
                 break
-            self.say(self.gettext("invalid: {why}").format(why=self.wording(graded.verdict.message)))
+            self.say(
+                self.gettext("invalid: {why}").format(why=self.wording(graded.verdict.message))
+            )
         self.report(p, graded.verdict)
         source = getattr(session.current.card, "source", None)
         if source:

@@ -89,7 +89,9 @@ class PlainReview(PlainLines):
         step = session.next()
         counts = step.counts
         head = (
-            tr("review in {deck}: {total} due now ({learning} learning, {review} review, {new} new)")
+            tr(
+                "review in {deck}: {total} due now ({learning} learning, {review} review, {new} new)"
+            )
             if session.deck_id
             else tr("review: {total} due now ({learning} learning, {review} review, {new} new)")
         )
@@ -154,7 +156,9 @@ class PlainReview(PlainLines):
         if card.early:
             label = tr("{queue}, shown before it is due").format(queue=label)
         where = f"{visible(card.deck_id)}/{visible(card.card_id)}"
-        self.say(tr("card {number}: {card} ({queue})").format(number=number, card=where, queue=label))
+        self.say(
+            tr("card {number}: {card} ({queue})").format(number=number, card=where, queue=label)
+        )
         self.show(p)
         if p.kind == "flashcard":
             self.read()
@@ -192,7 +196,9 @@ class PlainReview(PlainLines):
             graded = self.session.grade(card, self.read())
             if not graded.invalid:
                 return graded
-            self.say(self.gettext("invalid: {why}").format(why=self.wording(graded.verdict.message)))
+            self.say(
+                self.gettext("invalid: {why}").format(why=self.wording(graded.verdict.message))
+            )
 
     def ask_rating(self, suggested: Any) -> Any:
         """The rating typed (Enter: ``suggested``), or None for an undo."""

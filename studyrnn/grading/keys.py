@@ -173,7 +173,9 @@ class ChoiceKey(AnswerKey):
     @property
     def expected(self) -> str:
         return Message(
-            N_("{option} (option {number})"), option=self.options[self.answer], number=self.answer + 1
+            N_("{option} (option {number})"),
+            option=self.options[self.answer],
+            number=self.answer + 1,
         )
 
     def _grade_text(self, text: str, *, revealed: bool, retried: bool) -> Verdict:
@@ -269,7 +271,9 @@ class MultiKey(AnswerKey):
             if index is None:
                 return self._invalid(
                     Message(
-                        N_("type the numbers of every option you pick, {range}, like 1,3 (or 'none')"),
+                        N_(
+                            "type the numbers of every option you pick, {range}, like 1,3 (or 'none')"
+                        ),
                         range=_range_hint(n),
                     )
                 )

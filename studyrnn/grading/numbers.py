@@ -90,7 +90,9 @@ def _parse_decimal(part: str, original: str) -> float:
             )
         if body.casefold().lstrip("+-").rstrip(".") in {"nan", "inf", "infinity"}:
             raise NotANumber(N_("not a finite number: {text!r}"), text=original)
-        raise NotANumber(N_("not a number: {text!r}; type one number like 0.3, 3e-1 or 3/10"), text=original)
+        raise NotANumber(
+            N_("not a number: {text!r}; type one number like 0.3, 3e-1 or 3/10"), text=original
+        )
     value = sign * float(body)
     if not math.isfinite(value):
         raise NotANumber(N_("not a finite number: {text!r} is too large"), text=original)
@@ -120,19 +122,22 @@ def parse_number(text: str) -> float:
             text=shown,
         )
     if stripped.endswith("%"):
-        raise NotANumber(N_("not a number: {text!r}; write a percentage as a fraction (30% is 0.3)"), text=shown
+        raise NotANumber(
+            N_("not a number: {text!r}; write a percentage as a fraction (30% is 0.3)"), text=shown
         )
     if "\u2044" in stripped or "\u2215" in stripped:  # fraction slash, division slash
         stripped = stripped.replace("\u2044", "/").replace("\u2215", "/")
     slashes = stripped.count("/")
     if slashes > 1:
-        raise NotANumber(N_("not a number: {text!r}; use at most one '/' (a fraction like 3/10)"), text=shown
+        raise NotANumber(
+            N_("not a number: {text!r}; use at most one '/' (a fraction like 3/10)"), text=shown
         )
     if slashes == 0:
         return _parse_decimal(stripped, shown)
     top_text, bottom_text = stripped.split("/")
     if not top_text.strip(_SPACES) or not bottom_text.strip(_SPACES):
-        raise NotANumber(N_("not a number: {text!r}; a fraction needs a number on each side of '/'"), text=shown
+        raise NotANumber(
+            N_("not a number: {text!r}; a fraction needs a number on each side of '/'"), text=shown
         )
     top = _parse_decimal(top_text, shown)
     bottom = _parse_decimal(bottom_text, shown)

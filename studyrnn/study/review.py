@@ -81,7 +81,7 @@ class Summary:
         return self.reviewed - self.again
 
     def line(self, gettext: Callable[[str], str] | None = None) -> str:
-        """"3 reviewed (Again 1 · Good 2) in 0:42"; ``gettext``: in a deck's language."""
+        """ "3 reviewed (Again 1 · Good 2) in 0:42"; ``gettext``: in a deck's language."""
         tr = gettext or _same
         if not self.reviewed:
             return tr("no cards reviewed")

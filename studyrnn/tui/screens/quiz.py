@@ -47,8 +47,7 @@ class ConfirmLeave(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         text = self.gettext(
-            "Leave the quiz? {answered} of {total} answered; those are saved.\n"
-            "y: leave · n: go on"
+            "Leave the quiz? {answered} of {total} answered; those are saved.\ny: leave · n: go on"
         ).format(answered=self.answered, total=self.total)
         with Vertical(id="confirm-box"):
             yield Static(text, id="confirm-text")

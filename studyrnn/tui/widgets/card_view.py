@@ -125,7 +125,10 @@ class CardView(Vertical):
             # True/False are chrome (translated); a choice card's options are deck text
             shown = [gettext(o) if self.kind == "true_false" else o for o in self.options]
             yield OptionList(
-                *[Option(literal(f"{i}. {text}"), id=str(i - 1)) for i, text in enumerate(shown, 1)],
+                *[
+                    Option(literal(f"{i}. {text}"), id=str(i - 1))
+                    for i, text in enumerate(shown, 1)
+                ],
                 id="answer-choice",
             )
             # the hint after the options: read once they are known

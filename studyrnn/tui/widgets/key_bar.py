@@ -31,13 +31,13 @@ class KeyBar(Static):
 
     def show(self, keys: list[tuple[str, str]], back: str | None = "back") -> None:
         """``keys`` then esc (``back``; None leaves it out), ? help and ^p palette."""
-        from studyrnn.i18n import _
+        from studyrnn.i18n import N_
+        from studyrnn.i18n import _ as ui_language
 
-        if self.gettext is not None:
-            _ = self.gettext  # noqa: N806 - the screen's gettext, under the marker's name
-        tail = [("?", _("help")), ("^p", _("palette"))]
+        gettext = self.gettext or ui_language
+        tail = [("?", gettext(N_("help"))), ("^p", gettext(N_("palette")))]
         if back is not None:
-            tail.insert(0, ("esc", _(back)))
+            tail.insert(0, ("esc", gettext(back)))
         text = Text(no_wrap=True, overflow="ellipsis")
         for key, does in [*keys, *tail]:
             text.append(f" {key} ", style="bold")

@@ -40,7 +40,10 @@ class RatingBar(Horizontal):
     def compose(self) -> ComposeResult:
         for rating, name in RATING_NAMES.items():
             yield Button(
-                f"{rating} {self.gettext(name)}", id=f"rate-{rating}", classes=f"rate rate-{rating}", compact=True
+                f"{rating} {self.gettext(name)}",
+                id=f"rate-{rating}",
+                classes=f"rate rate-{rating}",
+                compact=True,
             )
 
     def show(
