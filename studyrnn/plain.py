@@ -3,21 +3,30 @@
 Screen readers and scripts drive these through pipes: every line is flushed as it is written,
 end of input raises ``EndOfInput`` (the caller ends cleanly), and deck text is printed as typed
 with control characters written out (``\\x1b``), so nothing in a deck reaches the terminal raw.
+The chrome (labels, hints, verdict wording) is in the deck's language: ``use_language(deck.language)``
+sets ``self.gettext`` (English until then, as the source text is).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any
 
+from studyrnn.i18n import N_
+
 HINTS = {
-    "choice": "Type the number of your answer.",
-    "multi": "Type the numbers of every right answer, like 1,3 (or 'none').",
-    "true_false": "True or false? Type t or f.",
-    "order": "Put these in the right order: type their numbers, like 2 3 1.",
-    "numeric": "Type a number, like 0.25, 2.5e-1 or 1/4.",
-    "text": "Type your answer.",
-    "flashcard": "Think of the answer, then press Enter to see the back.",
+    "choice": N_("Type the number of your answer."),
+    "multi": N_("Type the numbers of every right answer, like 1,3 (or 'none')."),
+    "true_false": N_("True or false? Type t or f."),
+    "order": N_("Put these in the right order: type their numbers, like 2 3 1."),
+    "numeric": N_("Type a number, like 0.25, 2.5e-1 or 1/4."),
+    "text": N_("Type your answer."),
+    "flashcard": N_("Think of the answer, then press Enter to see the back."),
 }
+
+
+def _same(message: str) -> str:
+    return message
 
 
 def visible(text: object) -> str:
@@ -47,6 +56,19 @@ class PlainLines:
     def __init__(self, stdin: IO[str], stdout: IO[str]) -> None:
         self.stdin = stdin
         self.stdout = stdout
+        self.gettext: Callable[[str], str] = _same
+
+    def use_language(self, tag: str | None) -> None:
+        """Write the chrome in ``tag``'s language (a deck's: 'de' -> German)."""
+        from studyrnn.i18n import translator
+
+        self.gettext = translator(tag)
+
+    def wording(self, message: object) -> str:
+        """A verdict's message in this conversation's language, shown safely."""
+        from studyrnn.grading.verdicts import wording
+
+        return visible(wording(message, self.gettext))
 
     def say(self, text: str = "") -> None:
         for line in text.split("\n"):
@@ -65,11 +87,12 @@ class PlainLines:
         if p.kind in ("choice", "multi", "order"):
             for i, option in enumerate(p.options, 1):
                 self.say(f"  {i}. {visible(option)}")
-        hint = HINTS.get(p.kind, "")
-        if p.kind != "flashcard":
-            hint += self.hint_suffix
+        tr = self.gettext
+        hint = tr(HINTS[p.kind]) if p.kind in HINTS else ""
+        if p.kind != "flashcard" and self.hint_suffix:
+            hint += " " + tr(self.hint_suffix)
         if p.kind == "numeric" and p.unit:
-            hint = f"{hint} Unit: {visible(p.unit)}."
+            hint = f"{hint} " + tr("Unit: {unit}.").format(unit=visible(p.unit))
         self.say(hint)
 
     def read_answer(self, p: Any) -> tuple[str, Any]:
@@ -79,24 +102,26 @@ class PlainLines:
             verdict = p.grade_text(answer)
             if verdict.outcome.value != "invalid":
                 return answer, verdict
-            self.say(f"invalid: {visible(verdict.message)}")
+            self.say(self.gettext("invalid: {why}").format(why=self.wording(verdict.message)))
 
     def report(self, p: Any, verdict: Any) -> None:
         """The verdict line (``correct`` / ``incorrect…``), then explanation and worked solution."""
+        tr = self.gettext
         outcome = verdict.outcome.value
-        message = visible(verdict.message)
+        message = self.wording(verdict.message)
         if outcome == "correct":
-            self.say(f"correct: {message}" if message else "correct")
+            self.say(tr("correct: {why}").format(why=message) if message else tr("correct"))
             return
         if outcome == "partial":
-            self.say(f"incorrect (partial credit {format_score(verdict.score)}): {message}")
+            line = tr("incorrect (partial credit {score}): {why}")
+            self.say(line.format(score=format_score(verdict.score), why=message))
         elif outcome == "revealed":
-            self.say(f"incorrect (revealed): {message}")
+            self.say(tr("incorrect (revealed): {why}").format(why=message))
         else:
-            self.say(f"incorrect: {message}")
+            self.say(tr("incorrect: {why}").format(why=message))
         if p.explanation:
-            self.say(f"explanation: {visible(p.explanation).strip()}")
+            self.say(tr("explanation: {text}").format(text=visible(p.explanation).strip()))
         if p.solution:
-            self.say("worked solution:")
+            self.say(tr("worked solution:"))
             for i, step in enumerate(p.solution, 1):
                 self.say(f"  {i}. {visible(step)}")

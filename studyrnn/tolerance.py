@@ -54,15 +54,22 @@ class NumericRule:
         return within_tolerance(given, expected, rtol=self.rtol, atol=self.atol)
 
     def describe(self) -> str:
-        """The rule in words, for a learner who wonders why 0.31 was not accepted."""
+        """The rule in words, for a learner who wonders why 0.31 was not accepted (a grading
+        ``Message``: English as a ``str``, translatable by a front end)."""
+        from studyrnn.grading.verdicts import N_, Message
+
         if self.sigfigs is not None:
-            return f"to {self.sigfigs} significant figure{'s' if self.sigfigs != 1 else ''}"
+            if self.sigfigs == 1:
+                return Message(N_("to {n} significant figure"), n=self.sigfigs)
+            return Message(N_("to {n} significant figures"), n=self.sigfigs)
         percent = f"{self.rtol * 100:.4g}%"
         if self.rtol and self.atol > DEFAULT_ATOL:
-            return f"within ±({self.atol:g} + {percent} of the answer)"
+            return Message(
+                N_("within ±({atol:g} + {percent} of the answer)"), atol=self.atol, percent=percent
+            )
         if self.rtol:
-            return f"within {percent}"
-        return f"within ±{self.atol:g}"
+            return Message(N_("within {percent}"), percent=percent)
+        return Message(N_("within ±{atol:g}"), atol=self.atol)
 
     def format_expected(self, expected: float) -> str:
         """The answer as shown to a learner; typing exactly this is always accepted."""

@@ -30,7 +30,7 @@ def marked(path: Path) -> set[str]:
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             fn = node.func
             name = fn.id if isinstance(fn, ast.Name) else getattr(fn, "attr", None)
-            if name in ("_", "N_", "gettext") and isinstance(node.args[0].value, str):
+            if name in ("_", "N_", "gettext", "tr") and isinstance(node.args[0].value, str):
                 out.add(node.args[0].value)
             elif name == "ngettext" and len(node.args) >= 2:
                 out.add(f"{node.args[0].value}\0{node.args[1].value}")

@@ -128,21 +128,28 @@ class PlainQuiz(PlainLines):
         items = session.prepare()
         total = len(items)
         deck = session.deck
-        self.say(
-            f"{visible(deck.title)} ({visible(deck.id)}): {total} question{'s' if total != 1 else ''}"
+        self.use_language(getattr(deck, "language", None) or "en")
+        tr = self.gettext
+        head = (
+            tr("{title} ({id}): {n} question")
+            if total == 1
+            else tr("{title} ({id}): {n} questions")
         )
-        self.say("One answer per line; an empty line shows the answer.")
+        self.say(head.format(title=visible(deck.title), id=visible(deck.id), n=total))
+        self.say(tr("One answer per line; an empty line shows the answer."))
         try:
             for number in range(1, total + 1):
                 self.say()
-                self.say(f"Question {number}/{total}")
+                self.say(tr("Question {number}/{total}").format(number=number, total=total))
                 self.ask(session)
         except EndOfInput:
             self.say()
-            self.say(f"end of input: {len(session.answers)} of {total} answered")
+            line = tr("end of input: {answered} of {total} answered")
+            self.say(line.format(answered=len(session.answers), total=total))
         finally:
             session.close()
-        self.say(f"score: {format_score(session.score)}/{len(session.answers)}")
+        score = f"{format_score(session.score)}/{len(session.answers)}"
+        self.say(tr("score: {score}").format(score=score))
         return 0
 
     def ask(self, session: Any) -> None:
@@ -156,25 +163,28 @@ class PlainQuiz(PlainLines):
             graded = session.grade(self.read())
             if not graded.invalid:
                 break
-            self.say(f"invalid: {visible(graded.verdict.message)}")
+            self.say(
+                self.gettext("invalid: {why}").format(why=self.wording(graded.verdict.message))
+            )
         self.report(p, graded.verdict)
         source = getattr(session.current.card, "source", None)
         if source:
-            self.say(f"source: {visible(source)}")
+            self.say(self.gettext("source: {source}").format(source=visible(source)))
         session.record(graded)
 
     def ask_flashcard(self, session: Any) -> None:
         from studyrnn.study import Rating
 
         p = session.current.presented
+        tr = self.gettext
         self.read()
-        self.say(f"back: {visible(p.back)}")
-        self.say("did you know it? [y/n]")
+        self.say(tr("back: {back}").format(back=visible(p.back)))
+        self.say(tr("did you know it? [y/n]"))
         while True:
             answer = self.read().strip().casefold()
             if answer in _YES or answer in _NO:
                 break
-            self.say("invalid: type y or n")
+            self.say(tr("invalid: type y or n"))
         knew = answer in _YES
-        self.say("correct" if knew else "incorrect")
+        self.say(tr("correct") if knew else tr("incorrect"))
         session.record(None, Rating.GOOD if knew else Rating.AGAIN)

@@ -28,6 +28,7 @@ import argparse
 import sys
 from typing import IO, Any
 
+from studyrnn.i18n import N_
 from studyrnn.plain import EndOfInput, PlainLines, visible
 
 NAME = "review"
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 class PlainReview(PlainLines):
     """Plain lines in and out of a ``ReviewSession`` (streams injected for tests)."""
 
-    hint_suffix = " An empty line shows the answer."
+    hint_suffix = N_("An empty line shows the answer.")
 
     def __init__(self, session: Any, stdin: IO[str], stdout: IO[str]) -> None:
         super().__init__(stdin, stdout)
@@ -82,12 +83,26 @@ class PlainReview(PlainLines):
         from studyrnn.study import NothingDue
 
         session = self.session
+        if session.deck_id is not None:
+            self.use_language(getattr(session.ctx.deck(session.deck_id), "language", None) or "en")
+        tr = self.gettext
         step = session.next()
         counts = step.counts
-        where = f" in {visible(session.deck_id)}" if session.deck_id else ""
+        head = (
+            tr(
+                "review in {deck}: {total} due now ({learning} learning, {review} review, {new} new)"
+            )
+            if session.deck_id
+            else tr("review: {total} due now ({learning} learning, {review} review, {new} new)")
+        )
         self.say(
-            f"review{where}: {counts.total} due now ({counts.learning} learning, {counts.review} review, "
-            f"{counts.new} new)"
+            head.format(
+                deck=visible(session.deck_id or ""),
+                total=counts.total,
+                learning=counts.learning,
+                review=counts.review,
+                new=counts.new,
+            )
         )
         number = 0
         try:
@@ -97,7 +112,7 @@ class PlainReview(PlainLines):
                 step = self.review(step, number)
         except EndOfInput:
             self.say()
-            self.say(f"end of input: {session.reviewed} reviewed")
+            self.say(self.gettext("end of input: {n} reviewed").format(n=session.reviewed))
             return 0
         finally:
             session.close()
@@ -109,21 +124,24 @@ class PlainReview(PlainLines):
         from studyrnn.store import format_interval
         from studyrnn.store.days import zone
 
+        tr = self.gettext
         summary = nothing.summary
         head = (
-            f"done: {summary.reviewed} reviewed; nothing more is due now"
+            tr("done: {n} reviewed; nothing more is due now").format(n=summary.reviewed)
             if summary.reviewed
-            else "nothing is due now"
+            else tr("nothing is due now")
         )
         if summary.reviewed:
-            self.say(f"summary: {summary.line()}")
+            self.say(tr("summary: {summary}").format(summary=summary.line(tr)))
         ctx = self.session.ctx
         wait = nothing.wait(ctx.now())
         if wait is None:
             return f"{head}."
         tz = ctx.store.settings(ctx.learner).timezone
         local = nothing.next_due.astimezone(zone(tz))
-        return f"{head}; the next card is due in {format_interval(wait)} ({local:%Y-%m-%d %H:%M} {tz})."
+        when = f"{local:%Y-%m-%d %H:%M} {tz}"
+        line = tr("{head}; the next card is due in {interval} ({when}).")
+        return line.format(head=head, interval=format_interval(wait), when=when)
 
     def review(self, card: Any, number: int) -> Any:
         """Ask one card, read the answer and the rating, record it; the session's next step."""
@@ -131,36 +149,45 @@ class PlainReview(PlainLines):
         from studyrnn.study import Rating
 
         p = card.presented
-        label = card.state.queue_name + (", shown before it is due" if card.early else "")
-        self.say(f"card {number}: {visible(card.deck_id)}/{visible(card.card_id)} ({label})")
+        deck = self.session.ctx.decks.get(card.deck_id)
+        self.use_language(getattr(deck, "language", None) or "en")  # the card's deck's language
+        tr = self.gettext
+        label = tr(card.state.queue_name)
+        if card.early:
+            label = tr("{queue}, shown before it is due").format(queue=label)
+        where = f"{visible(card.deck_id)}/{visible(card.card_id)}"
+        self.say(
+            tr("card {number}: {card} ({queue})").format(number=number, card=where, queue=label)
+        )
         self.show(p)
         if p.kind == "flashcard":
             self.read()
             graded = None
             suggested = Rating.GOOD
-            self.say(f"back: {visible(p.back)}")
+            self.say(tr("back: {back}").format(back=visible(p.back)))
         else:
             graded = self.read_graded(card)
             suggested = graded.suggested
             self.report(p, graded.verdict)
         if card.source:
-            self.say(f"source: {visible(card.source)}")
-        self.say(" · ".join(f"{r.label} {format_interval(card.intervals[r])}" for r in Rating))
+            self.say(tr("source: {source}").format(source=visible(card.source)))
+        self.say(" · ".join(f"{tr(r.label)} {format_interval(card.intervals[r])}" for r in Rating))
         while True:
             rating = self.ask_rating(suggested)
             if rating is not None:
                 break
             undone = self.session.undo()
             if undone is None:
-                self.say("nothing to undo in this session")
+                self.say(tr("nothing to undo in this session"))
                 continue
-            self.say(f"took back: {undone.question} (this card comes back later)")
+            line = tr("took back: {question} (this card comes back later)")
+            self.say(line.format(question=undone.question))
             return self.session.next()
         rated = self.session.rate(card, rating, graded)
         if rated.skipped:
-            self.say("skipped: this card was answered in another window meanwhile")
+            self.say(tr("skipped: this card was answered in another window meanwhile"))
         else:
-            self.say(f"next: {format_interval(rated.interval)}")
+            self.say(tr("next: {interval}").format(interval=format_interval(rated.interval)))
         return self.session.next()
 
     def read_graded(self, card: Any) -> Any:
@@ -169,14 +196,17 @@ class PlainReview(PlainLines):
             graded = self.session.grade(card, self.read())
             if not graded.invalid:
                 return graded
-            self.say(f"invalid: {visible(graded.verdict.message)}")
+            self.say(
+                self.gettext("invalid: {why}").format(why=self.wording(graded.verdict.message))
+            )
 
     def ask_rating(self, suggested: Any) -> Any:
         """The rating typed (Enter: ``suggested``), or None for an undo."""
         from studyrnn.study import Rating
 
+        tr = self.gettext
         while True:
-            self.say(f"rate [1-4, Enter for {int(suggested)}, u to undo]:")
+            self.say(tr("rate [1-4, Enter for {n}, u to undo]:").format(n=int(suggested)))
             text = self.read().strip().casefold()
             if not text:
                 return suggested
@@ -185,7 +215,8 @@ class PlainReview(PlainLines):
             rating = Rating.parse(text)
             if rating is not None:
                 return rating
-            self.say(
-                f"invalid: type 1 (again), 2 (hard), 3 (good) or 4 (easy), u to undo, "
-                f"or Enter for {int(suggested)}"
+            line = tr(
+                "invalid: type 1 (again), 2 (hard), 3 (good) or 4 (easy), u to undo, "
+                "or Enter for {n}"
             )
+            self.say(line.format(n=int(suggested)))

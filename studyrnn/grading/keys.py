@@ -49,7 +49,15 @@ from typing import Any
 
 from studyrnn.grading.numbers import NotANumber, NumericRule, parse_number
 from studyrnn.grading.text import match_text, normalise
-from studyrnn.grading.verdicts import Outcome, Verdict, invalid, make_verdict, revealed_answer
+from studyrnn.grading.verdicts import (
+    N_,
+    Message,
+    Outcome,
+    Verdict,
+    invalid,
+    make_verdict,
+    revealed_answer,
+)
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 # Typed answers longer than this are refused before any parsing or matching (a pasted megabyte
@@ -89,7 +97,11 @@ class AnswerKey:
             return self.reveal()
         if len(text) > MAX_ANSWER_LENGTH:
             return self._invalid(
-                f"too long: {len(text)} characters (at most {MAX_ANSWER_LENGTH}); type a shorter answer"
+                Message(
+                    N_("too long: {n} characters (at most {most}); type a shorter answer"),
+                    n=len(text),
+                    most=MAX_ANSWER_LENGTH,
+                )
             )
         return self._grade_text(_valid_text(text), revealed=revealed, retried=retried)
 
@@ -128,9 +140,9 @@ class AnswerKey:
                 revealed=revealed,
                 retried=retried,
             )
-        message = f"the answer is {self.expected}"
+        message = Message(N_("the answer is {expected}"), expected=self.expected)
         if note:
-            message = f"{note}; {message}"
+            message = Message("{note}; {message}", note=note, message=message)
         return make_verdict(
             Outcome.INCORRECT,
             expected=self.expected,
@@ -141,7 +153,7 @@ class AnswerKey:
 
 
 def _range_hint(n: int) -> str:
-    return "1" if n == 1 else f"from 1 to {n}"
+    return "1" if n == 1 else Message(N_("from 1 to {n}"), n=n)
 
 
 def _parse_index(token: str, n: int) -> int | None:
@@ -160,7 +172,11 @@ class ChoiceKey(AnswerKey):
 
     @property
     def expected(self) -> str:
-        return f"{self.options[self.answer]} (option {self.answer + 1})"
+        return Message(
+            N_("{option} (option {number})"),
+            option=self.options[self.answer],
+            number=self.answer + 1,
+        )
 
     def _grade_text(self, text: str, *, revealed: bool, retried: bool) -> Verdict:
         token = text.strip()
@@ -168,27 +184,36 @@ class ChoiceKey(AnswerKey):
         if token.isascii() and token.isdigit():
             if len(token) > MAX_INDEX_DIGITS:
                 return self._invalid(
-                    f"not an option number: too many digits; choose {_range_hint(n)}"
+                    Message(
+                        N_("not an option number: too many digits; choose {range}"),
+                        range=_range_hint(n),
+                    )
                 )
             index = _parse_index(token, n)
             if index is None:
-                return self._invalid(f"choose a number {_range_hint(n)}")
+                return self._invalid(Message(N_("choose a number {range}"), range=_range_hint(n)))
             return self._pick(index, revealed=revealed, retried=retried)
         typed = normalise(text).casefold()
         for index, option in enumerate(self.options):
             if typed == normalise(option).casefold():
                 return self._pick(index, revealed=revealed, retried=retried)
-        return self._invalid(f"type the number of an option, {_range_hint(n)}")
+        return self._invalid(
+            Message(N_("type the number of an option, {range}"), range=_range_hint(n))
+        )
 
     def _grade_response(self, response: Any, *, revealed: bool, retried: bool) -> Verdict:
         if isinstance(response, bool) or not isinstance(response, int):
-            return self._invalid(f"choose one option, {_range_hint(len(self.options))}")
+            return self._invalid(
+                Message(N_("choose one option, {range}"), range=_range_hint(len(self.options)))
+            )
         if not 0 <= response < len(self.options):
-            return self._invalid(f"choose a number {_range_hint(len(self.options))}")
+            return self._invalid(
+                Message(N_("choose a number {range}"), range=_range_hint(len(self.options)))
+            )
         return self._pick(response, revealed=revealed, retried=retried)
 
     def _pick(self, index: int, *, revealed: bool, retried: bool) -> Verdict:
-        note = "" if index == self.answer else f"you chose {index + 1}"
+        note = "" if index == self.answer else Message(N_("you chose {number}"), number=index + 1)
         return self._right_or_wrong(
             index == self.answer, revealed=revealed, retried=retried, note=note
         )
@@ -203,14 +228,19 @@ def partial_credit(
             Outcome.PARTIAL,
             expected=expected,
             score=score,
-            message=f"{detail} (score {score:.2f}); the answer is {expected}",
+            message=Message(
+                N_("{detail} (score {score:.2f}); the answer is {expected}"),
+                detail=detail,
+                score=score,
+                expected=expected,
+            ),
             revealed=revealed,
             retried=retried,
         )
     return make_verdict(
         Outcome.INCORRECT,
         expected=expected,
-        message=f"{detail}; the answer is {expected}",
+        message=Message(N_("{detail}; the answer is {expected}"), detail=detail, expected=expected),
         revealed=revealed,
         retried=retried,
     )
@@ -225,7 +255,7 @@ class MultiKey(AnswerKey):
     @property
     def expected(self) -> str:
         if not self.answers:
-            return "none of them"
+            return Message(N_("none of them"))
         picks = sorted(self.answers)
         numbers = ", ".join(str(i + 1) for i in picks)
         texts = "; ".join(self.options[i] for i in picks)
@@ -240,8 +270,12 @@ class MultiKey(AnswerKey):
             index = _parse_index(token, n)
             if index is None:
                 return self._invalid(
-                    f"type the numbers of every option you pick, {_range_hint(n)}, "
-                    "like 1,3 (or 'none')"
+                    Message(
+                        N_(
+                            "type the numbers of every option you pick, {range}, like 1,3 (or 'none')"
+                        ),
+                        range=_range_hint(n),
+                    )
                 )
             picks.add(index)
         return self._score(picks, revealed=revealed, retried=retried)
@@ -251,9 +285,9 @@ class MultiKey(AnswerKey):
         try:
             picks = set(response)
         except TypeError:
-            return self._invalid("pick a set of options")
+            return self._invalid(Message(N_("pick a set of options")))
         if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in picks):
-            return self._invalid(f"pick options numbered {_range_hint(n)}")
+            return self._invalid(Message(N_("pick options numbered {range}"), range=_range_hint(n)))
         return self._score(picks, revealed=revealed, retried=retried)
 
     def _score(self, picks: set[int], *, revealed: bool, retried: bool) -> Verdict:
@@ -265,10 +299,13 @@ class MultiKey(AnswerKey):
         wrong = len(picks - self.answers)
         score = (right - wrong) / len(self.answers) if self.answers else 0.0
         score = min(1.0, max(0.0, score))
-        detail = (
-            f"{right} of {len(self.answers)} right option{'s' if len(self.answers) != 1 else ''}"
-            f" picked, {wrong} wrong"
+        total = len(self.answers)
+        template = (
+            N_("{right} of {total} right option picked, {wrong} wrong")
+            if total == 1
+            else N_("{right} of {total} right options picked, {wrong} wrong")
         )
+        detail = Message(template, right=right, total=total, wrong=wrong)
         return partial_credit(
             score, detail, expected=self.expected, revealed=revealed, retried=retried
         )
@@ -282,7 +319,7 @@ class TrueFalseKey(AnswerKey):
 
     @property
     def expected(self) -> str:
-        return "True" if self.answer else "False"
+        return Message(N_("True")) if self.answer else Message(N_("False"))
 
     def _grade_text(self, text: str, *, revealed: bool, retried: bool) -> Verdict:
         word = normalise(text).casefold().rstrip(".!")
@@ -291,7 +328,7 @@ class TrueFalseKey(AnswerKey):
         elif word in _FALSE_WORDS or word == "2":
             given = False
         else:
-            return self._invalid("type true or false (or 1 for True, 2 for False)")
+            return self._invalid(Message(N_("type true or false (or 1 for True, 2 for False)")))
         return self._right_or_wrong(given == self.answer, revealed=revealed, retried=retried)
 
     def _grade_response(self, response: Any, *, revealed: bool, retried: bool) -> Verdict:
@@ -300,7 +337,7 @@ class TrueFalseKey(AnswerKey):
         elif isinstance(response, int) and response in (0, 1):
             given = response == 0  # an index into the shown options: 0 is "True", 1 is "False"
         else:
-            return self._invalid("choose True or False")
+            return self._invalid(Message(N_("choose True or False")))
         return self._right_or_wrong(given == self.answer, revealed=revealed, retried=retried)
 
 
@@ -346,7 +383,11 @@ class OrderKey(AnswerKey):
         ):
             tokens = list(stripped)
         picks = [_parse_index(t, n) for t in tokens]
-        hint = f"give the numbers {_range_hint(n)}, each once, in the right order (like {self._example()})"
+        hint = Message(
+            N_("give the numbers {range}, each once, in the right order (like {example})"),
+            range=_range_hint(n),
+            example=self._example(),
+        )
         if any(p is None for p in picks) or len(picks) != n or len(set(picks)) != n:
             return self._invalid(hint)
         return self._score([p for p in picks if p is not None], revealed=revealed, retried=retried)
@@ -360,13 +401,13 @@ class OrderKey(AnswerKey):
         try:
             picks = list(response)
         except TypeError:
-            return self._invalid("arrange every item")
+            return self._invalid(Message(N_("arrange every item")))
         if (
             len(picks) != n
             or not all(isinstance(i, int) and not isinstance(i, bool) for i in picks)
             or sorted(picks) != list(range(n))
         ):
-            return self._invalid(f"arrange all {n} items, each once")
+            return self._invalid(Message(N_("arrange all {n} items, each once"), n=n))
         return self._score(picks, revealed=revealed, retried=retried)
 
     def _score(self, shown_order: Sequence[int], *, revealed: bool, retried: bool) -> Verdict:
@@ -378,7 +419,9 @@ class OrderKey(AnswerKey):
         pairs = list(combinations(positions, 2))
         concordant = sum(1 for a, b in pairs if a < b)
         score = concordant / len(pairs)
-        detail = f"{concordant} of {len(pairs)} pairs in the right order"
+        detail = Message(
+            N_("{right} of {total} pairs in the right order"), right=concordant, total=len(pairs)
+        )
         return partial_credit(
             score, detail, expected=self.expected, revealed=revealed, retried=retried
         )
@@ -422,18 +465,18 @@ class NumericKey(AnswerKey):
         try:
             given = parse_number(typed)
         except NotANumber as err:
-            return self._invalid(str(err))
+            return self._invalid(err.message)
         return self._compare(given, revealed=revealed, retried=retried)
 
     def _grade_response(self, response: Any, *, revealed: bool, retried: bool) -> Verdict:
         if isinstance(response, bool) or not isinstance(response, (int, float)):
-            return self._invalid("type a number")
+            return self._invalid(Message(N_("type a number")))
         try:
             given = float(response)
         except OverflowError:
-            return self._invalid("not a finite number")
+            return self._invalid(Message(N_("not a finite number")))
         if given != given or given in (float("inf"), float("-inf")):
-            return self._invalid("not a finite number")
+            return self._invalid(Message(N_("not a finite number")))
         return self._compare(given, revealed=revealed, retried=retried)
 
     def _compare(self, given: float, *, revealed: bool, retried: bool) -> Verdict:
@@ -443,12 +486,23 @@ class NumericKey(AnswerKey):
             return make_verdict(
                 Outcome.INCORRECT,
                 expected=self.expected,
-                message=f"you gave {given:.6g}: {mistake.feedback}; the answer is {self.expected}",
+                message=Message(
+                    N_("you gave {given:.6g}: {feedback}; the answer is {expected}"),
+                    given=given,
+                    feedback=mistake.feedback,
+                    expected=self.expected,
+                ),
                 revealed=revealed,
                 retried=retried,
                 mistake=mistake.id,
             )
-        note = "" if right else f"you gave {given:.6g}, accepted {self.rule.describe()}"
+        note = (
+            ""
+            if right
+            else Message(
+                N_("you gave {given:.6g}, accepted {rule}"), given=given, rule=self.rule.describe()
+            )
+        )
         return self._right_or_wrong(right, revealed=revealed, retried=retried, note=note)
 
 
@@ -468,14 +522,14 @@ class TextKey(AnswerKey):
             return make_verdict(
                 Outcome.CORRECT,
                 expected=self.expected,
-                message=f"accepted (typo): expected {found.answer!r}",
+                message=Message(N_("accepted (typo): expected {answer!r}"), answer=found.answer),
                 revealed=revealed,
                 retried=retried,
             )
         return self._right_or_wrong(found.matched, revealed=revealed, retried=retried)
 
     def _grade_response(self, response: Any, *, revealed: bool, retried: bool) -> Verdict:
-        return self._invalid("type the answer")
+        return self._invalid(Message(N_("type the answer")))
 
 
 @dataclass(frozen=True)
@@ -505,9 +559,13 @@ class FlashcardKey(AnswerKey):
     def self_grade(self, knew: bool) -> Verdict:
         """The learner's own judgement after seeing the back: knew it (Good) or not (Again)."""
         if knew:
-            return make_verdict(Outcome.CORRECT, expected=self.back, message="you knew it")
+            return make_verdict(
+                Outcome.CORRECT, expected=self.back, message=Message(N_("you knew it"))
+            )
         return make_verdict(
-            Outcome.INCORRECT, expected=self.back, message=f"the answer is {self.back}"
+            Outcome.INCORRECT,
+            expected=self.back,
+            message=Message(N_("the answer is {expected}"), expected=self.back),
         )
 
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from studyrnn.errors import StudyrnnError
+from studyrnn.grading.verdicts import N_, Message
 from studyrnn.tolerance import (  # noqa: F401 - the closeness rule, re-exported here
     DEFAULT_ATOL,
     DEFAULT_RTOL,
@@ -47,7 +49,12 @@ _DECIMAL = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 class NotANumber(StudyrnnError):
-    """Typed text that is not one number; ``str(err)`` says why, in words a learner understands."""
+    """Typed text that is not one number; ``str(err)`` says why, in words a learner understands
+    (``err.message``: the same as a ``Message``, for a front end showing it in a deck's language)."""
+
+    def __init__(self, template: str, **fields: Any) -> None:
+        self.message = Message(template, **fields)
+        super().__init__(str(self.message))
 
 
 def _normalise_sign(part: str) -> tuple[int, str]:
@@ -62,27 +69,33 @@ def _normalise_sign(part: str) -> tuple[int, str]:
 def _parse_decimal(part: str, original: str) -> float:
     sign, body = _normalise_sign(part.strip(_SPACES))
     if not body:
-        raise NotANumber(f"not a number: {original!r}")
+        raise NotANumber(N_("not a number: {text!r}"), text=original)
     if body[0] in _MINUS_SIGNS + _PLUS_SIGNS:
-        raise NotANumber(f"not a number: {original!r} has two signs")
+        raise NotANumber(N_("not a number: {text!r} has two signs"), text=original)
     # A minus in the exponent may arrive in any of the accepted forms too: 3e−1.
     body = re.sub(f"([eE])[{_MINUS_SIGNS}]", r"\1-", body)
     if not _DECIMAL.fullmatch(body):
         if re.search(r"[0-9.]\s*[×*·xX]\s*10\s*(\^|\*\*)", body):
             raise NotANumber(
-                f"not a number: {original!r}; write powers of ten with e (3e-4, not 3×10^-4)"
+                N_("not a number: {text!r}; write powers of ten with e (3e-4, not 3×10^-4)"),
+                text=original,
             )
         if _DECIMAL.fullmatch("".join(ch for ch in body if ch not in _SPACES)):
             raise NotANumber(
-                f"not a number: {original!r} has a space inside a number; "
-                "write digits without spaces (1000, not 1 000)"
+                N_(
+                    "not a number: {text!r} has a space inside a number; "
+                    "write digits without spaces (1000, not 1 000)"
+                ),
+                text=original,
             )
         if body.casefold().lstrip("+-").rstrip(".") in {"nan", "inf", "infinity"}:
-            raise NotANumber(f"not a finite number: {original!r}")
-        raise NotANumber(f"not a number: {original!r}; type one number like 0.3, 3e-1 or 3/10")
+            raise NotANumber(N_("not a finite number: {text!r}"), text=original)
+        raise NotANumber(
+            N_("not a number: {text!r}; type one number like 0.3, 3e-1 or 3/10"), text=original
+        )
     value = sign * float(body)
     if not math.isfinite(value):
-        raise NotANumber(f"not a finite number: {original!r} is too large")
+        raise NotANumber(N_("not a finite number: {text!r} is too large"), text=original)
     return value
 
 
@@ -93,37 +106,46 @@ def parse_number(text: str) -> float:
     -0.3
     """
     if not isinstance(text, str):
-        raise NotANumber(f"not a number: {text!r}")
+        raise NotANumber(N_("not a number: {text!r}"), text=text)
     stripped = text.strip(_SPACES + "\r\n\v\f")
     if not stripped:
-        raise NotANumber("empty answer: type a number")
+        raise NotANumber(N_("empty answer: type a number"))
     if len(stripped) > MAX_INPUT_LENGTH:
-        raise NotANumber(f"not a number: too long ({len(stripped)} characters)")
+        raise NotANumber(N_("not a number: too long ({n} characters)"), n=len(stripped))
     shown = stripped if len(stripped) <= 40 else stripped[:37] + "..."
     if "," in stripped:
         raise NotANumber(
-            f"not a number: {shown!r}; commas are ambiguous, so write decimals "
-            "with a dot (0.5, not 0,5) and thousands without separators (1000)"
+            N_(
+                "not a number: {text!r}; commas are ambiguous, so write decimals "
+                "with a dot (0.5, not 0,5) and thousands without separators (1000)"
+            ),
+            text=shown,
         )
     if stripped.endswith("%"):
-        raise NotANumber(f"not a number: {shown!r}; write a percentage as a fraction (30% is 0.3)")
+        raise NotANumber(
+            N_("not a number: {text!r}; write a percentage as a fraction (30% is 0.3)"), text=shown
+        )
     if "\u2044" in stripped or "\u2215" in stripped:  # fraction slash, division slash
         stripped = stripped.replace("\u2044", "/").replace("\u2215", "/")
     slashes = stripped.count("/")
     if slashes > 1:
-        raise NotANumber(f"not a number: {shown!r}; use at most one '/' (a fraction like 3/10)")
+        raise NotANumber(
+            N_("not a number: {text!r}; use at most one '/' (a fraction like 3/10)"), text=shown
+        )
     if slashes == 0:
         return _parse_decimal(stripped, shown)
     top_text, bottom_text = stripped.split("/")
     if not top_text.strip(_SPACES) or not bottom_text.strip(_SPACES):
-        raise NotANumber(f"not a number: {shown!r}; a fraction needs a number on each side of '/'")
+        raise NotANumber(
+            N_("not a number: {text!r}; a fraction needs a number on each side of '/'"), text=shown
+        )
     top = _parse_decimal(top_text, shown)
     bottom = _parse_decimal(bottom_text, shown)
     if bottom == 0.0:
-        raise NotANumber(f"not a number: {shown!r} divides by zero")
+        raise NotANumber(N_("not a number: {text!r} divides by zero"), text=shown)
     value = top / bottom
     if not math.isfinite(value):
-        raise NotANumber(f"not a finite number: {shown!r} is too large")
+        raise NotANumber(N_("not a finite number: {text!r} is too large"), text=shown)
     return value
 
 

@@ -19,9 +19,16 @@ self-rated (flashcard back)     None: the learner rates it
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+
+def N_(message: str) -> str:
+    """Mark a template for the catalogue (``studyrnn.i18n`` stays out of grading)."""
+    return message
 
 
 class Outcome(enum.Enum):
@@ -33,12 +40,40 @@ class Outcome(enum.Enum):
 
 
 _LABELS = {
-    Outcome.CORRECT: "correct",
-    Outcome.PARTIAL: "partly correct",
-    Outcome.INCORRECT: "incorrect",
-    Outcome.INVALID: "invalid",
-    Outcome.REVEALED: "revealed",
+    Outcome.CORRECT: N_("correct"),
+    Outcome.PARTIAL: N_("partly correct"),
+    Outcome.INCORRECT: N_("incorrect"),
+    Outcome.INVALID: N_("invalid"),
+    Outcome.REVEALED: N_("revealed"),
 }
+
+
+class Message(str):
+    """A verdict's wording: the English text (it *is* that ``str``), and the template and fields
+    it was made from, so a front end can show it in a deck's language without grading knowing
+    about languages: ``Message("you gave {given}", given="0.3").translated(de)``.
+
+    Fields that are Messages themselves are translated too; other fields (deck text, numbers)
+    are shown as given. The templates are msgids of the UI catalogue.
+    """
+
+    template: str
+    fields: dict[str, Any]
+
+    def __new__(cls, template: str, **fields: Any) -> Message:
+        self = super().__new__(cls, template.format(**fields) if fields else template)
+        self.template = template
+        self.fields = fields
+        return self
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        fields = {k: wording(v, gettext) for k, v in self.fields.items()}
+        return gettext(self.template).format(**fields) if fields else gettext(self.template)
+
+
+def wording(message: Any, gettext: Callable[[str], str]) -> Any:
+    """``message`` in the language of ``gettext`` when it is a Message; anything else as given."""
+    return message.translated(gettext) if isinstance(message, Message) else message
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +166,6 @@ def revealed_answer(*, expected: str, rating: int | None = AGAIN) -> Verdict:
         outcome=Outcome.REVEALED,
         score=0.0,
         rating=rating,
-        message=f"the answer is {expected}",
+        message=Message(N_("the answer is {expected}"), expected=expected),
         expected=expected,
     )

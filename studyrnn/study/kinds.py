@@ -19,7 +19,8 @@ class Rating(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.title()
+        """The button's English name (a catalogue msgid: German Nochmal, Schwer, Gut, Einfach)."""
+        return _LABELS[self]
 
     @classmethod
     def parse(cls, text: str) -> Rating | None:
@@ -30,7 +31,25 @@ class Rating(enum.IntEnum):
         for rating in cls:
             if word == rating.name.casefold():
                 return rating
-        return None
+        return _GERMAN_WORDS.get(word)
+
+
+def N_(message: str) -> str:
+    return message  # marks a catalogue message (studyrnn.i18n.N_, without importing it here)
+
+
+_LABELS = {
+    Rating.AGAIN: N_("Again"),
+    Rating.HARD: N_("Hard"),
+    Rating.GOOD: N_("Good"),
+    Rating.EASY: N_("Easy"),
+}
+_GERMAN_WORDS = {
+    "nochmal": Rating.AGAIN,
+    "schwer": Rating.HARD,
+    "gut": Rating.GOOD,
+    "einfach": Rating.EASY,
+}  # Anki's German button names, typed in a German deck's review
 
 
 class Mode(enum.StrEnum):

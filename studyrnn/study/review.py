@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,6 +59,10 @@ class ReviewCard:
         return question_line(self.presented)
 
 
+def _same(message: str) -> str:
+    return message
+
+
 @dataclass(frozen=True)
 class Summary:
     """The end of a session: answers, ratings, time; and when the next card is due."""
@@ -75,12 +80,18 @@ class Summary:
     def passed(self) -> int:
         return self.reviewed - self.again
 
-    def line(self) -> str:
+    def line(self, gettext: Callable[[str], str] | None = None) -> str:
+        """ "3 reviewed (Again 1 · Good 2) in 0:42"; ``gettext``: in a deck's language."""
+        tr = gettext or _same
         if not self.reviewed:
-            return "no cards reviewed"
-        parts = " · ".join(f"{r.label} {self.ratings[r]}" for r in Rating if self.ratings.get(r))
+            return tr("no cards reviewed")
+        parts = " · ".join(
+            f"{tr(r.label)} {self.ratings[r]}" for r in Rating if self.ratings.get(r)
+        )
         minutes, seconds = divmod(round(self.seconds), 60)
-        return f"{self.reviewed} reviewed ({parts}) in {minutes}:{seconds:02d}"
+        return tr("{n} reviewed ({ratings}) in {time}").format(
+            n=self.reviewed, ratings=parts, time=f"{minutes}:{seconds:02d}"
+        )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Header, Static
 
+from studyrnn.i18n import N_
 from studyrnn.study.kinds import Phase, Rating
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal
@@ -36,14 +37,14 @@ from studyrnn.tui.widgets.verdict import VerdictPanel
 if TYPE_CHECKING:
     from studyrnn.study import Graded
 
-ASK_KEYS = {
-    "flashcard": [("space", "show the answer")],
-    "choice": [("1-9", "answer"), ("↑↓ enter", "choose")],
-    "true_false": [("1/2", "true/false"), ("↑↓ enter", "choose")],
-    "multi": [("1-9 space", "toggle"), ("enter", "submit")],
-    "order": [("↑↓", "choose"), ("^↑↓ K/J", "move"), ("enter", "submit")],
-    "numeric": [("enter", "submit"), ("empty", "I don't know")],
-    "text": [("enter", "submit"), ("empty", "I don't know")],
+ASK_KEYS = {  # the descriptions are catalogue messages, shown in the screen's language
+    "flashcard": [("space", N_("show the answer"))],
+    "choice": [("1-9", N_("answer")), ("↑↓ enter", N_("choose"))],
+    "true_false": [("1/2", N_("true/false")), ("↑↓ enter", N_("choose"))],
+    "multi": [("1-9 space", N_("toggle")), ("enter", N_("submit"))],
+    "order": [("↑↓", N_("choose")), ("^↑↓ K/J", N_("move")), ("enter", N_("submit"))],
+    "numeric": [("enter", N_("submit")), ("empty", N_("I don't know"))],
+    "text": [("enter", N_("submit")), ("empty", N_("I don't know"))],
 }
 
 
@@ -51,16 +52,18 @@ class AnswerScreen(StudyScreen):
     """A card to answer, its verdict, a rating row. Subclasses say what a rating does."""
 
     BINDINGS = [
-        Binding("space", "advance", "Reveal/Next", id="advance"),
-        Binding("enter", "advance", "Next", id="advance-enter", show=False),
+        Binding("space", "advance", N_("Reveal/Next"), id="advance"),
+        Binding("enter", "advance", N_("Next"), id="advance-enter", show=False),
         *[
             Binding(str(r), f"rate({r})", f"{RATING_NAMES[r]}", id=f"rate-{r}", show=False)
             for r in RATING_NAMES
         ],
-        Binding("pageup", "scroll_card('page_up')", "Scroll up", id="page-up", show=False),
-        Binding("pagedown", "scroll_card('page_down')", "Scroll down", id="page-down", show=False),
-        Binding("home", "scroll_card('home')", "Top", id="top", show=False),
-        Binding("end", "scroll_card('end')", "Bottom", id="bottom", show=False),
+        Binding("pageup", "scroll_card('page_up')", N_("Scroll up"), id="page-up", show=False),
+        Binding(
+            "pagedown", "scroll_card('page_down')", N_("Scroll down"), id="page-down", show=False
+        ),
+        Binding("home", "scroll_card('home')", N_("Top"), id="top", show=False),
+        Binding("end", "scroll_card('end')", N_("Bottom"), id="bottom", show=False),
     ]
 
     EXTRA_KEYS: list[tuple[str, str]] = []
@@ -83,8 +86,9 @@ class AnswerScreen(StudyScreen):
             self.error = error
             self.retry = retry
 
-    def __init__(self, title: str) -> None:
-        super().__init__()
+    def __init__(self, title: str, *, language: str | None = None) -> None:
+        """``title`` as shown (already in ``language``: the deck's, for the chrome)."""
+        super().__init__(language=language)
         self.title_text = title
         self.graded: Graded | None = None
         self.suggested: Rating = Rating.GOOD
@@ -99,11 +103,11 @@ class AnswerScreen(StudyScreen):
         yield Header()
         with VerticalScroll(id="quiz-body"):
             yield Static(id="progress", classes="progress")
-            yield VerdictPanel(id="verdict")
+            yield VerdictPanel(id="verdict", gettext=self.gettext)
         with Vertical(id="answer-dock"):
             yield Static(id="rate-hint", classes="hint")
-            yield RatingBar(id="ratings")
-            yield KeyBar(id="keys")
+            yield RatingBar(id="ratings", gettext=self.gettext)
+            yield KeyBar(id="keys", gettext=self.gettext)
 
     def on_mount(self) -> None:
         from studyrnn.untrusted import shown
@@ -187,12 +191,12 @@ class AnswerScreen(StudyScreen):
         else:
             if upcoming is not None:
                 upcoming.remove()
-            self._view = CardView(presented)
+            self._view = CardView(presented, gettext=self.gettext)
             self.query_one("#quiz-body").mount(self._view, after="#progress")
         self._view.guard_until = self.guard_until
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
         self.query_one(RatingBar).show(intervals, None, enabled=False)
-        self.query_one(KeyBar).show(ASK_KEYS.get(presented.kind, []) + self.EXTRA_KEYS)
+        self.query_one(KeyBar).show(self.keys(ASK_KEYS.get(presented.kind, []) + self.EXTRA_KEYS))
         self.phase = Phase.ASK
 
     def show_message(self, text: str, keys: list[tuple[str, str]]) -> None:
@@ -205,13 +209,17 @@ class AnswerScreen(StudyScreen):
         self.query_one("#rate-hint", Static).update("")
         self.query_one("#progress", Static).update(literal(text))
         self.query_one(RatingBar).show(None, None, enabled=False)
-        self.query_one(KeyBar).show(keys)
+        self.query_one(KeyBar).show(self.keys(keys))
+
+    def keys(self, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Key-bar entries with their descriptions in the screen's language."""
+        return [(key, self.gettext(does)) for key, does in keys]
 
     def prepare(self, presented: Any) -> None:
         """Mount the next card hidden, so the key that moves on has little left to do."""
         if self._upcoming is not None:
             return
-        view = CardView(presented, autofocus=False)
+        view = CardView(presented, autofocus=False, gettext=self.gettext)
         view.display = False
         self._upcoming = view
         self.query_one("#quiz-body").mount(view, before="#verdict")
@@ -236,7 +244,7 @@ class AnswerScreen(StudyScreen):
         if graded.invalid:
             # Not an answer (e.g. not a number): say why, ask again, record nothing.
             self.card_view.show_invalid(
-                getattr(graded.verdict, "message", "") or "That is not an answer."
+                getattr(graded.verdict, "message", "") or self.gettext("That is not an answer.")
             )
             return
         self.graded = graded
@@ -252,16 +260,19 @@ class AnswerScreen(StudyScreen):
         )
         self.suggested = suggested or Rating.GOOD
         self.query_one(RatingBar).show(self.intervals(), int(self.suggested))
-        name = self.suggested.label
+        tr = self.gettext
+        name = tr(self.suggested.label)
         hint = (
-            f"Press 1-4 to rate · Enter or Space: {name} "
-            f"({'suggested' if suggested else 'default'})"
-        )
+            tr("Press 1-4 to rate · Enter or Space: {rating} (suggested)")
+            if suggested
+            else tr("Press 1-4 to rate · Enter or Space: {rating} (default)")
+        ).format(rating=name)
         if self.RATING_NOTE:
-            hint += f" · {self.RATING_NOTE}"
-        self.query_one("#rate-hint", Static).update(hint)
+            hint += f" · {tr(self.RATING_NOTE)}"
+        self.query_one("#rate-hint", Static).update(literal(hint))
         self.set_focus(None)
-        self.query_one(KeyBar).show([("enter", name), ("1-4", "rate"), *self.EXTRA_KEYS])
+        keys = [("enter", name), *self.keys([("1-4", N_("rate")), *self.EXTRA_KEYS])]
+        self.query_one(KeyBar).show(keys)
         self.query_one("#quiz-body", VerticalScroll).scroll_end(animate=False)
         self._guard()
         self.phase = Phase.GRADED

@@ -10,16 +10,21 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from studyrnn.i18n import N_, translator
 from studyrnn.study import FlashSession, Phase, Rating
 from studyrnn.tui.screens.answering import AnswerScreen
 from studyrnn.tui.screens.quiz import ConfirmLeave, SavingRun
 
 
 class FlashScreen(AnswerScreen):
-    RATING_NOTE = "flashcard ratings are logged; they do not reschedule the card"
+    RATING_NOTE = N_("flashcard ratings are logged; they do not reschedule the card")
 
     def __init__(self, session: FlashSession) -> None:
-        super().__init__(f"Flashcards · {session.title}")
+        language = getattr(session.deck, "language", None)
+        tr = translator(language)
+        title = tr("Flashcards · {title}").format(title=session.title)
+        super().__init__(title, language=language)
+        self.language = language
         self.session = session
         self.saver = SavingRun(session)
         self.leaving = False
@@ -38,18 +43,18 @@ class FlashScreen(AnswerScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_message("Preparing cards…", [])
+        self.show_message(self.gettext("Preparing cards…"), [])
         self.phase = Phase.LOADING
         self.run_in_worker(self.session.prepare, self.ready, self.prepare_failed)
 
     def prepare_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title="Could not prepare the cards")
-        self.show_message("These cards could not be prepared.", [])
+        self.study.report_error(error, title=self.gettext("Could not prepare the cards"))
+        self.show_message(self.gettext("These cards could not be prepared."), [])
         self.phase = Phase.DONE
 
     def ready(self, items: list[Any]) -> None:
         if not items:
-            self.show_message("This deck has no cards yet.", [])
+            self.show_message(self.gettext("This deck has no cards yet."), [])
             self.phase = Phase.DONE
             return
         self.ask()
@@ -67,9 +72,12 @@ class FlashScreen(AnswerScreen):
             explanation=None,
             solution=[],
         )
-        text = f"Card {s.index + 1} of {s.total}"
+        tr = self.gettext
+        text = tr("Card {number} of {total}").format(number=s.index + 1, total=s.total)
         if s.answers:
-            text += f" · knew {s.right} of {len(s.answers)}"
+            text += " · " + tr("knew {right} of {answered}").format(
+                right=s.right, answered=len(s.answers)
+            )
         self.show_card(front, None, text)
 
     def source(self) -> str | None:
@@ -87,9 +95,11 @@ class FlashScreen(AnswerScreen):
             self.ask()
 
     def save_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title="A rating was not saved yet")
+        self.study.report_error(error, title=self.gettext("A rating was not saved yet"))
         self.notify_safe(
-            f"{len(self.saver.pending)} rating(s) kept; they are saved with the next one.",
+            self.gettext("{n} rating(s) kept; they are saved with the next one.").format(
+                n=len(self.saver.pending)
+            ),
             timeout=8,
         )
 
@@ -102,7 +112,9 @@ class FlashScreen(AnswerScreen):
                     self.leaving = True
                     self.study.action_back()
 
-            self.app.push_screen(ConfirmLeave(len(s.answers), s.total), leave)
+            self.app.push_screen(
+                ConfirmLeave(len(s.answers), s.total, language=self.language), leave
+            )
             return
         self.study.action_back()
 

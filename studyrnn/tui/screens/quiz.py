@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from studyrnn.i18n import N_, translator
 from studyrnn.study import Graded, Phase, QuizAnswer, QuizSession, Rating
 from studyrnn.tui.screens.answering import ASK_KEYS, AnswerScreen
 
@@ -31,22 +32,25 @@ class ConfirmLeave(ModalScreen[bool]):
     """Leave a quiz before its end? y/Enter leaves, n/Esc stays."""
 
     BINDINGS = [
-        Binding("y,enter", "leave(True)", "Leave", id="leave-yes"),
-        Binding("n,escape,q", "leave(False)", "Stay", id="leave-no"),
+        Binding("y,enter", "leave(True)", N_("Leave"), id="leave-yes"),
+        Binding("n,escape,q", "leave(False)", N_("Stay"), id="leave-no"),
     ]
 
-    def __init__(self, answered: int, total: int) -> None:
+    def __init__(self, answered: int, total: int, *, language: str | None = None) -> None:
+        from studyrnn.tui.screens.base import translate_bindings
+
         super().__init__()
         self.answered = answered
         self.total = total
+        self.gettext = translator(language)
+        translate_bindings(self, self.gettext)
 
     def compose(self) -> ComposeResult:
+        text = self.gettext(
+            "Leave the quiz? {answered} of {total} answered; those are saved.\ny: leave · n: go on"
+        ).format(answered=self.answered, total=self.total)
         with Vertical(id="confirm-box"):
-            yield Static(
-                f"Leave the quiz? {self.answered} of {self.total} answered; those are saved.\n"
-                "y: leave · n: go on",
-                id="confirm-text",
-            )
+            yield Static(text, id="confirm-text")
 
     def action_leave(self, leave: bool) -> None:
         self.dismiss(leave)
@@ -73,10 +77,14 @@ class SavingRun:
 
 
 class QuizScreen(AnswerScreen):
-    RATING_NOTE = "a quiz rating is logged; it does not reschedule the card"
+    RATING_NOTE = N_("a quiz rating is logged; it does not reschedule the card")
 
     def __init__(self, session: QuizSession) -> None:
-        super().__init__(f"Quiz · {session.title}")
+        language = getattr(session.deck, "language", None)
+        tr = translator(language)
+        title = tr("Quiz · {title}").format(title=session.title)
+        super().__init__(title, language=language)
+        self.language = language
         self.session = session
         self.saver = SavingRun(session)
         self.leaving = False
@@ -135,27 +143,30 @@ class QuizScreen(AnswerScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_message("Preparing questions…", [])
+        self.show_message(self.gettext("Preparing questions…"), [])
         self.phase = Phase.LOADING
         self.run_in_worker(self.session.prepare, self.ready, self.prepare_failed)
 
     def prepare_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title="Could not prepare the quiz")
-        self.show_message("This quiz could not be prepared.", [])
+        self.study.report_error(error, title=self.gettext("Could not prepare the quiz"))
+        self.show_message(self.gettext("This quiz could not be prepared."), [])
         self.phase = Phase.DONE
 
     def ready(self, items: list[Any]) -> None:
         if not items:
-            self.show_message("This deck has no questions yet.", [])
+            self.show_message(self.gettext("This deck has no questions yet."), [])
             self.phase = Phase.DONE
             return
         self.ask()
 
     def ask(self) -> None:
         s = self.session
-        text = f"Question {s.index + 1} of {s.total}"
+        tr = self.gettext
+        text = tr("Question {number} of {total}").format(number=s.index + 1, total=s.total)
         if s.answers:
-            text += f" · {s.right}/{len(s.answers)} right so far"
+            text += " · " + tr("{right}/{answered} right so far").format(
+                right=s.right, answered=len(s.answers)
+            )
         self.show_card(s.current.presented, None, text)
 
     def grade(self, response: Any, typed: bool) -> Graded:
@@ -187,9 +198,11 @@ class QuizScreen(AnswerScreen):
         pass
 
     def save_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title="An answer was not saved yet")
+        self.study.report_error(error, title=self.gettext("An answer was not saved yet"))
         self.notify_safe(
-            f"{len(self.saver.pending)} answer(s) kept; they are saved with the next one.",
+            self.gettext("{n} answer(s) kept; they are saved with the next one.").format(
+                n=len(self.saver.pending)
+            ),
             timeout=8,
         )
 
@@ -210,7 +223,9 @@ class QuizScreen(AnswerScreen):
                     self.leaving = True
                     self.study.action_back()
 
-            self.app.push_screen(ConfirmLeave(len(s.answers), s.total), leave)
+            self.app.push_screen(
+                ConfirmLeave(len(s.answers), s.total, language=self.language), leave
+            )
             return
         self.study.action_back()
 

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Header, Static
 
+from studyrnn.i18n import N_
 from studyrnn.study import format_score
 from studyrnn.tui.screens.base import StudyScreen
 from studyrnn.tui.text import literal, one_line
@@ -20,20 +21,21 @@ from studyrnn.tui.widgets.key_bar import KeyBar
 from studyrnn.tui.widgets.verdict import OUTCOME_WORDS, outcome_name
 
 
-def _result_word(answer: Any) -> str:
+def _result_word(answer: Any, gettext: Any = str) -> str:
     if answer.verdict is None:
-        return answer.rating.label
+        return gettext(answer.rating.label)
     name = outcome_name(answer.verdict)
-    return OUTCOME_WORDS.get(name, name.title())
+    word = OUTCOME_WORDS.get(name)
+    return gettext(word) if word else name.title()
 
 
 class ResultsScreen(StudyScreen):
     BINDINGS = [
-        Binding("d", "drill", "Drill the wrong ones", id="drill"),
+        Binding("d", "drill", N_("Drill the wrong ones"), id="drill"),
     ]
 
     def __init__(self, session: Any, saver: Any = None) -> None:
-        super().__init__()
+        super().__init__(language=getattr(getattr(session, "deck", None), "language", None))
         self.session = session
         self.saver = saver
         self.answers = list(session.answers)
@@ -54,20 +56,25 @@ class ResultsScreen(StudyScreen):
         with Vertical(id="results-body"):
             yield Static(id="score", classes="score")
             yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        yield KeyBar(id="results-keys")
+        yield KeyBar(id="results-keys", gettext=self.gettext)
 
     def on_mount(self) -> None:
         from studyrnn.untrusted import shown
 
-        kind = "Flashcards" if self.mode == "flashcards" else "Results"
+        tr = self.gettext
+        kind = tr("Flashcards") if self.mode == "flashcards" else tr("Results")
         self.sub_title = shown(f"{kind} · {self.title_text}")  # plain Content, never markup
         n = len(self.answers)
         minutes, seconds = divmod(round(self.elapsed), 60)
         wrong = len(self.wrong)
-        line = f"Score {format_score(self.score)} / {n}  ·  time {minutes}:{seconds:02d}"
-        line += f"  ·  {wrong} to drill (press d)" if wrong else "  ·  all right!"
+        line = tr("Score {score} / {n}  ·  time {time}").format(
+            score=format_score(self.score), n=n, time=f"{minutes}:{seconds:02d}"
+        )
+        line += "  ·  " + (
+            tr("{n} to drill (press d)").format(n=wrong) if wrong else tr("all right!")
+        )
         self.query_one("#score", Static).update(literal(line))
-        keys = [("d", "drill the wrong ones")] if wrong else []
+        keys = [("d", tr("drill the wrong ones"))] if wrong else []
         self.query_one(KeyBar).show(keys)
         self.fill_table()
         self.query_one("#results", DataTable).focus()
@@ -80,17 +87,21 @@ class ResultsScreen(StudyScreen):
         question, answer = text + 6, text - 3
         table.clear(columns=True)
         table.add_column("#", width=3)
-        table.add_column("Result", width=12)
-        table.add_column("Question", width=question)
-        table.add_column("Your answer", width=answer)
-        table.add_column("Right answer", width=answer)
+        tr = self.gettext
+        table.add_column(tr("Result"), width=12)
+        table.add_column(tr("Question"), width=question)
+        table.add_column(tr("Your answer"), width=answer)
+        table.add_column(tr("Right answer"), width=answer)
+        from studyrnn.grading.verdicts import wording
+
         for i, a in enumerate(self.answers, 1):
+            given = a.answer if a.answer is not None else tr("(self-rated)")
             table.add_row(
                 str(i),
-                _result_word(a),
+                _result_word(a, tr),
                 literal(one_line(a.presented.prompt, question)),
-                literal(one_line(a.answer if a.answer is not None else "(self-rated)", answer)),
-                literal(one_line(a.expected, answer)),
+                literal(one_line(given, answer)),
+                literal(one_line(wording(a.expected, tr), answer)),
                 key=str(i),
             )
 
@@ -105,14 +116,14 @@ class ResultsScreen(StudyScreen):
 
         cards = [a.card for a in self.wrong]
         if not cards:
-            self.notify("Nothing to drill: every answer was right.")
+            self.notify(self.gettext("Nothing to drill: every answer was right."))
             return
         session = QuizSession(
             self.session.ctx,
             self.session.deck_id,
             cards=cards,
             seed=getattr(self.session, "seed", 0) + 1,
-            title=f"Drill · {self.title_text}",
+            title=self.gettext("Drill · {title}").format(title=self.title_text),
         )
         self.app.switch_screen(QuizScreen(session))
 

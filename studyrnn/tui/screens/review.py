@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.binding import Binding
 
+from studyrnn.i18n import N_, translator
 from studyrnn.study import Graded, NothingDue, Phase, Rated, Rating, ReviewCard, ReviewSession
 from studyrnn.tui.screens.answering import AnswerScreen
 
@@ -23,17 +24,23 @@ MAX_WAIT = timedelta(hours=12)  # a timer longer than this is re-armed on the wa
 
 class ReviewScreen(AnswerScreen):
     BINDINGS = [
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("ctrl+z", "undo", "Undo", id="undo-ctrl-z", show=False, priority=True),
+        Binding("u", "undo", N_("Undo"), id="undo"),
+        Binding("ctrl+z", "undo", N_("Undo"), id="undo-ctrl-z", show=False, priority=True),
     ]
 
-    EXTRA_KEYS = [("u ^z", "undo")]
+    EXTRA_KEYS = [("u ^z", N_("undo"))]
 
     def __init__(self, session: ReviewSession) -> None:
-        title = "all decks"
+        # one deck: its language (a German deck's chrome is German); all decks: the UI's
+        language = None
+        tr = translator(None)
+        title = tr("all decks")
         if session.deck_id is not None:
-            title = session.ctx.deck(session.deck_id).title
-        super().__init__(f"Review · {title}")
+            deck = session.ctx.deck(session.deck_id)
+            language = getattr(deck, "language", None)
+            tr = translator(language)
+            title = deck.title
+        super().__init__(tr("Review · {title}").format(title=title), language=language)
         self.session = session
         self.step: ReviewCard | NothingDue | None = None
         self._timer: Any = None
@@ -57,7 +64,7 @@ class ReviewScreen(AnswerScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_message("Finding the next card…", [])
+        self.show_message(self.gettext("Finding the next card…"), [])
         self.fetch()
 
     def fetch(self) -> None:
@@ -65,9 +72,10 @@ class ReviewScreen(AnswerScreen):
         self.run_in_worker(self.session.next, self.shown, self.fetch_failed)
 
     def fetch_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title="Could not read the next card")
+        self.study.report_error(error, title=self.gettext("Could not read the next card"))
         self.show_message(
-            "The progress database did not answer. Press r to try again.", [("r", "retry")]
+            self.gettext("The progress database did not answer. Press r to try again."),
+            [("r", N_("retry"))],
         )
         self.phase = Phase.DONE
 
@@ -81,28 +89,43 @@ class ReviewScreen(AnswerScreen):
     def progress_line(self, step: ReviewCard) -> str:
         from studyrnn.untrusted import shown
 
+        tr = self.gettext
         c = step.counts
         where = f"{shown(step.deck_id)} · " if self.session.deck_id is None else ""
-        state = step.state.queue_name + (", shown early" if step.early else "")
-        return (
-            f"{where}{c.new} new · {c.learning} learning · {c.review} to review · "
-            f"{self.session.reviewed} reviewed · this card: {state}"
+        state = tr(step.state.queue_name)
+        if step.early:
+            state = tr("{queue}, shown early").format(queue=state)
+        line = tr(
+            "{new} new · {learning} learning · {review} to review · "
+            "{reviewed} reviewed · this card: {state}"
+        )
+        return where + line.format(
+            new=c.new,
+            learning=c.learning,
+            review=c.review,
+            reviewed=self.session.reviewed,
+            state=state,
         )
 
     def show_nothing_due(self, nothing: NothingDue) -> None:
         from studyrnn.store import format_interval
 
+        tr = self.gettext
         summary = nothing.summary
-        lines = [f"Nothing due right now — {summary.reviewed} reviewed this session."]
+        lines = [
+            tr("Nothing due right now — {n} reviewed this session.").format(n=summary.reviewed)
+        ]
         if summary.reviewed:
-            lines.append(f"Session: {summary.line()}.")
+            lines.append(tr("Session: {summary}.").format(summary=summary.line(tr)))
         wait = nothing.wait(self.session.ctx.now())
         if wait is not None:
             lines.append(
-                f"The next card is due in {format_interval(wait)}; it will appear here then."
+                tr("The next card is due in {interval}; it will appear here then.").format(
+                    interval=format_interval(wait)
+                )
             )
             self._arm_timer(wait)
-        keys = [("u ^z", "undo")] if self.session.can_undo else []
+        keys = [("u ^z", N_("undo"))] if self.session.can_undo else []
         self.show_message("\n".join(lines), keys)
         self.phase = Phase.WAITING if wait is not None else Phase.DONE
 
@@ -143,14 +166,19 @@ class ReviewScreen(AnswerScreen):
         rated, step = result
         if rated.skipped:
             self.notify_safe(
-                f"“{rated.card.question}” was answered in another window; skipped.", timeout=5
+                self.gettext("“{question}” was answered in another window; skipped.").format(
+                    question=rated.card.question
+                ),
+                timeout=5,
             )
         self.shown(step)
 
     def rate_failed(self, error: BaseException) -> None:
         """Not saved: say why; the verdict stays and a rating key tries again."""
-        self.study.report_error(error, title="Your answer was not saved")
-        self.notify_safe("Your answer is kept: press a rating to try again.", timeout=8)
+        self.study.report_error(error, title=self.gettext("Your answer was not saved"))
+        self.notify_safe(
+            self.gettext("Your answer is kept: press a rating to try again."), timeout=8
+        )
         self.phase = Phase.GRADED
 
     # -- undo ----------------------------------------------------------------------------------------
@@ -166,7 +194,7 @@ class ReviewScreen(AnswerScreen):
         if self.phase is Phase.LOADING:
             return
         if not self.session.can_undo:
-            self.notify("Nothing to undo in this session.", timeout=3)
+            self.notify(self.gettext("Nothing to undo in this session."), timeout=3)
             return
         self.phase = Phase.LOADING
 
@@ -179,16 +207,21 @@ class ReviewScreen(AnswerScreen):
     def undone(self, result: tuple[Any, ReviewCard | NothingDue | None]) -> None:
         undone, step = result
         if undone is None:
-            self.notify("Nothing to undo in this session.", timeout=3)
+            self.notify(self.gettext("Nothing to undo in this session."), timeout=3)
             if self.step is not None:
                 self.shown(self.step)
             return
-        self.notify_safe(f"Took back “{undone.question}” ({undone.rating.label}).", timeout=4)
+        self.notify_safe(
+            self.gettext("Took back “{question}” ({rating}).").format(
+                question=undone.question, rating=self.gettext(undone.rating.label)
+            ),
+            timeout=4,
+        )
         assert step is not None
         self.shown(step)
 
     def undo_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title="Could not undo")
+        self.study.report_error(error, title=self.gettext("Could not undo"))
         if self.step is not None:
             self.shown(self.step)
 
@@ -196,7 +229,7 @@ class ReviewScreen(AnswerScreen):
         if self.phase is Phase.DONE:
             self.fetch()
 
-    BINDINGS = [*BINDINGS, Binding("r", "retry", "Retry", id="retry", show=False)]
+    BINDINGS = [*BINDINGS, Binding("r", "retry", N_("Retry"), id="retry", show=False)]
 
     # -- leaving -------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ Enter submits; numeric and text — type, Enter submits (empty = "I don't know")
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -95,8 +96,10 @@ class CardView(Vertical):
         autofocus: bool = True,
         id: str | None = None,
         classes: str | None = None,
+        gettext: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.gettext: Callable[[str], str] = gettext or (lambda message: message)
         self.presented = presented
         self.autofocus = autofocus
         self.kind: str = presented.kind
@@ -115,21 +118,26 @@ class CardView(Vertical):
 
     def compose(self) -> ComposeResult:
         p = self.presented
+        gettext = self.gettext
         yield Static(literal(p.prompt), id="prompt", classes="prompt")
         unit = getattr(p, "unit", None)
         if self.kind == "choice" or self.kind == "true_false":
+            # True/False are chrome (translated); a choice card's options are deck text
+            shown = [gettext(o) if self.kind == "true_false" else o for o in self.options]
             yield OptionList(
                 *[
                     Option(literal(f"{i}. {text}"), id=str(i - 1))
-                    for i, text in enumerate(self.options, 1)
+                    for i, text in enumerate(shown, 1)
                 ],
                 id="answer-choice",
             )
             # the hint after the options: read once they are known
-            yield Static(f"Press 1-{len(self.options)}, or ↑/↓ then Enter.", classes="hint")
+            hint = gettext("Press 1-{n}, or ↑/↓ then Enter.").format(n=len(self.options))
+            yield Static(hint, classes="hint")
         elif self.kind == "multi":
             yield Static(
-                "Select every right answer (number or Space toggles), then Enter.", classes="hint"
+                gettext("Select every right answer (number or Space toggles), then Enter."),
+                classes="hint",
             )
             yield MultiAnswer(
                 *[(literal(f"{i}. {text}"), i - 1) for i, text in enumerate(self.options, 1)],
@@ -137,21 +145,27 @@ class CardView(Vertical):
             )
         elif self.kind == "order":
             yield Static(
-                "Put these in order: Ctrl+Up/Down (or K/J) moves the chosen item; Enter submits.",
+                gettext(
+                    "Put these in order: Ctrl+Up/Down (or K/J) moves the chosen item; Enter submits."
+                ),
                 classes="hint",
             )
             yield OrderAnswer(*self._order_items(), id="answer-order")
         elif self.kind in ("numeric", "text"):
-            placeholder = "a number" if self.kind == "numeric" else "your answer"
+            placeholder = gettext("a number") if self.kind == "numeric" else gettext("your answer")
             if unit:
-                placeholder += f" (in {visible(unit)})"
+                placeholder += " " + gettext("(in {unit})").format(unit=visible(unit))
             yield Input(
-                placeholder=f"{placeholder} — Enter submits, empty = I don't know",
+                placeholder=gettext("{what} — Enter submits, empty = I don't know").format(
+                    what=placeholder
+                ),
                 id="answer-input",
             )
         elif self.kind == "flashcard":
             yield Static(literal(p.back or ""), id="back", classes="back")
-            yield Static("Space or Enter shows the answer.", id="flip-hint", classes="hint")
+            yield Static(
+                gettext("Space or Enter shows the answer."), id="flip-hint", classes="hint"
+            )
         yield Static("", id="inline-error", classes="inline-error")
 
     def _order_items(self) -> list[ListItem]:
@@ -245,7 +259,9 @@ class CardView(Vertical):
 
     def show_invalid(self, message: str) -> None:
         """The answer could not be read (not a number, ...): say why, keep the input."""
-        self.query_one("#inline-error", Static).update(literal(message))
+        from studyrnn.grading.verdicts import wording
+
+        self.query_one("#inline-error", Static).update(literal(wording(message, self.gettext)))
         self.add_class("invalid")
         self.focus_input()
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+from studyrnn.i18n import N_
+
+RATING_NAMES = {1: N_("Again"), 2: N_("Hard"), 3: N_("Good"), 4: N_("Easy")}  # de: Anki's words
 
 
 def format_interval(delta: timedelta) -> str:
@@ -30,10 +33,17 @@ class RatingBar(Horizontal):
             self.rating = rating
             super().__init__()
 
+    def __init__(self, *args: Any, gettext: Callable[[str], str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.gettext: Callable[[str], str] = gettext or (lambda message: message)
+
     def compose(self) -> ComposeResult:
         for rating, name in RATING_NAMES.items():
             yield Button(
-                f"{rating} {name}", id=f"rate-{rating}", classes=f"rate rate-{rating}", compact=True
+                f"{rating} {self.gettext(name)}",
+                id=f"rate-{rating}",
+                classes=f"rate rate-{rating}",
+                compact=True,
             )
 
     def show(
@@ -47,7 +57,7 @@ class RatingBar(Horizontal):
         ``enabled=False`` while the card waits for an answer (the row stays put)."""
         for rating, name in RATING_NAMES.items():
             button = self.query_one(f"#rate-{rating}", Button)
-            label = f"{rating} {name}"
+            label = f"{rating} {self.gettext(name)}"
             if intervals and rating in intervals:
                 label += f" · {format_interval(intervals[rating])}"
             if rating == suggested and enabled:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
+from studyrnn.i18n import N_
 from studyrnn.tui.text import visible
 
 OUTCOME_WORDS = {
-    "CORRECT": "Correct",
-    "PARTIAL": "Partly right",
-    "INCORRECT": "Not quite",
-    "REVEALED": "Answer shown",
-    "INVALID": "Could not read that",
+    "CORRECT": N_("Correct"),
+    "PARTIAL": N_("Partly right"),
+    "INCORRECT": N_("Not quite"),
+    "REVEALED": N_("Answer shown"),
+    "INVALID": N_("Could not read that"),
 }
 
 
@@ -29,6 +31,10 @@ class VerdictPanel(Static):
     DEFAULT_CSS = """
     VerdictPanel { height: auto; }
     """
+
+    def __init__(self, *args: Any, gettext: Callable[[str], str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.gettext: Callable[[str], str] = gettext or (lambda message: message)
 
     def on_mount(self) -> None:
         self.display = False
@@ -47,6 +53,9 @@ class VerdictPanel(Static):
         from rich.console import Group
         from rich.table import Table
 
+        from studyrnn.grading.verdicts import wording
+
+        gettext = self.gettext
         text = Text()
         classes = {name.lower() for name in OUTCOME_WORDS} | {"revealed"}
         if verdict is not None:
@@ -54,17 +63,18 @@ class VerdictPanel(Static):
             self.set_classes(
                 " ".join(c for c in self.classes if c not in classes) + f" {name.lower()}"
             )
-            text.append(OUTCOME_WORDS.get(name, name.title()), style="bold")
-            message = visible(getattr(verdict, "message", "") or "")
+            word = OUTCOME_WORDS.get(name)
+            text.append(gettext(word) if word else name.title(), style="bold")
+            message = visible(wording(getattr(verdict, "message", "") or "", gettext))
             if message:
                 text.append(f" — {message}")
-            expected = visible(getattr(verdict, "expected", "") or "")
+            expected = visible(wording(getattr(verdict, "expected", "") or "", gettext))
             if expected and name != "CORRECT" and expected not in message:
-                text.append("\nAnswer: ", style="bold")
+                text.append("\n" + gettext("Answer: "), style="bold")
                 text.append(expected)
         elif flashcard:
             self.set_classes(" ".join(c for c in self.classes if c not in classes) + " revealed")
-            text.append("How well did you know it?", style="bold")
+            text.append(gettext("How well did you know it?"), style="bold")
         if back:
             text.append("\n\n")
             text.append(visible(back))
@@ -75,7 +85,7 @@ class VerdictPanel(Static):
         parts: list[Any] = [text]
         solution = [] if back else list(getattr(presented, "solution", None) or [])
         if solution:
-            parts.append(Text("\nWorked solution", style="bold"))
+            parts.append(Text("\n" + gettext("Worked solution"), style="bold"))
             steps = Table.grid(padding=(0, 0))
             steps.add_column(width=4, no_wrap=True)
             steps.add_column(ratio=1)
@@ -83,7 +93,7 @@ class VerdictPanel(Static):
                 steps.add_row("  • ", Text(visible(step)))
             parts.append(steps)
         if source:
-            parts.append(Text.assemble(("\nSource: ", "bold"), visible(source)))
+            parts.append(Text.assemble(("\n" + gettext("Source: "), "bold"), visible(source)))
         self.update(Group(*parts))
         self.display = True
 
