@@ -66,7 +66,7 @@ class PlainLines:
 
     def wording(self, message: object) -> str:
         """A verdict's message in this conversation's language, shown safely."""
-        from studyrnn.grading.verdicts import wording
+        from studyrnn.wording import wording
 
         return visible(wording(message, self.gettext))
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from studyrnn.wording import N_, Message
+
 DEFAULT_RTOL = 1e-2
 DEFAULT_ATOL = 1e-8
 
@@ -56,8 +58,6 @@ class NumericRule:
     def describe(self) -> str:
         """The rule in words, for a learner who wonders why 0.31 was not accepted (a grading
         ``Message``: English as a ``str``, translatable by a front end)."""
-        from studyrnn.grading.verdicts import N_, Message
-
         if self.sigfigs is not None:
             if self.sigfigs == 1:
                 return Message(N_("to {n} significant figure"), n=self.sigfigs)

@@ -53,7 +53,7 @@ def test_verdicts_grade_alike_and_their_wording_translates() -> None:
     """The same answers get the same outcome, score and rating; only the wording's language
     differs (expected German written here by hand)."""
     from studyrnn.grading import ChoiceKey, NumericKey, TrueFalseKey
-    from studyrnn.grading.verdicts import wording
+    from studyrnn.wording import wording
 
     de = i18n.translator("de")
     wrong_choice = ChoiceKey(options=("a", "b", "c"), answer=2).grade_text("1")

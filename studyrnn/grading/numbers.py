@@ -23,7 +23,6 @@ import re
 from typing import Any
 
 from studyrnn.errors import StudyrnnError
-from studyrnn.grading.verdicts import N_, Message
 from studyrnn.tolerance import (  # noqa: F401 - the closeness rule, re-exported here
     DEFAULT_ATOL,
     DEFAULT_RTOL,
@@ -34,6 +33,7 @@ from studyrnn.tolerance import (  # noqa: F401 - the closeness rule, re-exported
     round_sigfigs,
     within_tolerance,
 )
+from studyrnn.wording import N_, Message
 
 MAX_INPUT_LENGTH = 200
 

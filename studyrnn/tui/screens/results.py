@@ -92,7 +92,7 @@ class ResultsScreen(StudyScreen):
         table.add_column(tr("Question"), width=question)
         table.add_column(tr("Your answer"), width=answer)
         table.add_column(tr("Right answer"), width=answer)
-        from studyrnn.grading.verdicts import wording
+        from studyrnn.wording import wording
 
         for i, a in enumerate(self.answers, 1):
             given = a.answer if a.answer is not None else tr("(self-rated)")

@@ -259,7 +259,7 @@ class CardView(Vertical):
 
     def show_invalid(self, message: str) -> None:
         """The answer could not be read (not a number, ...): say why, keep the input."""
-        from studyrnn.grading.verdicts import wording
+        from studyrnn.wording import wording
 
         self.query_one("#inline-error", Static).update(literal(wording(message, self.gettext)))
         self.add_class("invalid")

@@ -53,7 +53,7 @@ class VerdictPanel(Static):
         from rich.console import Group
         from rich.table import Table
 
-        from studyrnn.grading.verdicts import wording
+        from studyrnn.wording import wording
 
         gettext = self.gettext
         text = Text()
