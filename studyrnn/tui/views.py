@@ -27,11 +27,13 @@ def deck_rows(app: StudyApp) -> list[DeckRow]:
     decks = app.deck_list()
     if app.store is None:
         return [DeckRow(d.id, d.title, len(d.cards), 0, 0, None) for d in decks]
-    now = app.now()
+    from studyrnn.store.domain import QueueCounts
+
     mastery = deck_mastery(app)
+    by_deck = app.store.queue_counts_by_deck(app.learner, now=app.now())  # one read, all decks
     rows = []
     for deck in decks:
-        counts = app.store.queue_counts(app.learner, deck.id, now=now)
+        counts = by_deck.get(deck.id, QueueCounts(0, 0, 0))
         learned, score = mastery.get(deck.id, (0, None))
         rows.append(
             DeckRow(
