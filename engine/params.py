@@ -30,8 +30,61 @@ GATED_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 CELLS = ("rnn", "lstm", "gru")
 
 
+class _ArrayOps:
+    """Norm, arithmetic and closeness over a parameter set's arrays, for every cell's params
+    (optimisers and finite differences use them); the class provides ``map`` and ``arrays``."""
+
+    __slots__ = ()
+
+    def map(self, fn: Callable[..., np.ndarray], *others: Any) -> Any:
+        raise NotImplementedError
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        raise NotImplementedError
+
+    def norm(self, norm_type: float = 2.0) -> float:
+        """Norm of all scalars taken together (the global norm used by clipping)."""
+        from .clipping import global_norm
+
+        return global_norm(self, norm_type)  # type: ignore[arg-type]  # every subclass is a Params
+
+    # ---- arithmetic, for optimisers and finite differences -----------------------------------
+    def __add__(self, other):
+        if isinstance(other, _ArrayOps):
+            return self.map(np.add, other)
+        return self.map(lambda a: a + other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if isinstance(other, _ArrayOps):
+            return self.map(np.subtract, other)
+        return self.map(lambda a: a - other)
+
+    def __mul__(self, other):
+        if isinstance(other, _ArrayOps):
+            return self.map(np.multiply, other)
+        return self.map(lambda a: a * other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        if isinstance(other, _ArrayOps):
+            return self.map(np.divide, other)
+        return self.map(lambda a: a / other)
+
+    def __neg__(self):
+        return self.map(np.negative)
+
+    def allclose(self, other: _ArrayOps, rtol: float = 1e-7, atol: float = 0.0) -> bool:
+        """True when every array is close to the other's (dataclass equality is off: arrays)."""
+        return all(
+            np.allclose(a, b, rtol=rtol, atol=atol) for a, b in zip(self.arrays(), other.arrays())
+        )
+
+
 @dataclass(frozen=True, eq=False, slots=True)
-class RNNParams:
+class RNNParams(_ArrayOps):
     """Weights of a one-layer Elman RNN with a linear read-out.
 
     W_xh (H, D) input to hidden, W_hh (H, H) hidden to hidden, b_h (H,) hidden bias,
@@ -151,46 +204,6 @@ class RNNParams:
             start += a.size
         return RNNParams._from_arrays(out, self.activation)
 
-    def norm(self, norm_type: float = 2.0) -> float:
-        """Norm of all scalars taken together (the global norm used by clipping)."""
-        from .clipping import global_norm
-
-        return global_norm(self, norm_type)
-
-    # ---- arithmetic, for optimisers and finite differences -----------------------------------
-    def __add__(self, other):
-        if isinstance(other, RNNParams):
-            return self.map(np.add, other)
-        return self.map(lambda a: a + other)
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        if isinstance(other, RNNParams):
-            return self.map(np.subtract, other)
-        return self.map(lambda a: a - other)
-
-    def __mul__(self, other):
-        if isinstance(other, RNNParams):
-            return self.map(np.multiply, other)
-        return self.map(lambda a: a * other)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        if isinstance(other, RNNParams):
-            return self.map(np.divide, other)
-        return self.map(lambda a: a / other)
-
-    def __neg__(self):
-        return self.map(np.negative)
-
-    def allclose(self, other: RNNParams, rtol: float = 1e-7, atol: float = 0.0) -> bool:
-        """True when every array is close to the other's (dataclass equality is off: arrays)."""
-        return all(
-            np.allclose(a, b, rtol=rtol, atol=atol) for a, b in zip(self.arrays(), other.arrays())
-        )
-
     def __repr__(self) -> str:
         D, H, O = self.input_size, self.hidden_size, self.output_size
         return f"RNNParams(D={D}, H={H}, O={O}, activation={self.activation!r})"
@@ -203,7 +216,7 @@ def _shape2(name: str, a: np.ndarray) -> tuple[int, int]:
 
 
 @dataclass(frozen=True, eq=False, slots=True)
-class GatedParams:
+class GatedParams(_ArrayOps):
     """Weights of a one-layer gated cell (LSTM or GRU) with a linear read-out; use the subclasses.
 
     W_ih (G·H, D) input to gates, W_hh (G·H, H) hidden to gates, b_ih (G·H,) and b_hh (G·H,)
@@ -326,46 +339,6 @@ class GatedParams:
             out.append(vector[start : start + a.size].reshape(a.shape).copy())
             start += a.size
         return self._unchecked(*out)
-
-    def norm(self, norm_type: float = 2.0) -> float:
-        """Norm of all scalars taken together (the global norm used by clipping)."""
-        from .clipping import global_norm
-
-        return global_norm(self, norm_type)
-
-    # ---- arithmetic, for optimisers and finite differences -----------------------------------
-    def __add__(self, other):
-        if isinstance(other, GatedParams):
-            return self.map(np.add, other)
-        return self.map(lambda a: a + other)
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        if isinstance(other, GatedParams):
-            return self.map(np.subtract, other)
-        return self.map(lambda a: a - other)
-
-    def __mul__(self, other):
-        if isinstance(other, GatedParams):
-            return self.map(np.multiply, other)
-        return self.map(lambda a: a * other)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        if isinstance(other, GatedParams):
-            return self.map(np.divide, other)
-        return self.map(lambda a: a / other)
-
-    def __neg__(self):
-        return self.map(np.negative)
-
-    def allclose(self, other: GatedParams, rtol: float = 1e-7, atol: float = 0.0) -> bool:
-        """True when every array is close to the other's (dataclass equality is off: arrays)."""
-        return all(
-            np.allclose(a, b, rtol=rtol, atol=atol) for a, b in zip(self.arrays(), other.arrays())
-        )
 
     def __repr__(self) -> str:
         D, H, O = self.input_size, self.hidden_size, self.output_size

@@ -234,7 +234,6 @@ def test_yaml_writer_keeps_text_exactly(text: str) -> None:
         (["export", "--format", "anki", "bptt-basics"], 2, "-o FILE.apkg"),
         (["export", "--format", "anki", "bptt-basics", "-o", "-"], 2, "stdout"),
         (["export", "--format", "gift", "missing.yaml"], 2, "no such deck file"),
-        (["export", "--format", "json", "bptt-basics", "--variants", "-1"], 2, "--variants"),
         (["import", "missing.txt", "-o", "x.yaml"], 1, "no such file"),
         (["import", "--format", "docx", "x.txt"], 2, "unknown format 'docx'"),
         (["import", "notes.pdf"], 2, "--format"),
@@ -270,6 +269,14 @@ def test_cli_errors_are_one_line(
     assert lines[0].startswith("studyrnn: error:") and words in lines[0], lines[0]
     assert "Traceback" not in captured.err and captured.out == ""
     assert not list(tmp_path.glob("*.yaml"))
+
+
+def test_a_negative_variant_count_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "--format", "json", "bptt-basics", "--variants", "-1"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --variants: must be from 0 to 1,000, not -1" in err and "Traceback" not in err
 
 
 def test_broken_deck_file_is_reported_not_exported(

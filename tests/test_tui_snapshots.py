@@ -1,4 +1,5 @@
-"""Snapshot tests (pytest-textual-snapshot) of home, a quiz question, the lab and statistics.
+"""Snapshot tests (pytest-textual-snapshot) of home, a quiz question, the lab (also comparing two
+cells) and statistics.
 
 Deterministic: fixed deck fixtures, seed, clock and terminal size, and no blinking cursor.
 Regenerate after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
@@ -72,6 +73,28 @@ def test_lab(snap_compare, tmp_path) -> None:
 
     assert snap_compare(
         build_app(tmp_path, start=("lab", None)), terminal_size=SIZE, run_before=train
+    )
+
+
+def test_lab_compare_80x24(snap_compare, tmp_path) -> None:
+    """The side-by-side view: RNN and LSTM trained on the long-range adding problem (T = 50)."""
+
+    async def compare(pilot) -> None:
+        from studyrnn.tui.screens.lab import Dial
+
+        await steady(pilot)
+        pilot.app.screen.query_one("#task").value = "long-range"
+        await steady(pilot)
+        pilot.app.screen.query_one("#steps", Dial).set_value(100)
+        await pilot.press("c")
+        await steady(pilot)
+        await steady(pilot)
+        assert pilot.app.screen.runs[1].finished  # both cells trained: nothing moves any more
+        pilot.app.clear_notifications()  # the one that says how many seconds it took
+        await pilot.pause()
+
+    assert snap_compare(
+        build_app(tmp_path, start=("lab", None)), terminal_size=(80, 24), run_before=compare
     )
 
 

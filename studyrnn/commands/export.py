@@ -45,7 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.add_argument(
         "--variants",
-        type=bounded_int(1, 1000),
+        type=bounded_int(0, 1000),
         default=5,
         metavar="N",
         help="distinct concrete variants per generated card (default 5)",
