@@ -69,7 +69,7 @@ FIELDS: list[tuple[str, str, Callable[[Any], str], Callable[[str], Any]]] = [
     ("max_reviews_per_day", N_("Maximum reviews per day"), str, int),
     ("learning_steps", N_("Learning steps (e.g. 1m 10m)"), format_steps, parse_steps),
     ("relearning_steps", N_("Relearning steps"), format_steps, parse_steps),
-    ("rollover_hour", N_("Next day starts at (hour, 0-23)"), str, int),
+    ("rollover_hour", N_("Day starts at (hour 0-23)"), str, int),
     ("learn_ahead", N_("Learn-ahead limit (minutes)"), format_minutes, parse_minutes),
 ]
 # (field, lowest, highest) for the whole numbers above: a message here, in the UI language,
