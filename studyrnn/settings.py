@@ -30,6 +30,45 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+ZONE_CHOICES_FILE = (
+    "timezone.json"  # learner -> the zone chosen in Settings (absent: the machine's)
+)
+
+
+def chosen_timezone(learner: str) -> str:
+    """The time zone ``learner`` chose in Settings, or "" (follow this machine's zone). The store
+    keeps the zone in use; this keeps whether it was chosen, so a start does not move it back."""
+    import json
+
+    try:
+        data = json.loads((data_dir() / ZONE_CHOICES_FILE).read_text(encoding="utf-8"))
+        name = data.get(learner, "") if isinstance(data, dict) else ""
+    except (OSError, ValueError):
+        return ""
+    return name if isinstance(name, str) else ""
+
+
+def choose_timezone(learner: str, name: str) -> None:
+    """Keep ``learner``'s chosen zone for the next start ("" : follow this machine's again)."""
+    import json
+
+    from studyrnn.files import write_output
+
+    path = data_dir() / ZONE_CHOICES_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    if name:
+        data[learner] = name
+    else:
+        data.pop(learner, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_output(path, json.dumps(data, indent=1, sort_keys=True) + "\n", force=True)
+
+
 def default_db_url() -> str:
     """``STUDYRNN_DB`` if set, else an SQLite file in the user data directory."""
     return os.environ.get(ENV_DB) or f"sqlite:///{data_dir() / 'progress.sqlite3'}"

@@ -300,7 +300,9 @@ def test_report_csv(url: str, decks_dir: Path, capsys) -> None:
         "accuracy",
         "lapses",
         "median_s",
+        "common_mistakes",
     ]
+    assert [r["common_mistakes"] for r in rows] == [""] * 6  # none logged in this fixture
     assert [
         (
             r["deck_id"],
@@ -404,3 +406,142 @@ def test_report_never_creates_a_database(tmp_path: Path, capsys) -> None:
     assert code == 1 and out == ""
     assert "no progress database" in err and err.count("\n") == 1
     assert not missing.exists()
+
+
+# -- common mistakes ---------------------------------------------------------------------------------
+
+MISTAKE_YAML = """\
+id: m
+version: 1
+title: Mistakes fixture
+cards:
+  - id: n
+    type: numeric
+    prompt: "w = 1, g = 2, eta = 2: w after one SGD step?"
+    answer: -3
+    mistakes:
+      - answer: 1
+        feedback: "that is w before the update; subtract eta times g"
+      - id: wrong-sign
+        answer: 5
+        feedback: "that adds eta times g; SGD subtracts it"
+      - id: no-eta
+        answer: -1
+        feedback: "that forgets the learning rate"
+      - id: eta-squared
+        answer: -7
+        feedback: "that multiplies by eta twice"
+  - id: g
+    type: generated
+    generator: parameter_count
+    params: {hidden_size: 4}
+"""
+
+# (learner, card, typed answer, seed): graded with the deck's own keys, then logged
+MISTAKE_ANSWERS = [
+    ("ada", "n", "1", None),  # mistake-1 (the first entry has no id)
+    ("bob", "n", "1", None),  # mistake-1
+    ("cy", "n", "5", None),  # wrong-sign
+    ("ada", "n", "-1", None),  # no-eta
+    ("bob", "n", "-7", None),  # eta-squared
+    ("cy", "n", "-3", None),  # right: no mistake
+    ("ada", "n", "42", None),  # wrong, but no declared mistake
+    # g, seed 0: D = 64, H = 4, O = 10 → W = 64·4 + 4·4 + 4 + 10·4 + 10 = 326
+    ("ada", "g", str(326 - 4 - 10), 0),  # biases_forgotten: 312
+    ("bob", "g", str(326 - 4 - 10), 0),  # biases_forgotten
+    ("cy", "g", str(326 + 4), 0),  # two_hidden_biases: 330
+]
+# By hand: m/n: mistake-1 ×2, then the ties at 1 by id (eta-squared, no-eta, wrong-sign), the
+# first three kept; m/g: biases_forgotten ×2, two_hidden_biases ×1.
+EXPECTED_MISTAKES = {
+    ("m", "n"): [("mistake-1", 2), ("eta-squared", 1), ("no-eta", 1)],
+    ("m", "g"): [("biases_forgotten", 2), ("two_hidden_biases", 1)],
+}
+
+
+@pytest.fixture
+def mistakes_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "mdecks"
+    folder.mkdir()
+    (folder / "m.yaml").write_text(MISTAKE_YAML, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def mistakes_url(db_url: str, mistakes_dir: Path) -> str:
+    from studyrnn.decks import load_decks
+    from studyrnn.grading import key_for_card
+
+    deck = load_decks([mistakes_dir])["m"]
+    cards = {c.id: c for c in deck.cards}
+    with open_store(db_url) as store:
+        learners = {name: store.learner(name) for name in ("ada", "bob", "cy")}
+        for who in learners.values():
+            store.sync_cards(who, [FakeDeck("m", [FakeCard("n"), FakeCard("g")])], now=T0)
+        for i, (name, card_id, typed, seed) in enumerate(MISTAKE_ANSWERS):
+            verdict = key_for_card(cards[card_id], seed=seed or 0).grade(typed)
+            rating = GOOD if verdict.mistake is None and typed == "-3" else AGAIN
+            store.record_review(
+                learners[name],
+                "m",
+                card_id,
+                rating,
+                mode="quiz",
+                verdict=verdict,
+                seed=seed,
+                answer=typed,
+                now=T0 + i * MIN,
+            )
+    return db_url
+
+
+def test_the_most_common_mistakes_per_card(mistakes_url: str) -> None:
+    with open_store(mistakes_url) as store:
+        cards = card_difficulty(store)
+        got = {(c.deck_id, c.card_id): [(m.mistake, m.count) for m in c.mistakes] for c in cards}
+        assert got == EXPECTED_MISTAKES
+        # a limited list reads the mistakes of its cards only, with the same figures
+        # (m/n: 2 of 7 not Again → 0.29, before m/g: 0 of 3)
+        (first,) = card_difficulty(store, limit=1)
+        assert (first.card_id, [(m.mistake, m.count) for m in first.mistakes]) == (
+            "g",
+            EXPECTED_MISTAKES["m", "g"],
+        )
+        store.undo_last(store.learner("cy"))  # cy's last: g, two_hidden_biases
+        (g,) = [c for c in card_difficulty(store, deck_id="m") if c.card_id == "g"]
+        assert [(m.mistake, m.count) for m in g.mistakes] == [("biases_forgotten", 2)]
+
+
+def test_report_names_the_common_mistakes(mistakes_url: str, mistakes_dir: Path, capsys) -> None:
+    code, out, err = run_cli(capsys, "report", "--db", mistakes_url, "--decks", str(mistakes_dir))
+    assert (code, err) == (0, "")
+    section = out[out.index("common mistakes") :].split("\n\n")[0].splitlines()
+    assert section[1].split()[:3] == ["card", "mistake", "answers"]
+    rows = [line.split(maxsplit=3) for line in section[2:]]
+    assert [r[:3] for r in rows] == [
+        ["m/g", "biases_forgotten", "2"],
+        ["m/g", "two_hidden_biases", "1"],
+        ["m/n", "mistake-1", "2"],
+        ["m/n", "eta-squared", "1"],
+        ["m/n", "no-eta", "1"],
+    ]
+    assert rows[0][3] == "that leaves out the biases; add b_h (H) and b_y (O)"
+    assert rows[2][3] == "that is w before the update; subtract eta times g"
+
+    code, out, err = run_cli(
+        capsys, "report", "--db", mistakes_url, "--decks", str(mistakes_dir), "--csv"
+    )
+    assert (code, err) == (0, "")
+    cells = {r["card_id"]: r["common_mistakes"] for r in csv.DictReader(io.StringIO(out))}
+    assert cells["n"] == (
+        "mistake-1 (2): that is w before the update; subtract eta times g; "
+        "eta-squared (1): that multiplies by eta twice; "
+        "no-eta (1): that forgets the learning rate"
+    )
+    assert cells["g"].startswith("biases_forgotten (2): that leaves out the biases")
+    assert "two_hidden_biases (1): that counts PyTorch's two hidden biases" in cells["g"]
+
+    # without the deck loaded the ids are still shown, with no feedback
+    code, out, err = run_cli(capsys, "report", "--db", mistakes_url, "--csv")
+    cells = {r["card_id"]: r["common_mistakes"] for r in csv.DictReader(io.StringIO(out))}
+    assert cells["n"] == "mistake-1 (2); eta-squared (1); no-eta (1)"

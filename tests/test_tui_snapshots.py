@@ -132,7 +132,10 @@ async def _open(pilot, key: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("key", ["home", "n", "l", "s", "b", "o", "question_mark"])
-def test_screen_at_size(snap_compare, tmp_path, key, size) -> None:
+def test_screen_at_size(snap_compare, tmp_path, key, size, monkeypatch) -> None:
+    # this computer's zone shows in Settings and sets the study day: the same on every machine
+    monkeypatch.setenv("TZ", "UTC")
+
     async def run(pilot) -> None:
         if key == "home":
             await steady(pilot)

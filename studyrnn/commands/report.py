@@ -7,10 +7,15 @@ prints, across every learner in it:
   a card no longer in any deck is still reported, marked ``(not in a deck)``), attempts,
   accuracy (answers not rated Again), lapses and the median answer time in seconds — lowest
   accuracy first, then most lapses, then most attempts;
+* the class's most common mistakes per listed card — the declared wrong methods (a generator's
+  ``mistakes``, a numeric card's ``mistakes:`` in YAML) the most wrong answers matched, with
+  their counts and the feedback the deck gives for them (just the id when no loaded deck
+  declares it any more);
 * the learners with the most overdue cards (learning and review cards due before now).
 
 ``--csv`` writes the card table as CSV (a header row, then one row per card, the full prompt,
-accuracy as a fraction, the median in seconds, empty when unknown); ``--csv --overdue`` writes the
+accuracy as a fraction, the median in seconds, empty when unknown; ``common_mistakes`` as
+``id (count): feedback`` joined by ``; ``); ``--csv --overdue`` writes the
 overdue learners instead. ``--limit N`` caps both lists (default: 20 rows each in the table, every
 row in CSV). Nothing is written to the database. See ``studyrnn.store.report`` for the definitions.
 """
@@ -34,6 +39,8 @@ TABLE_LIMIT = 20
 EXCERPT = 40
 MISSING = "(not in a deck)"
 NAME_WIDTH = 40  # a learner name in the table (the CSV has it whole)
+FEEDBACK_WIDTH = 60  # a mistake's feedback in the table (the CSV has it whole)
+GENERATED_SEEDS = 16  # variants of a generated card read for its mistakes' feedback
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -111,6 +118,36 @@ def card_prompt(decks: Any, deck_id: str, card_id: str) -> str | None:
     return f"generated: {generator}" if generator else ""
 
 
+def mistake_feedback(decks: Any, deck_id: str, card_id: str) -> dict[str, str]:
+    """The feedback of each mistake the loaded deck declares for the card, by id.
+
+    A numeric card's ``mistakes:`` (ids defaulting to ``mistake-1``, ``mistake-2``, ... as
+    grading names them); a generated card's from its generator's questions. Some generated
+    mistakes exist only for some numbers (clipping ignored needs a clipped gradient), so a
+    few variants are read; the feedback of a method does not depend on the numbers."""
+    deck = decks.get(deck_id) if hasattr(decks, "get") else None
+    card = None if deck is None else next((c for c in deck.cards if c.id == card_id), None)
+    if card is None:
+        return {}
+    declared = getattr(card, "mistakes", None) or ()
+    if declared:
+        return {str(m.id or f"mistake-{i + 1}"): str(m.feedback) for i, m in enumerate(declared)}
+    generator = getattr(card, "generator", None)
+    if not generator:
+        return {}
+    from engine.generators import generate
+
+    found: dict[str, str] = {}
+    for seed in range(GENERATED_SEEDS):
+        try:
+            question = generate(generator, seed=seed, params=dict(card.params or {}))
+        except ValueError:  # a generator refusing the card's params: no feedback to show
+            break
+        for m in getattr(question, "mistakes", ()):
+            found.setdefault(m.id, m.feedback)
+    return found
+
+
 def excerpt(text: str | None, width: int = EXCERPT) -> str:
     """A prompt on one line of the table, shown literally (``studyrnn.untrusted.one_line``)."""
     return MISSING if text is None else one_line(text, width)
@@ -160,6 +197,7 @@ def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
                 rows,
                 right={3, 4, 5, 6},
             )
+            lines += _mistake_lines(report, decks)
         else:
             lines.append("no answers recorded yet")
     lines.append("")
@@ -178,6 +216,37 @@ def render(report: Any, decks: Any, overdue_only: bool = False) -> str:
     else:
         lines.append(f"no learner has overdue cards (due before {when})")
     return "\n".join(lines) + "\n"
+
+
+def _mistake_lines(report: Any, decks: Any) -> list[str]:
+    rows = []
+    for c in report.cards:
+        feedback = mistake_feedback(decks, c.deck_id, c.card_id) if c.mistakes else {}
+        rows += [
+            [
+                one_line(f"{c.deck_id}/{c.card_id}", 64),
+                one_line(m.mistake, 40),
+                str(m.count),
+                one_line(feedback.get(m.mistake, ""), FEEDBACK_WIDTH),
+            ]
+            for m in c.mistakes
+        ]
+    if not rows:
+        return []
+    return [
+        "",
+        "common mistakes (wrong answers that matched a declared wrong method):",
+        *_table(["card", "mistake", "answers", "feedback"], rows, right={2}),
+    ]
+
+
+def _mistakes_cell(card: Any, decks: Any) -> str:
+    """``id (count): feedback; ...`` — the card's common mistakes in one CSV cell."""
+    feedback = mistake_feedback(decks, card.deck_id, card.card_id) if card.mistakes else {}
+    return "; ".join(
+        f"{m.mistake} ({m.count})" + (f": {feedback[m.mistake]}" if m.mistake in feedback else "")
+        for m in card.mistakes
+    )
 
 
 class _SafeWriter:
@@ -209,6 +278,7 @@ def write_csv(report: Any, decks: Any, stream: Any, overdue: bool = False) -> No
             "accuracy",
             "lapses",
             "median_s",
+            "common_mistakes",
         ]
     )
     for c in report.cards:
@@ -224,6 +294,7 @@ def write_csv(report: Any, decks: Any, stream: Any, overdue: bool = False) -> No
                 f"{c.accuracy:.4f}",
                 c.lapses,
                 "" if c.median_ms is None else f"{c.median_ms / 1000:.3f}",
+                _mistakes_cell(c, decks),
             ]
         )
 

@@ -15,6 +15,9 @@ Definitions (across every learner in the database):
   middle values for an even count); ``None`` when none did.
 * **difficulty order**: lowest accuracy first, then most lapses, then most attempts, then by
   deck id and card id (so the order is total and the same on every database).
+* **common mistakes**: per card, the declared mistakes (``review_log.mistake``: the id of the
+  typical wrong method a wrong numeric answer matched) most often logged, at most
+  ``MISTAKES_PER_CARD``, most first, ties by id; every mode counts, undone answers do not.
 * **overdue**: a learner's cards in the learning or review queue whose due time is before ``now``
   (new cards are never overdue; cards that left every deck are not counted).
 
@@ -41,6 +44,14 @@ from studyrnn.store.models import CardRow, LearnerRow, ReviewLogRow, to_utc
 
 
 @dataclass(frozen=True, slots=True)
+class MistakeCount:
+    """How many logged answers to a card matched one declared mistake."""
+
+    mistake: str  # the mistake's id (a generator's method name, or a deck's ``mistakes`` id)
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class CardDifficulty:
     """One card's record across the class."""
 
@@ -51,6 +62,7 @@ class CardDifficulty:
     lapses: int
     learners: int  # distinct learners who answered it
     median_ms: float | None
+    mistakes: tuple[MistakeCount, ...] = ()  # the most common, most first (``MISTAKES_PER_CARD``)
 
     @property
     def accuracy(self) -> float:
@@ -137,21 +149,54 @@ def _median_query(deck_id: str | None, keys: Sequence[tuple[str, str]] | None):
     )
 
 
-MEDIAN_BATCH = 500  # cards per median query when only some are wanted
+MEDIAN_BATCH = 500  # cards per median (and mistakes) query when only some are wanted
+MISTAKES_PER_CARD = 3
+
+
+def _batches(keys: list[tuple[str, str]] | None) -> list[list[tuple[str, str]] | None]:
+    """``keys`` in IN-list sized pieces; None (every card) as one piece."""
+    if keys is None:
+        return [None]
+    return [keys[i : i + MEDIAN_BATCH] for i in range(0, len(keys), MEDIAN_BATCH)]
 
 
 def _medians(
     conn, deck_id: str | None, keys: list[tuple[str, str]] | None
 ) -> dict[tuple[str, str], float]:
-    if keys is None:
-        batches: list[list[tuple[str, str]] | None] = [None]
-    else:
-        batches = [keys[i : i + MEDIAN_BATCH] for i in range(0, len(keys), MEDIAN_BATCH)]
     out: dict[tuple[str, str], float] = {}
-    for batch in batches:
+    for batch in _batches(keys):
         for deck, card, median in conn.execute(_median_query(deck_id, batch)):
             out[deck, card] = float(median)
     return out
+
+
+def _mistakes_query(deck_id: str | None, keys: Sequence[tuple[str, str]] | None):
+    """(deck, card, mistake, answers) for every logged mistake (of ``keys``, or every card)."""
+    card_key = (_LOG.deck_id, _LOG.card_id)
+    where: list[ColumnElement[bool]] = [_LOG.mistake.is_not(None)]
+    if deck_id is not None:
+        where.append(_LOG.deck_id == deck_id)
+    if keys is not None:
+        where.append(tuple_(*card_key).in_(list(keys)))
+    return (
+        select(*card_key, _LOG.mistake, func.count().label("n"))
+        .where(*where)
+        .group_by(*card_key, _LOG.mistake)
+    )
+
+
+def _mistakes(
+    conn, deck_id: str | None, keys: list[tuple[str, str]] | None
+) -> dict[tuple[str, str], tuple[MistakeCount, ...]]:
+    counted: dict[tuple[str, str], list[MistakeCount]] = {}
+    for batch in _batches(keys):
+        for deck, card, mistake, n in conn.execute(_mistakes_query(deck_id, batch)):
+            counted.setdefault((deck, card), []).append(MistakeCount(str(mistake), int(n)))
+    # most first, ties by id: the same order on every database (few rows per card: sorted here)
+    return {
+        key: tuple(sorted(found, key=lambda m: (-m.count, m.mistake))[:MISTAKES_PER_CARD])
+        for key, found in counted.items()
+    }
 
 
 def _overdue_query(deck_id: str | None, now: datetime, limit: int | None):
@@ -176,9 +221,9 @@ def _check_limit(limit: int | None) -> None:
 def _cards(conn, deck_id: str | None, limit: int | None) -> tuple[CardDifficulty, ...]:
     rows = conn.execute(_difficulty_query(deck_id, limit)).all()
     # a limited list needs the medians of its cards only (an index look-up each); all of them, one pass
-    medians = _medians(
-        conn, deck_id, None if limit is None else [(r.deck_id, r.card_id) for r in rows]
-    )
+    keys = None if limit is None else [(r.deck_id, r.card_id) for r in rows]
+    medians = _medians(conn, deck_id, keys)
+    mistakes = _mistakes(conn, deck_id, keys)
     return tuple(
         CardDifficulty(
             deck_id=row.deck_id,
@@ -188,6 +233,7 @@ def _cards(conn, deck_id: str | None, limit: int | None) -> tuple[CardDifficulty
             lapses=int(row.lapses),
             learners=int(row.learners),
             median_ms=medians.get((row.deck_id, row.card_id)),
+            mistakes=mistakes.get((row.deck_id, row.card_id), ()),
         )
         for row in rows
     )
@@ -250,6 +296,8 @@ def answered_decks(store) -> list[str]:
 __all__: Sequence[str] = (
     "CardDifficulty",
     "ClassReport",
+    "MISTAKES_PER_CARD",
+    "MistakeCount",
     "OverdueLearner",
     "answered_decks",
     "card_difficulty",

@@ -68,7 +68,7 @@ def build_context(
     deck's cards. ``strict=False``: a broken deck file is a warning (``warn``), not an error.
     Raises ``StudyrnnError`` (DeckError, StoreError) with a one-line message.
     """
-    from studyrnn.settings import default_db_url
+    from studyrnn.settings import chosen_timezone, default_db_url
     from studyrnn.store import open_store
     from studyrnn.store.days import local_zone_name
 
@@ -85,7 +85,8 @@ def build_context(
         default = settings.db_url == default_db_url()
         store = open_store(None if default else settings.db_url)
     try:
-        zone = settings.timezone or local_zone_name()
+        # $STUDYRNN_TZ, else the zone chosen in Settings, else this machine's
+        zone = settings.timezone or chosen_timezone(settings.learner) or local_zone_name()
         learner = store.learner(settings.learner, timezone=zone)
         store.set_study_day(learner, zone)
         store.sync_cards(learner, decks, now=clock())

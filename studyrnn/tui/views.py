@@ -27,11 +27,13 @@ def deck_rows(app: StudyApp) -> list[DeckRow]:
     decks = app.deck_list()
     if app.store is None:
         return [DeckRow(d.id, d.title, len(d.cards), 0, 0, None) for d in decks]
-    now = app.now()
+    from studyrnn.store.domain import QueueCounts
+
     mastery = deck_mastery(app)
+    by_deck = app.store.queue_counts_by_deck(app.learner, now=app.now())  # one read, all decks
     rows = []
     for deck in decks:
-        counts = app.store.queue_counts(app.learner, deck.id, now=now)
+        counts = by_deck.get(deck.id, QueueCounts(0, 0, 0))
         learned, score = mastery.get(deck.id, (0, None))
         rows.append(
             DeckRow(
@@ -98,33 +100,29 @@ def answers_by_mode(app: StudyApp) -> dict[str, int]:
 
 
 def weekly_retention(app: StudyApp, weeks: int = RETENTION_WEEKS) -> list[tuple[Any, float | None]]:
-    """True retention (review answers to Review cards not rated Again) per week, oldest first."""
-    from datetime import timedelta
-
+    """True retention (review answers to Review cards not rated Again) per week of study days
+    (the learner's, ``studyrnn.days``: zone and rollover hour), Monday first, oldest first."""
     from studyrnn import stats
-    from studyrnn.store.repository import day_number
+    from studyrnn.days import day_date
 
-    now = app.now()
-    today = now.date()
-    monday = today - timedelta(days=today.weekday())
-    first = monday - timedelta(weeks=weeks - 1)
-    today_number = day_number(now)
-    rows = stats._days(app.store, app.learner, today_number - (today - first).days, today_number)
+    today = app.store.settings(app.learner).day_rule.day_of(app.now())
+    first = today - day_date(today).weekday() - 7 * (weeks - 1)  # the oldest week's Monday
     totals = [[0, 0] for _ in range(weeks)]
-    for day, _answers, cards, passed in rows:
-        week = (day - (today_number - (today - first).days)) // 7
+    for day, _answers, cards, passed in stats._days(app.store, app.learner, first, today):
+        week = (day - first) // 7
         if 0 <= week < weeks:
             totals[week][0] += cards
             totals[week][1] += passed
-    return [(first + timedelta(weeks=i), (p / n) if n else None) for i, (n, p) in enumerate(totals)]
+    return [(day_date(first + 7 * i), (p / n) if n else None) for i, (n, p) in enumerate(totals)]
 
 
 def load_stats(app: StudyApp) -> StatsView:
     """Everything the statistics screen draws, from ``studyrnn.stats`` (runs in a worker)."""
     from studyrnn import stats
+    from studyrnn.days import day_date
 
     store, learner, now = app.store, app.learner, app.now()
-    today = now.date()
+    today = day_date(store.settings(learner).day_rule.day_of(now))  # the study day, not UTC's
     per_day = dict(stats.reviews_per_day(store, learner, days=7 * 26, now=now))
     forecast = list(stats.due_forecast(store, learner, days=14, now=now))
     titles = {deck.id: deck.title for deck in app.deck_list()}

@@ -1,5 +1,10 @@
-"""Settings: desired retention, new cards and reviews per day, learning and relearning steps,
-and the UI language. Leaving with unsaved changes asks first."""
+"""Settings: desired retention, new cards and reviews per day, learning and relearning steps, the
+study day (the hour it starts, the learn-ahead limit, the time zone) and the UI language. Leaving
+with unsaved changes asks first.
+
+The time zone field is an IANA name checked with ``zoneinfo``; left empty, the study day follows
+this computer's zone (the default). A chosen zone is kept for the next start
+(``studyrnn.settings.choose_timezone``); the store keeps the zone in use, as it keeps the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from studyrnn import i18n
@@ -35,6 +40,15 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
     return tuple(steps)
 
 
+def parse_minutes(text: str) -> timedelta:
+    """'20' -> 20 minutes (whole minutes; ValueError for anything else)."""
+    return timedelta(minutes=int(text))
+
+
+def format_minutes(value: timedelta) -> str:
+    return str(round(value.total_seconds() / 60))
+
+
 def format_steps(steps: tuple[timedelta, ...]) -> str:
     out = []
     for step in steps:
@@ -55,7 +69,12 @@ FIELDS: list[tuple[str, str, Callable[[Any], str], Callable[[str], Any]]] = [
     ("max_reviews_per_day", N_("Maximum reviews per day"), str, int),
     ("learning_steps", N_("Learning steps (e.g. 1m 10m)"), format_steps, parse_steps),
     ("relearning_steps", N_("Relearning steps"), format_steps, parse_steps),
+    ("rollover_hour", N_("Day starts at (hour 0-23)"), str, int),
+    ("learn_ahead", N_("Learn-ahead limit (minutes)"), format_minutes, parse_minutes),
 ]
+# (field, lowest, highest) for the whole numbers above: a message here, in the UI language,
+# before the store's own check
+RANGES = {"rollover_hour": (0, 23), "learn_ahead": (0, 1440)}
 
 
 class SettingsScreen(StudyScreen):
@@ -69,11 +88,14 @@ class SettingsScreen(StudyScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="settings-form"):
+        with VerticalScroll(id="settings-form"):
             for name, label, _show, _parse in FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(_(label), classes="field-label")
                     yield Input(id=name, compact=True)
+            with Horizontal(classes="field"):
+                yield Label(_("Time zone (empty: local)"), classes="field-label")
+                yield Input(id="timezone", compact=True)
             with Horizontal(classes="field"):
                 yield Label(_("Language"), classes="field-label")
                 options = [(_("Automatic (from the locale)"), AUTOMATIC)]
@@ -96,12 +118,19 @@ class SettingsScreen(StudyScreen):
         current = app.store.settings(app.learner)
         for name, _label, show, _parse in FIELDS:
             self.query_one(f"#{name}", Input).value = show(getattr(current, name))
+        from studyrnn.settings import chosen_timezone
+        from studyrnn.store.days import local_zone_name
+
+        zone = self.query_one("#timezone", Input)
+        zone.placeholder = local_zone_name()
+        zone.value = chosen_timezone(app.settings.learner)
         self.saved = self.form()
         self.query_one(f"#{FIELDS[0][0]}", Input).focus()
 
     def form(self) -> dict[str, str]:
         """What the form says now (text as typed)."""
         values = {name: self.query_one(f"#{name}", Input).value for name, *_rest in FIELDS}
+        values["timezone"] = self.query_one("#timezone", Input).value
         values["language"] = str(self.query_one("#language", Select).value)
         return values
 
@@ -159,9 +188,30 @@ class SettingsScreen(StudyScreen):
                 )
                 message.set_class(True, "error")
                 return
+            if name in RANGES:  # both parse a whole number from the text
+                low, high = RANGES[name]
+                if not low <= int(text) <= high:
+                    return self._error(
+                        _("{label}: {low} to {high}, not {value}").format(
+                            label=_(label), low=low, high=high, value=int(text)
+                        )
+                    )
+        from studyrnn.settings import choose_timezone, chosen_timezone
+        from studyrnn.store.days import is_zone, local_zone_name
+
+        chosen = self.query_one("#timezone", Input).value.strip()
+        if chosen and not is_zone(chosen):
+            return self._error(
+                _("Time zone: {name!r} is not a time zone name like Europe/Berlin").format(
+                    name=chosen
+                )
+            )
+        changes["timezone"] = chosen or local_zone_name()
         try:
             app.store.update_settings(app.learner, **changes)
-        except StudyrnnError as err:
+            if chosen != chosen_timezone(app.settings.learner):
+                choose_timezone(app.settings.learner, chosen)
+        except (OSError, StudyrnnError) as err:
             message.update(literal(str(err)))
             message.set_class(True, "error")
             return
@@ -183,3 +233,8 @@ class SettingsScreen(StudyScreen):
         message.set_class(False, "error")
         message.update(_("Saved."))
         self.notify(_("Settings saved."))
+
+    def _error(self, text: str) -> None:
+        message = self.query_one("#settings-message", Static)
+        message.update(literal(text))
+        message.set_class(True, "error")
