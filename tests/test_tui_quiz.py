@@ -180,6 +180,9 @@ async def test_quiz_to_results_and_redrill_the_wrong_ones(tmp_path) -> None:
         table = results.query_one(DataTable)
         assert table.row_count == 2
         assert str(table.get_row_at(0)[1]) == "Not quite"  # Result: right after the number
+        # the pick is shown with its option, so right and wrong read apart (issue 16 #3)
+        assert str(table.get_row_at(0)[3]).startswith("2. A deeper")
+        assert str(table.get_row_at(1)[3]) == "False"
         await pilot.press("d")
         await settle(pilot, app)
         drill = app.screen

@@ -54,6 +54,24 @@ class QuizAnswer:
         return self.score < 1.0
 
     @property
+    def shown_answer(self) -> str | None:
+        """What the learner answered, as results list it: a choice's key with its option
+        ("2. A deeper network…"), so a wrong pick reads differently from the right answer."""
+        if self.answer is None:
+            return None
+        text = self.answer.strip()
+        options = self.presented.options
+        if self.presented.kind in ("choice", "true_false") and text.isdigit() and len(text) < 4:
+            n = int(text)
+            if 1 <= n <= len(options):
+                return f"{n}. {options[n - 1]}"
+        if self.presented.kind == "true_false":
+            match = [o for o in options if o.casefold() == text.casefold()]
+            if match:
+                return match[0]
+        return self.answer
+
+    @property
     def expected(self) -> str:
         if self.verdict is not None:
             return getattr(self.verdict, "expected", "") or ""

@@ -95,7 +95,7 @@ class ResultsScreen(StudyScreen):
         from studyrnn.wording import wording
 
         for i, a in enumerate(self.answers, 1):
-            given = a.answer if a.answer is not None else tr("(self-rated)")
+            given = a.shown_answer if a.answer is not None else tr("(self-rated)")
             table.add_row(
                 str(i),
                 _result_word(a, tr),
