@@ -110,6 +110,12 @@ class Settings:
     # the learn-ahead limit are the learner's settings in the store (defaults 4 a.m., 20 minutes)
     timezone: str = ""
 
+    @property
+    def store_url(self) -> str | None:
+        """What to hand ``open_store``: None for the default location (whose folder studyrnn
+        creates on first use), else the URL the user named (whose folder must exist)."""
+        return None if self.db_url == default_db_url() else self.db_url
+
     @classmethod
     def resolve(
         cls,

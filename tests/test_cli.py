@@ -123,3 +123,19 @@ def test_bounded_int_type() -> None:
         with pytest.raises(argparse.ArgumentTypeError, match=None) as info:
             parse(bad)
         assert message in str(info.value)
+
+
+def test_decks_works_on_a_fresh_machine(tmp_path, monkeypatch, capsys) -> None:
+    """No data folder yet (a first start): `studyrnn decks` lists the bundled decks, creating the
+    default location as every study command does, not 'the folder … does not exist'."""
+    from studyrnn.cli import main
+
+    data = tmp_path / "never" / "made"
+    monkeypatch.setenv("STUDYRNN_DATA_DIR", str(data))
+    assert main(["decks"]) == 0
+    out = capsys.readouterr().out
+    assert "bptt-basics" in out and "rnn-grundlagen" in out
+    assert (data / "progress.sqlite3").is_file()
+    # a folder the user names is still never made
+    assert main(["--db", f"sqlite:///{tmp_path / 'typo' / 'p.sqlite3'}", "decks"]) == 1
+    assert not (tmp_path / "typo").exists()

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     decks = load_decks(settings.deck_dirs)
     now = datetime.now(UTC)
-    with open_store(settings.db_url) as store:
+    with open_store(settings.store_url) as store:
         learner = store.learner(settings.learner)
         store.sync_cards(learner, decks, now=now)
         data = deck_summary.from_store(store, learner, list(decks.decks), now)

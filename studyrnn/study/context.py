@@ -68,7 +68,7 @@ def build_context(
     deck's cards. ``strict=False``: a broken deck file is a warning (``warn``), not an error.
     Raises ``StudyrnnError`` (DeckError, StoreError) with a one-line message.
     """
-    from studyrnn.settings import chosen_timezone, default_db_url
+    from studyrnn.settings import chosen_timezone
     from studyrnn.store import open_store
     from studyrnn.store.days import local_zone_name
 
@@ -82,8 +82,7 @@ def build_context(
                 warn(str(problem))
     owned = store is None
     if store is None:
-        default = settings.db_url == default_db_url()
-        store = open_store(None if default else settings.db_url)
+        store = open_store(settings.store_url)
     try:
         # $STUDYRNN_TZ, else the zone chosen in Settings, else this machine's
         zone = settings.timezone or chosen_timezone(settings.learner) or local_zone_name()
