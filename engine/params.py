@@ -36,11 +36,44 @@ class _ArrayOps:
 
     __slots__ = ()
 
-    def map(self, fn: Callable[..., np.ndarray], *others: Any) -> Any:
-        raise NotImplementedError
-
     def arrays(self) -> tuple[np.ndarray, ...]:
         raise NotImplementedError
+
+    def _rebuild(self, arrays: Sequence[np.ndarray]) -> Any:
+        """The same type (and activation) with ``arrays`` in the order of ``arrays()``."""
+        raise NotImplementedError
+
+    @property
+    def size(self) -> int:
+        """Number of scalars over every array."""
+        return sum(a.size for a in self.arrays())
+
+    def map(self, fn: Callable[..., np.ndarray], *others: Any) -> Any:
+        """Apply `fn(a, *others_a)` array by array; the same type as self."""
+        return self._rebuild([fn(*c) for c in zip(self.arrays(), *(o.arrays() for o in others))])
+
+    def copy(self) -> Any:
+        """Deep copy of the arrays."""
+        return self.map(np.copy)
+
+    def zeros_like(self) -> Any:
+        """Same shapes, all zeros (optimiser state, gradient accumulators)."""
+        return self.map(np.zeros_like)
+
+    def flat(self) -> np.ndarray:
+        """All scalars as one vector (W,), in the order of `arrays()`, each array row-major."""
+        return np.concatenate([a.ravel() for a in self.arrays()])
+
+    def unflat(self, vector: np.ndarray) -> Any:
+        """Inverse of `flat`: a vector (W,) cut into arrays shaped like this object's."""
+        vector = np.asarray(vector, dtype=np.float64)
+        if vector.shape != (self.size,):
+            raise ValueError(f"expected a vector of shape ({self.size},), got {vector.shape}")
+        out, start = [], 0
+        for a in self.arrays():
+            out.append(vector[start : start + a.size].reshape(a.shape).copy())
+            start += a.size
+        return self._rebuild(out)
 
     def norm(self, norm_type: float = 2.0) -> float:
         """Norm of all scalars taken together (the global norm used by clipping)."""
@@ -160,11 +193,6 @@ class RNNParams(_ArrayOps):
         """O, the width of y_t."""
         return self.W_hy.shape[0]
 
-    @property
-    def size(self) -> int:
-        """Number of scalars W = H·D + H·H + H + O·H + O."""
-        return sum(a.size for a in self.arrays())
-
     # ---- as a collection of arrays -----------------------------------------------------------
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(W_xh, W_hh, b_h, W_hy, b_y) in the order of `NAMES`."""
@@ -174,35 +202,9 @@ class RNNParams(_ArrayOps):
         """[(name, array), ...] in the order of `NAMES`."""
         return list(zip(NAMES, self.arrays()))
 
-    def map(self, fn: Callable[..., np.ndarray], *others: Any) -> RNNParams:
-        """Apply `fn(a, *others_a)` array by array; keeps this object's activation."""
-        if others:
-            cols = zip(self.arrays(), *(o.arrays() for o in others))
-            return RNNParams._from_arrays([fn(*c) for c in cols], self.activation)
-        return RNNParams._from_arrays([fn(a) for a in self.arrays()], self.activation)
-
-    def copy(self) -> RNNParams:
-        """Deep copy of the arrays."""
-        return self.map(np.copy)
-
-    def zeros_like(self) -> RNNParams:
-        """Same shapes, all zeros (optimiser state, gradient accumulators)."""
-        return self.map(np.zeros_like)
-
-    def flat(self) -> np.ndarray:
-        """All scalars as one vector (W,), in the order of `NAMES`, each array row-major."""
-        return np.concatenate([a.ravel() for a in self.arrays()])
-
-    def unflat(self, vector: np.ndarray) -> RNNParams:
-        """Inverse of `flat`: a vector (W,) cut into arrays shaped like this object's."""
-        vector = np.asarray(vector, dtype=np.float64)
-        if vector.shape != (self.size,):
-            raise ValueError(f"expected a vector of shape ({self.size},), got {vector.shape}")
-        out, start = [], 0
-        for a in self.arrays():
-            out.append(vector[start : start + a.size].reshape(a.shape).copy())
-            start += a.size
-        return RNNParams._from_arrays(out, self.activation)
+    def _rebuild(self, arrays: Sequence[np.ndarray]) -> RNNParams:
+        """Keeps this object's activation."""
+        return RNNParams._from_arrays(arrays, self.activation)
 
     def __repr__(self) -> str:
         D, H, O = self.input_size, self.hidden_size, self.output_size
@@ -289,11 +291,6 @@ class GatedParams(_ArrayOps):
         """O, the width of y_t."""
         return self.W_hy.shape[0]
 
-    @property
-    def size(self) -> int:
-        """Number of scalars W = G·H·(D + H + 2) + O·H + O."""
-        return sum(a.size for a in self.arrays())
-
     def gate(self, name: str, array: str = "W_hh") -> np.ndarray:
         """The rows of `array` (W_ih, W_hh, b_ih or b_hh) that belong to gate `name`: a view,
         (H, D), (H, H) or (H,)."""
@@ -310,35 +307,8 @@ class GatedParams(_ArrayOps):
         """[(name, array), ...] in the order of `NAMES`."""
         return list(zip(GATED_NAMES, self.arrays()))
 
-    def map(self, fn: Callable[..., np.ndarray], *others: Any):
-        """Apply `fn(a, *others_a)` array by array; same type as self."""
-        if others:
-            cols = zip(self.arrays(), *(o.arrays() for o in others))
-            return self._unchecked(*(fn(*c) for c in cols))
-        return self._unchecked(*(fn(a) for a in self.arrays()))
-
-    def copy(self):
-        """Deep copy of the arrays."""
-        return self.map(np.copy)
-
-    def zeros_like(self):
-        """Same shapes, all zeros (optimiser state, gradient accumulators)."""
-        return self.map(np.zeros_like)
-
-    def flat(self) -> np.ndarray:
-        """All scalars as one vector (W,), in the order of `NAMES`, each array row-major."""
-        return np.concatenate([a.ravel() for a in self.arrays()])
-
-    def unflat(self, vector: np.ndarray):
-        """Inverse of `flat`: a vector (W,) cut into arrays shaped like this object's."""
-        vector = np.asarray(vector, dtype=np.float64)
-        if vector.shape != (self.size,):
-            raise ValueError(f"expected a vector of shape ({self.size},), got {vector.shape}")
-        out, start = [], 0
-        for a in self.arrays():
-            out.append(vector[start : start + a.size].reshape(a.shape).copy())
-            start += a.size
-        return self._unchecked(*out)
+    def _rebuild(self, arrays: Sequence[np.ndarray]):
+        return self._unchecked(*arrays)
 
     def __repr__(self) -> str:
         D, H, O = self.input_size, self.hidden_size, self.output_size
