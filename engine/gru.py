@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .params import GRUParams, State
+from .readout import read_out, read_out_backward
 from .workspace import Workspace, empty
 
 _SCALES: dict[int, np.ndarray] = {}
@@ -153,14 +154,7 @@ def forward(
             subtract(hs[t], n, out=h)
             h *= rz[:, H:]
             h += n
-    W_hyT = p.W_hy.T
-    if last_only:
-        ys = (hs[T] @ W_hyT + p.b_y)[None]
-    else:
-        O = W_hyT.shape[1]
-        ys = empty(ws, "ys", (T, B, O))
-        np.dot(hs[1:].reshape(T * B, H), W_hyT, out=ys.reshape(T * B, O))
-        ys += p.b_y
+    ys = read_out(hs, p.W_hy, p.b_y, last_only, ws)
     return GRUTrace(xs, hs, A, HN, ys)
 
 
@@ -181,16 +175,9 @@ def backward(
     H = hs.shape[2]
     G = 3 * H
     H2 = 2 * H
-    S, O = dys.shape[0], dys.shape[2]
     W_hh = p.W_hh
 
-    dY = dys.reshape(S * B, O)
-    dW_hy = dY.T @ hs[T + 1 - S :].reshape(S * B, H)
-    db_y = np.add.reduce(dY, axis=0)
-    dH = empty(ws, "dH", (T, B, H))
-    if S < T:
-        dH[: T - S] = 0.0
-    np.dot(dY, p.W_hy, out=dH[T - S :].reshape(S * B, H))
+    dW_hy, db_y, dH = read_out_backward(hs, p.W_hy, dys, ws)
 
     r, z = A[:, :, :H], A[:, :, H:H2]
     # K[t] (B, 3H): ∂L/∂[r̂, ẑ, n̂] = δh ⊙ K. It does not depend on the incoming gradient, so it

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .params import LSTMParams, State
+from .readout import read_out, read_out_backward
 from .workspace import Workspace, empty
 
 _SCALES: dict[int, np.ndarray] = {}
@@ -172,14 +173,7 @@ def forward(
             c += ig
             tanh(c, out=tc[t])
             multiply(a[:, H3:], tc[t], out=hs[t + 1])
-    W_hyT = p.W_hy.T
-    if last_only:
-        ys = (hs[T] @ W_hyT + p.b_y)[None]
-    else:
-        O = W_hyT.shape[1]
-        ys = empty(ws, "ys", (T, B, O))
-        np.dot(hs[1:].reshape(T * B, H), W_hyT, out=ys.reshape(T * B, O))
-        ys += p.b_y
+    ys = read_out(hs, p.W_hy, p.b_y, last_only, ws)
     return LSTMTrace(xs, hs, cs, A, tc, ys)
 
 
@@ -200,16 +194,9 @@ def backward(
     H = hs.shape[2]
     G = 4 * H
     H2, H3 = 2 * H, 3 * H
-    S, O = dys.shape[0], dys.shape[2]
     W_hh = p.W_hh
 
-    dY = dys.reshape(S * B, O)
-    dW_hy = dY.T @ hs[T + 1 - S :].reshape(S * B, H)
-    db_y = np.add.reduce(dY, axis=0)
-    dH = empty(ws, "dH", (T, B, H))
-    if S < T:
-        dH[: T - S] = 0.0
-    np.dot(dY, p.W_hy, out=dH[T - S :].reshape(S * B, H))
+    dW_hy, db_y, dH = read_out_backward(hs, p.W_hy, dys, ws)
 
     # K[t] is the factor that turns [δc, δc, δc, δh] into δa for step t: [g σ'_i, c_{t-1} σ'_f,
     # i (1 - g²), tanh c σ'_o]; E[t] = ∂h_t/∂c_t = o (1 - tanh² c_t). Neither depends on the
