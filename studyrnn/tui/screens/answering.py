@@ -121,6 +121,34 @@ class AnswerScreen(StudyScreen):
         # bindings only: a CSS class on the screen would restyle every widget per question
         self.refresh_bindings()
 
+    # -- a session that prepares its items first (quiz, flashcards) --------------------------
+
+    # what the screen says meanwhile: msgids (N_), shown through self.gettext
+    PREPARING = N_("Preparing questions…")
+    PREPARE_FAILED_TITLE = N_("Could not prepare the quiz")
+    PREPARE_FAILED = N_("This quiz could not be prepared.")
+    NOTHING_TO_ASK = N_("This deck has no questions yet.")
+
+    def prepare_then_ask(self) -> None:
+        """Prepare ``self.session``'s items off the UI thread, then ``self.ask()`` the first."""
+        tr = self.gettext
+
+        def failed(error: BaseException) -> None:
+            self.study.report_error(error, title=tr(self.PREPARE_FAILED_TITLE))
+            self.show_message(tr(self.PREPARE_FAILED), [])
+            self.phase = Phase.DONE
+
+        def ready(items: list[Any]) -> None:
+            if not items:
+                self.show_message(tr(self.NOTHING_TO_ASK), [])
+                self.phase = Phase.DONE
+                return
+            self.ask()
+
+        self.show_message(tr(self.PREPARING), [])
+        self.phase = Phase.LOADING
+        self.run_in_worker(self.session.prepare, ready, failed)
+
     # -- workers ------------------------------------------------------------------------------
 
     def run_in_worker(

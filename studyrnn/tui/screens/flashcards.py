@@ -18,6 +18,10 @@ from studyrnn.tui.screens.quiz import ConfirmLeave, SavingRun
 
 class FlashScreen(AnswerScreen):
     RATING_NOTE = N_("flashcard ratings are logged; they do not reschedule the card")
+    PREPARING = N_("Preparing cards…")
+    PREPARE_FAILED_TITLE = N_("Could not prepare the cards")
+    PREPARE_FAILED = N_("These cards could not be prepared.")
+    NOTHING_TO_ASK = N_("This deck has no cards yet.")
 
     def __init__(self, session: FlashSession) -> None:
         language = getattr(session.deck, "language", None)
@@ -43,21 +47,7 @@ class FlashScreen(AnswerScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_message(self.gettext("Preparing cards…"), [])
-        self.phase = Phase.LOADING
-        self.run_in_worker(self.session.prepare, self.ready, self.prepare_failed)
-
-    def prepare_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title=self.gettext("Could not prepare the cards"))
-        self.show_message(self.gettext("These cards could not be prepared."), [])
-        self.phase = Phase.DONE
-
-    def ready(self, items: list[Any]) -> None:
-        if not items:
-            self.show_message(self.gettext("This deck has no cards yet."), [])
-            self.phase = Phase.DONE
-            return
-        self.ask()
+        self.prepare_then_ask()
 
     def ask(self) -> None:
         s = self.session

@@ -143,21 +143,7 @@ class QuizScreen(AnswerScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_message(self.gettext("Preparing questions…"), [])
-        self.phase = Phase.LOADING
-        self.run_in_worker(self.session.prepare, self.ready, self.prepare_failed)
-
-    def prepare_failed(self, error: BaseException) -> None:
-        self.study.report_error(error, title=self.gettext("Could not prepare the quiz"))
-        self.show_message(self.gettext("This quiz could not be prepared."), [])
-        self.phase = Phase.DONE
-
-    def ready(self, items: list[Any]) -> None:
-        if not items:
-            self.show_message(self.gettext("This deck has no questions yet."), [])
-            self.phase = Phase.DONE
-            return
-        self.ask()
+        self.prepare_then_ask()
 
     def ask(self) -> None:
         s = self.session
