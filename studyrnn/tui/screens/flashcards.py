@@ -12,11 +12,10 @@ from typing import Any
 
 from studyrnn.i18n import N_, translator
 from studyrnn.study import FlashSession, Phase, Rating
-from studyrnn.tui.screens.answering import AnswerScreen
-from studyrnn.tui.screens.quiz import ConfirmLeave, SavingRun
+from studyrnn.tui.screens.quiz import RunScreen, SavingRun
 
 
-class FlashScreen(AnswerScreen):
+class FlashScreen(RunScreen):
     RATING_NOTE = N_("flashcard ratings are logged; they do not reschedule the card")
     PREPARING = N_("Preparing cards…")
     PREPARE_FAILED_TITLE = N_("Could not prepare the cards")
@@ -92,28 +91,3 @@ class FlashScreen(AnswerScreen):
             ),
             timeout=8,
         )
-
-    def action_back(self) -> None:
-        s = self.session
-        if s.prepared and s.answers and not s.finished and not self.leaving:
-
-            def leave(yes: bool | None) -> None:
-                if yes:
-                    self.leaving = True
-                    self.study.action_back()
-
-            self.app.push_screen(
-                ConfirmLeave(len(s.answers), s.total, language=self.language), leave
-            )
-            return
-        self.study.action_back()
-
-    def on_unmount(self) -> None:
-        saver, session = self.saver, self.session
-        if not session.finished:
-
-            def close() -> None:
-                saver.flush()
-                session.close()
-
-            self.study.run_store(close)

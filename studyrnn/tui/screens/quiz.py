@@ -76,7 +76,41 @@ class SavingRun:
             return saved
 
 
-class QuizScreen(AnswerScreen):
+class RunScreen(AnswerScreen):
+    """A quiz or flashcard run: ``self.session`` with its ``SavingRun`` (``self.saver``).
+    Leaving mid-way asks first; leaving saves what is pending and closes the session."""
+
+    session: Any
+    saver: SavingRun
+    leaving: bool = False
+
+    def action_back(self) -> None:
+        s = self.session
+        if s.prepared and s.answers and not s.finished and not self.leaving:
+
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.leaving = True
+                    self.study.action_back()
+
+            self.app.push_screen(
+                ConfirmLeave(len(s.answers), s.total, language=self.language), leave
+            )
+            return
+        self.study.action_back()
+
+    def on_unmount(self) -> None:
+        saver, session = self.saver, self.session
+        if not session.finished:  # a finished run is the results screen's to close
+
+            def close() -> None:
+                saver.flush()
+                session.close()
+
+            self.study.run_store(close)
+
+
+class QuizScreen(RunScreen):
     RATING_NOTE = N_("a quiz rating is logged; it does not reschedule the card")
 
     def __init__(self, session: QuizSession) -> None:
@@ -199,28 +233,3 @@ class QuizScreen(AnswerScreen):
 
         self.phase = Phase.DONE
         self.app.switch_screen(ResultsScreen(self.session, self.saver))
-
-    def action_back(self) -> None:
-        s = self.session
-        if s.prepared and s.answers and not s.finished and not self.leaving:
-
-            def leave(yes: bool | None) -> None:
-                if yes:
-                    self.leaving = True
-                    self.study.action_back()
-
-            self.app.push_screen(
-                ConfirmLeave(len(s.answers), s.total, language=self.language), leave
-            )
-            return
-        self.study.action_back()
-
-    def on_unmount(self) -> None:
-        saver, session = self.saver, self.session
-        if not session.finished:  # a finished run is the results screen's to close
-
-            def close() -> None:
-                saver.flush()
-                session.close()
-
-            self.study.run_store(close)
