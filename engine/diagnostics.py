@@ -115,7 +115,7 @@ def step_contributions(
         trace = res.trace
         assert isinstance(trace, gru.GRUTrace)
         da = da.copy()
-        da[:, :, 2 * H :] *= trace.gates[:, :, :H]
+        da[:, :, 2 * H :] *= trace.gate("r")
     per_step = np.einsum("tbi,tbj->tij", da, res.trace.hs[:-1])  # (T, G·H, H)
     return np.sqrt(np.einsum("tij,tij->t", per_step, per_step))
 

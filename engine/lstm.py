@@ -3,11 +3,13 @@
     [i; f; g; o] = [σ; σ; tanh; σ](W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)      (4H per step)
     c_t = f ⊙ c_{t-1} + i ⊙ g        h_t = o ⊙ tanh(c_t)        y_t = W_hy h_t + b_y
 
-Speed discipline (as engine.rnn): the input projection of every step is one (T·B, D) @ (D, 4H)
-product; each step does ONE fused (B, H) @ (H, 4H) product for all four gates and one exp for
-all four nonlinearities; every weight gradient is one product over all T·B rows. Everything the
-backward loop needs that does not depend on the incoming gradient is computed for all steps at
-once before the loop, so a backward step is a handful of (B, 4H) operations and one product.
+Speed discipline (as engine.rnn): the input projection of every step is one product over all
+T·B rows; each step does ONE product for all four gates and one exp for all four
+nonlinearities; every weight gradient is one product per gate over all T·B rows. Everything
+indexed by gate is gate-major, (4, T, B, H) (engine.gates says why). Everything the backward
+loop needs that does not depend on the incoming gradient is computed a block of steps at a
+time before the loop reaches them, so a backward step is a handful of (B, H) operations and the
+product back through W_hh.
 
 The BPTT recurrences (FACTS §1 written for the LSTM), with δh_t = ∂L/∂h_t and δc_t = ∂L/∂c_t
 the TOTAL gradients reaching h_t and c_t:
@@ -26,34 +28,30 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .gates import back_through, interleave, project_inputs, recurrent_weights, stacked, weight_grad
 from .params import LSTMParams, State
 from .readout import read_out, read_out_backward
 from .workspace import Workspace, empty
 
-_SCALES: dict[int, np.ndarray] = {}
 # Backward prepares its per-step factors this many elements at a time (~256 KB, within L2).
 _BLOCK_ELEMS = 32768
 
 
-def _scale(H: int) -> np.ndarray:
-    """(4H,): -1 on the sigmoid gates, -2 on g. Folded into the weights so that one exp gives
-    every gate: σ(a) = 1 / (1 + e^{-a}), tanh(a) = 2 / (1 + e^{-2a}) - 1; scaling by a power
-    of two is exact, so the folded pre-activation carries no extra rounding."""
-    s = _SCALES.get(H)
-    if s is None:
-        s = np.full(4 * H, -1.0)
-        s[2 * H : 3 * H] = -2.0
-        s.flags.writeable = False
-        _SCALES[H] = s
-    return s
+# Per-gate factors folded into the weights (engine.gates.project_inputs): -1 on the sigmoid
+# gates, -2 on g, so that one exp gives every gate: σ(a) = 1 / (1 + e^{-a}),
+# tanh(a) = 2 / (1 + e^{-2a}) - 1; scaling by a power of two is exact, so the folded
+# pre-activation carries no extra rounding.
+_SCALE = np.array([-1.0, -1.0, -2.0, -1.0]).reshape(4, 1, 1)
+_SCALE.flags.writeable = False
 
 
 class LSTMTrace:
     """What the LSTM forward pass keeps for backward.
 
     xs (T, B, D) inputs; hs (T+1, B, H) hidden states and cs (T+1, B, H) cell states, index 0
-    the initial state; gates (T, B, 4H) the gate values [i, f, g, o] of each step (after their
-    nonlinearities); tanh_c (T, B, H) = tanh(c_t); ys (S, B, O) outputs of the last S steps.
+    the initial state; gates (4, T, B, H) the gate values i, f, g, o of each step (after their
+    nonlinearities), gate-major; tanh_c (T, B, H) = tanh(c_t); ys (S, B, O) outputs of the last
+    S steps.
     """
 
     __slots__ = ("xs", "hs", "cs", "gates", "tanh_c", "ys")
@@ -86,9 +84,7 @@ class LSTMTrace:
 
     def gate(self, name: str) -> np.ndarray:
         """One gate's values for every step, (T, B, H): name in "i", "f", "g", "o"."""
-        k = "ifgo".index(name)
-        H = self.hs.shape[2]
-        return self.gates[:, :, k * H : (k + 1) * H]
+        return self.gates["ifgo".index(name)]
 
     def state(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """(h, c) entering step index i (0-based), each (B, H): (h_i, c_i)."""
@@ -98,14 +94,20 @@ class LSTMTrace:
 class LSTMBackward(NamedTuple):
     """What `backward` returns: grads (LSTMParams); dh (T, B, H) and dc (T, B, H), dh[t-1] =
     ∂L/∂h_t and dc[t-1] = ∂L/∂c_t (total gradients); dh0, dc0 (B, H) = ∂L/∂h_0, ∂L/∂c_0;
-    da (T, B, 4H), da[t-1] = ∂L/∂(gate pre-activations of step t), gates [i, f, g, o]."""
+    dgates (4, T, B, H), dgates[:, t-1] = ∂L/∂(gate pre-activations of step t), gates i, f, g, o
+    (gate-major)."""
 
     grads: LSTMParams
     dh: np.ndarray
     dc: np.ndarray
     dh0: np.ndarray
     dc0: np.ndarray
-    da: np.ndarray
+    dgates: np.ndarray
+
+    @property
+    def da(self) -> np.ndarray:
+        """(T, B, 4H), da[t-1] = ∂L/∂[î, f̂, ĝ, ô] of step t, in torch's row layout (a copy)."""
+        return interleave(self.dgates)
 
 
 def split_state(state: object, B: int, H: int) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -137,42 +139,36 @@ def forward(
     """
     T, B, D = xs.shape
     H = p.W_hh.shape[1]
-    G = 4 * H
     h0, c0 = split_state(state0, B, H)
-    s = _scale(H)
-    # (H, 4H), C-ordered (the per-step product is ~7% faster than with the transposed view).
-    W_hhT = np.multiply(p.W_hh.T, s, out=np.empty((H, G)))  # gate pre-activations × -1 or -2
-    A = empty(ws, "A", (T, B, G))
-    A2 = A.reshape(T * B, G)
-    np.dot(xs.reshape(T * B, D), p.W_ih.T * s, out=A2)
-    A2 += (p.b_ih + p.b_hh) * s
+    W_hhT = recurrent_weights(p.W_hh, _SCALE)  # gate pre-activations × -1 or -2
+    A = project_inputs(xs, p.W_ih, p.b_ih + p.b_hh, _SCALE, ws)
     hs = empty(ws, "hs", (T + 1, B, H))
     cs = empty(ws, "cs", (T + 1, B, H))
     hs[0] = 0.0 if h0 is None else h0
     cs[0] = 0.0 if c0 is None else c0
     tc = empty(ws, "tc", (T, B, H))
-    rec = np.empty((B, G))
+    rec = np.empty((4, B, H))
     ig = np.empty((B, H))
-    dot, exp, divide, multiply, tanh = np.dot, np.exp, np.divide, np.multiply, np.tanh
-    H2, H3 = 2 * H, 3 * H
+    matmul, exp, divide, multiply, tanh = np.matmul, np.exp, np.divide, np.multiply, np.tanh
+    i_all, f_all, g_all, o_all = A
     # e^{z} overflows to inf for saturated gates; 1 / (1 + inf) = 0 is then the right value.
     with np.errstate(over="ignore"):
         for t in range(T):
-            a = A[t]
-            dot(hs[t], W_hhT, out=rec)
+            a = A[:, t]
+            matmul(hs[t], W_hhT, out=rec)
             a += rec
             exp(a, out=a)
             a += 1.0
             divide(1.0, a, out=a)  # σ of each gate; σ(2·pre) on g
-            g = a[:, H2:H3]
+            g = g_all[t]
             g *= 2.0
             g -= 1.0  # tanh(pre) = 2σ(2·pre) - 1
             c = cs[t + 1]
-            multiply(a[:, H:H2], cs[t], out=c)
-            multiply(a[:, :H], g, out=ig)
+            multiply(f_all[t], cs[t], out=c)
+            multiply(i_all[t], g, out=ig)
             c += ig
             tanh(c, out=tc[t])
-            multiply(a[:, H3:], tc[t], out=hs[t + 1])
+            multiply(o_all[t], tc[t], out=hs[t + 1])
     ys = read_out(hs, p.W_hy, p.b_y, last_only, ws)
     return LSTMTrace(xs, hs, cs, A, tc, ys)
 
@@ -192,9 +188,7 @@ def backward(
     xs, hs, cs, A, tc = trace.xs, trace.hs, trace.cs, trace.gates, trace.tanh_c
     T, B, D = xs.shape
     H = hs.shape[2]
-    G = 4 * H
-    H2, H3 = 2 * H, 3 * H
-    W_hh = p.W_hh
+    W_stack = stacked(p.W_hh, 4)  # W_hi, W_hf, W_hg, W_ho
 
     dW_hy, db_y, dH = read_out_backward(hs, p.W_hy, dys, ws)
 
@@ -202,34 +196,36 @@ def backward(
     # i (1 - g²), tanh c σ'_o]; E[t] = ∂h_t/∂c_t = o (1 - tanh² c_t). Neither depends on the
     # incoming gradient, so they are computed a block of steps at a time (a block small enough
     # to stay in cache, all of T when it fits) just before the loop reaches that block; the
-    # loop then overwrites K with δa in place, so K ends as the (T, B, 4H) gate gradient.
-    K = empty(ws, "K", (T, B, G))
-    block = max(1, min(T, _BLOCK_ELEMS // (B * G)))
+    # loop then overwrites K with δa in place, so K ends as the (4, T, B, H) gate gradient.
+    K = empty(ws, "K", (4, T, B, H))
+    block = max(1, min(T, _BLOCK_ELEMS // (B * 4 * H)))
     E_buf = np.empty((block, B, H))
     dC = empty(ws, "dC", (T, B, H))
     carry_h = np.empty((B, H))
     carry_c = np.empty((B, H))
+    tmp4 = np.empty((4, B, H))
     k = truncate or 0
-    mul, dot, subtract = np.multiply, np.dot, np.subtract
+    mul, subtract = np.multiply, np.subtract
     add_carry = False
     hi = T
     while hi > 0:
         lo = max(0, hi - block)
-        a, Kb, tcb = A[lo:hi], K[lo:hi], tc[lo:hi]
+        a, Kb, tcb = A[:, lo:hi], K[:, lo:hi], tc[lo:hi]
+        Ki, Kf, Kg, Ko = Kb
+        ib, fb, gb, ob = a
         mul(a, a, out=Kb)
         subtract(a, Kb, out=Kb)  # s (1 - s) for every gate ...
-        Kg, g = Kb[:, :, H2:H3], a[:, :, H2:H3]
-        mul(g, g, out=Kg)
+        mul(gb, gb, out=Kg)
         subtract(1.0, Kg, out=Kg)  # ... and 1 - g² for g
-        Kb[:, :, :H] *= g
-        Kb[:, :, H:H2] *= cs[lo:hi]
-        Kg *= a[:, :, :H]
-        Kb[:, :, H3:] *= tcb
+        Ki *= gb
+        Kf *= cs[lo:hi]
+        Kg *= ib
+        Ko *= tcb
         E = E_buf[: hi - lo]
         mul(tcb, tcb, out=E)
         subtract(1.0, E, out=E)
-        E *= a[:, :, H3:]
-        F = a[:, :, H:H2]
+        E *= ob
+        F = fb
         for i in range(hi - 1, lo - 1, -1):
             j = i - lo
             dh = dH[i]
@@ -239,24 +235,23 @@ def backward(
             mul(dh, E[j], out=dc)
             if add_carry:
                 dc += carry_c
-            da = K[i]
-            da3 = da[:, :H3].reshape(B, 3, H)
-            mul(da3, dc[:, None, :], out=da3)
-            mul(da[:, H3:], dh, out=da[:, H3:])
+            da = K[:, i]
+            mul(da[:3], dc, out=da[:3])
+            mul(da[3], dh, out=da[3])
             if i and (not k or i % k):
-                dot(da, W_hh, out=carry_h)
+                back_through(da, W_stack, carry_h, tmp4)
                 mul(dc, F[j], out=carry_c)
                 add_carry = True
             else:
                 add_carry = False
         hi = lo
-    dh0 = K[0] @ W_hh
-    dc0 = dC[0] * A[0, :, H:H2]
-    dA = K.reshape(T * B, G)
-    # (Xᵀ dA)ᵀ rather than dAᵀ X: the same product, ~15% faster in OpenBLAS for these shapes.
-    dW_ih = np.ascontiguousarray((xs.reshape(T * B, D).T @ dA).T)
-    dW_hh = np.ascontiguousarray((hs[:-1].reshape(T * B, H).T @ dA).T)
-    db = np.add.reduce(dA, axis=0)
+    dh0 = np.empty((B, H))
+    back_through(K[:, 0], W_stack, dh0, tmp4)
+    dc0 = dC[0] * A[1, 0]
+    dA = K.reshape(4, T * B, H)
+    dW_ih = weight_grad(dA, xs.reshape(T * B, D))
+    dW_hh = weight_grad(dA, hs[:-1].reshape(T * B, H))
+    db = np.add.reduce(dA, axis=1).reshape(4 * H)
     grads = LSTMParams._unchecked(dW_ih, dW_hh, db, db.copy(), dW_hy, db_y)
     return LSTMBackward(grads, dH, dC, dh0, dc0, K)
 
@@ -269,8 +264,7 @@ def step_jacobian(p: LSTMParams, trace: LSTMTrace, t: int) -> np.ndarray:
     """
     H = trace.hs.shape[2]
     B = trace.hs.shape[1]
-    a = trace.gates[t - 1]
-    i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+    i, f, g, o = trace.gates[:, t - 1]
     tc = trace.tanh_c[t - 1]
     c_prev = trace.cs[t - 1]
     Wi, Wf, Wg, Wo = (p.W_hh[k * H : (k + 1) * H] for k in range(4))

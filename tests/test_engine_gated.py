@@ -5,6 +5,7 @@ Jacobians against finite differences of an independent reference cell written he
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -421,3 +422,37 @@ def test_step_contributions_are_the_gradients_of_each_unrolled_copy_of_w_hh(cell
                 vals.append(ref_loss(p, xs, targets, h0, copies))
             grad[idx] = (vals[0] - vals[1]) / (2 * eps)
         assert got[t] == pytest.approx(np.linalg.norm(grad), rel=1e-6)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_da_is_the_gradient_of_each_steps_gate_pre_activations(cell):
+    """BPTTResult.da (T, B, G·H) in torch's row layout: da[t-1, b, j] = ∂L/∂(pre-activation j of
+    step t in sequence b), by centred differences of a bump added there (the input side of the
+    pre-activation; for the GRU's n that is W_in x + b_in, outside r ⊙ (·))."""
+    p, xs, targets, h0 = problem(cell, "squared_error", seed=34, T=4, B=2, H=2)
+    T, B = xs.shape[:2]
+    res = engine.bptt(p, xs, targets, reduction="sum", h0=h0)
+    G = 4 if cell == "lstm" else 3
+    H = p.W_hh.shape[1]
+    assert res.da.shape == (T, B, G * H)
+
+    def loss_with(bump_t, bump):
+        h, c = (h0[0], h0[1]) if cell == "lstm" else (h0, None)
+        total = 0.0
+        for t in range(T):
+            b_ih = p.b_ih + (bump if t == bump_t else 0.0)  # (B, G·H): per sequence
+            q = SimpleNamespace(W_ih=p.W_ih, W_hh=p.W_hh, b_ih=b_ih, b_hh=p.b_hh)
+            if c is not None:
+                h, c = ref_lstm_step(q, xs[t], h, c)
+            else:
+                h = ref_gru_step(q, xs[t], h)
+            total += ((h @ p.W_hy.T + p.b_y - targets[t]) ** 2).sum()
+        return total
+
+    eps = 1e-6
+    numeric = np.zeros((T, B, G * H))
+    for t, b, j in np.ndindex(T, B, G * H):
+        bump = np.zeros((B, G * H))
+        bump[b, j] = eps
+        numeric[t, b, j] = (loss_with(t, bump) - loss_with(t, -bump)) / (2 * eps)
+    np.testing.assert_allclose(res.da, numeric, rtol=1e-6, atol=1e-9)
