@@ -1,6 +1,6 @@
 """Reusable scratch arrays for the gated cells' hot path (`loss_and_grads`).
 
-A (T, B, G·H) float64 buffer for T = 100, B = 32, H = 128 is 13 MB; allocating a few of those
+A (G, T, B, H) float64 buffer for T = 100, B = 32, H = 128 is 13 MB; allocating a few of those
 per call means the C allocator hands fresh pages to the kernel and back each time, and the
 page faults cost as much as a fifth of the whole forward + backward. A `Workspace` keeps the
 big buffers of the last call's shapes instead. It is thread-local (a TUI worker and the main

@@ -13,54 +13,6 @@ if TYPE_CHECKING:
     from studyrnn.tui.app import StudyApp
 
 
-@dataclass(frozen=True)
-class DeckRow:
-    deck_id: str
-    title: str
-    new: int
-    due: int
-    learned: int
-    mastery: float | None
-
-
-def deck_rows(app: StudyApp) -> list[DeckRow]:
-    decks = app.deck_list()
-    if app.store is None:
-        return [DeckRow(d.id, d.title, len(d.cards), 0, 0, None) for d in decks]
-    from studyrnn.store.domain import QueueCounts
-
-    mastery = deck_mastery(app)
-    by_deck = app.store.queue_counts_by_deck(app.learner, now=app.now())  # one read, all decks
-    rows = []
-    for deck in decks:
-        counts = by_deck.get(deck.id, QueueCounts(0, 0, 0))
-        learned, score = mastery.get(deck.id, (0, None))
-        rows.append(
-            DeckRow(
-                deck.id, deck.title, counts.new, counts.learning + counts.review, learned, score
-            )
-        )
-    return rows
-
-
-def deck_mastery(app: StudyApp) -> dict[str, tuple[int, float | None]]:
-    """deck id -> (cards studied at least once, mastery: the fraction of cards mastered)."""
-    from studyrnn import stats
-
-    return {
-        deck_id: (m.studied, m.fraction)
-        for deck_id, m in stats.mastery(app.store, app.learner).items()
-    }
-
-
-def queue_line(app: StudyApp, deck_id: str | None) -> str:
-    """'3 new · 1 learning · 5 review' for one deck or all of them."""
-    if app.store is None:
-        return "no progress store"
-    c = app.store.queue_counts(app.learner, deck_id, now=app.now())
-    return f"{c.new} new · {c.learning} learning · {c.review} to review"
-
-
 def interval_label(delta: Any) -> str:
     from studyrnn.store.domain import format_interval
 
