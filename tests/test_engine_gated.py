@@ -389,19 +389,25 @@ def test_forget_gate_means_and_dc_norms():
         diagnostics.dc_norms(engine.init_rnn(2, 3, 3, cell="gru"), xs, targets)
 
 
-def ref_loss(p, xs, targets, h0, W_hh_at):
-    """Sum-of-squares loss of the reference cell from h0, using W_hh_at[t] (G·H, H) as the
-    recurrent weight of step t (the unrolled copies of W_hh made separate)."""
+def ref_loss(p, xs, targets, h0, step_weights):
+    """Sum-of-squares loss of the reference cell from h0, where step t runs with
+    step_weights(t): anything with W_ih, W_hh, b_ih and b_hh (e.g. its own copy of W_hh)."""
     h, c = (h0[0], h0[1]) if isinstance(p, engine.LSTMParams) else (h0, None)
     total = 0.0
     for t in range(xs.shape[0]):
-        q = type(p)(p.W_ih, W_hh_at[t], p.b_ih, p.b_hh, p.W_hy, p.b_y)
+        q = step_weights(t)
         if c is not None:
             h, c = ref_lstm_step(q, xs[t], h, c)
         else:
             h = ref_gru_step(q, xs[t], h)
         total += ((h @ p.W_hy.T + p.b_y - targets[t]) ** 2).sum()
     return total
+
+
+def unrolled(p, W_hh_at):
+    """step_weights for `ref_loss`: p's weights with W_hh_at[t] (G·H, H) as step t's W_hh (the
+    unrolled copies of W_hh made separate)."""
+    return lambda t: SimpleNamespace(W_ih=p.W_ih, W_hh=W_hh_at[t], b_ih=p.b_ih, b_hh=p.b_hh)
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -419,7 +425,7 @@ def test_step_contributions_are_the_gradients_of_each_unrolled_copy_of_w_hh(cell
                 bumped = p.W_hh.copy()
                 bumped[idx] += sign * eps
                 copies[t] = bumped
-                vals.append(ref_loss(p, xs, targets, h0, copies))
+                vals.append(ref_loss(p, xs, targets, h0, unrolled(p, copies)))
             grad[idx] = (vals[0] - vals[1]) / (2 * eps)
         assert got[t] == pytest.approx(np.linalg.norm(grad), rel=1e-6)
 
@@ -437,17 +443,11 @@ def test_da_is_the_gradient_of_each_steps_gate_pre_activations(cell):
     assert res.da.shape == (T, B, G * H)
 
     def loss_with(bump_t, bump):
-        h, c = (h0[0], h0[1]) if cell == "lstm" else (h0, None)
-        total = 0.0
-        for t in range(T):
-            b_ih = p.b_ih + (bump if t == bump_t else 0.0)  # (B, G·H): per sequence
-            q = SimpleNamespace(W_ih=p.W_ih, W_hh=p.W_hh, b_ih=b_ih, b_hh=p.b_hh)
-            if c is not None:
-                h, c = ref_lstm_step(q, xs[t], h, c)
-            else:
-                h = ref_gru_step(q, xs[t], h)
-            total += ((h @ p.W_hy.T + p.b_y - targets[t]) ** 2).sum()
-        return total
+        def step_weights(t):  # b_ih (B, G·H) at step bump_t: one bias per sequence
+            b_ih = p.b_ih + (bump if t == bump_t else 0.0)
+            return SimpleNamespace(W_ih=p.W_ih, W_hh=p.W_hh, b_ih=b_ih, b_hh=p.b_hh)
+
+        return ref_loss(p, xs, targets, h0, step_weights)
 
     eps = 1e-6
     numeric = np.zeros((T, B, G * H))
