@@ -30,11 +30,8 @@ import numpy as np
 from .gates import back_through, interleave, project_inputs, recurrent_weights, stacked, weight_grad
 from .params import GRUParams, State
 from .readout import read_out, read_out_backward
+from .steps import block_size, blocks_backward, crosses
 from .workspace import Workspace, empty
-
-# Backward prepares its per-step factors this many elements at a time (~256 KB, within L2).
-_BLOCK_ELEMS = 32768
-
 
 # Per-gate factors folded into the weights (engine.gates.project_inputs): -1 on r and z, so
 # σ(a) = 1 / (1 + e^{-a}) is one exp for both (scaling by -1 is exact); 1 on n, which goes to
@@ -111,13 +108,12 @@ def forward(
     """
     T, B, D = xs.shape
     H = p.W_hh.shape[1]
-    s = _SCALE
     if isinstance(h0, (tuple, list)):
         raise ValueError("a GRU's h0 is one array of shape (B, H) (a pair is for the LSTM)")
-    W_hhT = recurrent_weights(p.W_hh, s)
+    W_hhT = recurrent_weights(p.W_hh, _SCALE)
     bias = p.b_ih.copy()
     bias[: 2 * H] += p.b_hh[: 2 * H]  # b_hr, b_hz add to the input side; b_hn stays in r ⊙ (·)
-    A = project_inputs(xs, p.W_ih, bias, s, ws)
+    A = project_inputs(xs, p.W_ih, bias, _SCALE, ws)
     b_hn = p.b_hh[2 * H :]
     hs = empty(ws, "hs", (T + 1, B, H))
     hs[0] = 0.0 if h0 is None else h0
@@ -182,17 +178,15 @@ def backward(
     # gradients in place. K[:, t] is then exactly what goes back through W_hh.
     K = empty(ws, "K", (3, T, B, H))
     N = empty(ws, "N", (T, B, H))
-    block = max(1, min(T, _BLOCK_ELEMS // (B * 3 * H)))
+    block = block_size(T, 3 * B * H)
     tmp_b = np.empty((block, B, H))
     carry = np.empty((B, H))
     tmp = np.empty((B, H))
     tmp3 = np.empty((3, B, H))
-    k = truncate or 0
+    cross = crosses(T, truncate)
     mul, subtract = np.multiply, np.subtract
     add_carry = False
-    hi = T
-    while hi > 0:
-        lo = max(0, hi - block)
+    for lo, hi in blocks_backward(T, block):
         a_rz, K_rz = A[:2, lo:hi], K[:2, lo:hi]
         rb, zb, nb = A[0, lo:hi], A[1, lo:hi], A[2, lo:hi]
         Kr, Kz, Krn = K[0, lo:hi], K[1, lo:hi], K[2, lo:hi]
@@ -216,14 +210,11 @@ def backward(
             da = K[:, i]
             mul(da, dh, out=da)
             mul(N[i], dh, out=N[i])
-            if i and (not k or i % k):
+            add_carry = cross[i]
+            if add_carry:
                 back_through(da, W_stack, carry, tmp3)
                 mul(dh, z[i], out=tmp)
                 carry += tmp
-                add_carry = True
-            else:
-                add_carry = False
-        hi = lo
     dh0 = np.empty((B, H))
     back_through(K[:, 0], W_stack, dh0, tmp3)
     dh0 += dH[0] * z[0]

@@ -31,11 +31,8 @@ import numpy as np
 from .gates import back_through, interleave, project_inputs, recurrent_weights, stacked, weight_grad
 from .params import LSTMParams, State
 from .readout import read_out, read_out_backward
+from .steps import block_size, blocks_backward, crosses
 from .workspace import Workspace, empty
-
-# Backward prepares its per-step factors this many elements at a time (~256 KB, within L2).
-_BLOCK_ELEMS = 32768
-
 
 # Per-gate factors folded into the weights (engine.gates.project_inputs): -1 on the sigmoid
 # gates, -2 on g, so that one exp gives every gate: σ(a) = 1 / (1 + e^{-a}),
@@ -198,18 +195,16 @@ def backward(
     # to stay in cache, all of T when it fits) just before the loop reaches that block; the
     # loop then overwrites K with δa in place, so K ends as the (4, T, B, H) gate gradient.
     K = empty(ws, "K", (4, T, B, H))
-    block = max(1, min(T, _BLOCK_ELEMS // (B * 4 * H)))
+    block = block_size(T, 4 * B * H)
     E_buf = np.empty((block, B, H))
     dC = empty(ws, "dC", (T, B, H))
     carry_h = np.empty((B, H))
     carry_c = np.empty((B, H))
     tmp4 = np.empty((4, B, H))
-    k = truncate or 0
+    cross = crosses(T, truncate)
     mul, subtract = np.multiply, np.subtract
     add_carry = False
-    hi = T
-    while hi > 0:
-        lo = max(0, hi - block)
+    for lo, hi in blocks_backward(T, block):
         a, Kb, tcb = A[:, lo:hi], K[:, lo:hi], tc[lo:hi]
         Ki, Kf, Kg, Ko = Kb
         ib, fb, gb, ob = a
@@ -225,7 +220,6 @@ def backward(
         mul(tcb, tcb, out=E)
         subtract(1.0, E, out=E)
         E *= ob
-        F = fb
         for i in range(hi - 1, lo - 1, -1):
             j = i - lo
             dh = dH[i]
@@ -238,13 +232,10 @@ def backward(
             da = K[:, i]
             mul(da[:3], dc, out=da[:3])
             mul(da[3], dh, out=da[3])
-            if i and (not k or i % k):
+            add_carry = cross[i]
+            if add_carry:
                 back_through(da, W_stack, carry_h, tmp4)
-                mul(dc, F[j], out=carry_c)
-                add_carry = True
-            else:
-                add_carry = False
-        hi = lo
+                mul(dc, fb[j], out=carry_c)
     dh0 = np.empty((B, H))
     back_through(K[:, 0], W_stack, dh0, tmp4)
     dc0 = dC[0] * A[1, 0]

@@ -26,6 +26,7 @@ import numpy as np
 from . import gru, lstm
 from .losses import LOSSES, REDUCTIONS, check_targets
 from .params import GRUParams, LSTMParams, Params, RNNParams, State
+from .steps import crosses
 from .workspace import Workspace
 
 _WORKSPACE = Workspace()  # thread-local scratch for the gated cells' loss_and_grads
@@ -238,21 +239,18 @@ def backward(p: Params, trace, dys: np.ndarray, truncate: int | None = None):
     # overwritten step by step, so backward allocates no (T, B, H) array beyond dh and da.
     da = activation_derivative(hs[1:], trace.activation)
     carry = np.empty((B, H))
-    k = truncate or 0
+    cross = crosses(T, truncate)
     mul, dot = np.multiply, np.dot
     add_carry = False
-    # Index i = t - 1 (0-based); δ crosses from i to i-1 unless i is a multiple of k.
     for i in range(T - 1, -1, -1):
         di = dh[i]
         if add_carry:
             di += carry
         dai = da[i]
         mul(di, dai, out=dai)
-        if i and (not k or i % k):
+        add_carry = cross[i]
+        if add_carry:
             dot(dai, W_hh, out=carry)
-            add_carry = True
-        else:
-            add_carry = False
     dh0 = da[0] @ W_hh
     da2 = da.reshape(T * B, H)
     dW_hh = da2.T @ hs[:-1].reshape(T * B, H)
