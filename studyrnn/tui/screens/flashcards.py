@@ -8,11 +8,10 @@ rescheduled). The results screen follows, as after a quiz.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
-from studyrnn.i18n import N_, translator
+from studyrnn.i18n import N_
 from studyrnn.study import FlashSession, Phase, Rating
-from studyrnn.tui.screens.quiz import RunScreen, SavingRun
+from studyrnn.tui.screens.quiz import RunScreen
 
 
 class FlashScreen(RunScreen):
@@ -21,32 +20,8 @@ class FlashScreen(RunScreen):
     PREPARE_FAILED_TITLE = N_("Could not prepare the cards")
     PREPARE_FAILED = N_("These cards could not be prepared.")
     NOTHING_TO_ASK = N_("This deck has no cards yet.")
-
-    def __init__(self, session: FlashSession) -> None:
-        language = getattr(session.deck, "language", None)
-        tr = translator(language)
-        title = tr("Flashcards · {title}").format(title=session.title)
-        super().__init__(title, language=language)
-        self.language = language
-        self.session = session
-        self.saver = SavingRun(session)
-        self.leaving = False
-
-    @property
-    def items(self) -> list[Any]:
-        return self.session.items
-
-    @property
-    def index(self) -> int:
-        return self.session.index
-
-    @property
-    def current(self) -> Any:
-        return self.session.current
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.prepare_then_ask()
+    RUN_TITLE = N_("Flashcards · {title}")
+    session: FlashSession
 
     def ask(self) -> None:
         s = self.session

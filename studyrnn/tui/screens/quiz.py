@@ -80,9 +80,34 @@ class RunScreen(AnswerScreen):
     """A quiz or flashcard run: ``self.session`` with its ``SavingRun`` (``self.saver``).
     Leaving mid-way asks first; leaving saves what is pending and closes the session."""
 
-    session: Any
-    saver: SavingRun
-    leaving: bool = False
+    RUN_TITLE = N_("Quiz · {title}")  # the header: the kind of run and the deck's title
+
+    def __init__(self, session: Any) -> None:
+        language = getattr(session.deck, "language", None)
+        title = translator(language)(self.RUN_TITLE).format(title=session.title)
+        super().__init__(title, language=language)
+        self.language = language
+        self.session = session
+        self.saver = SavingRun(session)
+        self.leaving = False
+
+    # -- what the tests, the results and the benchmarks read ------------------------------------------
+
+    @property
+    def items(self) -> list[Any]:
+        return self.session.items
+
+    @property
+    def index(self) -> int:
+        return self.session.index
+
+    @property
+    def current(self) -> Any:
+        return self.session.current
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.prepare_then_ask()
 
     def action_back(self) -> None:
         s = self.session
@@ -112,16 +137,7 @@ class RunScreen(AnswerScreen):
 
 class QuizScreen(RunScreen):
     RATING_NOTE = N_("a quiz rating is logged; it does not reschedule the card")
-
-    def __init__(self, session: QuizSession) -> None:
-        language = getattr(session.deck, "language", None)
-        tr = translator(language)
-        title = tr("Quiz · {title}").format(title=session.title)
-        super().__init__(title, language=language)
-        self.language = language
-        self.session = session
-        self.saver = SavingRun(session)
-        self.leaving = False
+    session: QuizSession
 
     # -- the ways in (tests and benchmarks build screens like this) -------------------------------
 
@@ -155,29 +171,11 @@ class QuizScreen(RunScreen):
             return FlashScreen(FlashSession(app.context, deck_id, title=title))
         return cls(QuizSession(app.context, deck_id, cards=list(cards), title=title))
 
-    # -- what the tests, the results and the benchmarks read ------------------------------------------
-
-    @property
-    def items(self) -> list[Any]:
-        return self.session.items
-
-    @property
-    def index(self) -> int:
-        return self.session.index
-
-    @property
-    def current(self) -> Any:
-        return self.session.current
-
     @property
     def answers(self) -> list[QuizAnswer]:
         return self.session.answers
 
     # -- the loop -----------------------------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.prepare_then_ask()
 
     def ask(self) -> None:
         s = self.session
