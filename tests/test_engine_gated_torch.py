@@ -32,15 +32,23 @@ def problem(cell, loss, seed, T=7, B=4, D=3, H=5, O=3, many_to_one=False):
     return p, xs, targets, h0
 
 
-def torch_module(p):
-    """torch.nn.LSTM / nn.GRU holding p's weights, float64."""
-    cls = torch.nn.LSTM if isinstance(p, engine.LSTMParams) else torch.nn.GRU
+def torch_module(p, one_step=False):
+    """torch.nn.LSTM / nn.GRU (one_step: nn.LSTMCell / nn.GRUCell) holding p's weights, float64."""
+    lstm = isinstance(p, engine.LSTMParams)
+    if one_step:
+        cls, suffix = (torch.nn.LSTMCell if lstm else torch.nn.GRUCell), ""
+    else:
+        cls, suffix = (torch.nn.LSTM if lstm else torch.nn.GRU), "_l0"
     m = cls(p.input_size, p.hidden_size, dtype=torch.float64)
     with torch.no_grad():
-        m.weight_ih_l0.copy_(torch.tensor(p.W_ih))
-        m.weight_hh_l0.copy_(torch.tensor(p.W_hh))
-        m.bias_ih_l0.copy_(torch.tensor(p.b_ih))
-        m.bias_hh_l0.copy_(torch.tensor(p.b_hh))
+        pairs = (
+            ("weight_ih", p.W_ih),
+            ("weight_hh", p.W_hh),
+            ("bias_ih", p.b_ih),
+            ("bias_hh", p.b_hh),
+        )
+        for name, value in pairs:
+            getattr(m, name + suffix).copy_(torch.tensor(value))
     return m
 
 
@@ -136,13 +144,7 @@ def test_per_step_state_gradients_match_torch_cells(cell, truncate):
     torch.nn.LSTMCell / GRUCell (same weights), states detached every `truncate` steps."""
     p, xs, targets, h0 = problem(cell, "squared_error", seed=10, T=6)
     res = engine.bptt(p, xs, targets, "squared_error", "sum", truncate, h0)
-    cls = torch.nn.LSTMCell if cell == "lstm" else torch.nn.GRUCell
-    m = cls(p.input_size, p.hidden_size, dtype=torch.float64)
-    with torch.no_grad():
-        m.weight_ih.copy_(torch.tensor(p.W_ih))
-        m.weight_hh.copy_(torch.tensor(p.W_hh))
-        m.bias_ih.copy_(torch.tensor(p.b_ih))
-        m.bias_hh.copy_(torch.tensor(p.b_hh))
+    m = torch_module(p, one_step=True)
     W_hy, b_y = torch.tensor(p.W_hy), torch.tensor(p.b_y)
     if cell == "lstm":
         h = torch.tensor(h0[0], requires_grad=True)
