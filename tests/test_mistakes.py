@@ -11,6 +11,7 @@ import math
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -397,12 +398,30 @@ def test_every_mistake_any_generator_declares_is_tested_here() -> None:
 def test_plain_mode_names_each_declared_mistake(
     name: str, params: dict, expected: dict[str, float], tmp_path: Path, monkeypatch, capsys
 ) -> None:
+    plain_mode_names_each_mistake(
+        name, params, expected, tmp_path, monkeypatch, capsys, rel_tol=1e-6, abs_tol=1e-9
+    )
+
+
+def plain_mode_names_each_mistake(
+    name: str,
+    params: dict,
+    expected: dict[str, float],
+    tmp_path: Path,
+    monkeypatch,
+    capsys,
+    rel_tol: float,
+    abs_tol: float,
+) -> Any:
+    """The generator declares exactly the `expected` mistakes, with those values (to rel_tol /
+    abs_tol); typing each in plain mode is graded incorrect with its feedback, and the right
+    answer is still right. Returns the question."""
     q = generate(name, 0, params)
     declared = {m.id: m for m in q.mistakes}
     assert set(declared) == set(expected), f"{name}: declared {sorted(declared)}"
     path = _deck(tmp_path, {"id": "g", "type": "generated", "generator": name, "params": params})
     for mistake_id, value in expected.items():
-        assert math.isclose(declared[mistake_id].value, value, rel_tol=1e-6, abs_tol=1e-9), (
+        assert math.isclose(declared[mistake_id].value, value, rel_tol=rel_tol, abs_tol=abs_tol), (
             mistake_id,
             declared[mistake_id].value,
             value,
@@ -414,6 +433,7 @@ def test_plain_mode_names_each_declared_mistake(
     # and the right answer is still right
     out = _plain(path, f"{q.answer!r}\n", monkeypatch, capsys)
     assert "\ncorrect" in out and "incorrect" not in out
+    return q
 
 
 def test_the_verdict_carries_the_mistake_id() -> None:

@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
-from test_mistakes import _deck, _plain
+from test_mistakes import plain_mode_names_each_mistake
 
 from engine.generators import generate
 
@@ -118,23 +118,11 @@ CASES: list[tuple[str, dict, dict[str, float]]] = [
 def test_plain_mode_names_each_declared_mistake(
     name: str, params: dict, expected: dict[str, float], tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    q = generate(name, 0, params)
-    declared = {m.id: m for m in q.mistakes}
-    assert set(declared) == set(expected), f"{name}: declared {sorted(declared)}"
-    path = _deck(tmp_path, {"id": "g", "type": "generated", "generator": name, "params": params})
+    q = plain_mode_names_each_mistake(
+        name, params, expected, tmp_path, monkeypatch, capsys, rel_tol=1e-9, abs_tol=1e-12
+    )
     for mistake_id, value in expected.items():
-        assert math.isclose(declared[mistake_id].value, value, rel_tol=1e-9, abs_tol=1e-12), (
-            mistake_id,
-            declared[mistake_id].value,
-            value,
-        )
         assert not q.accepts(value), mistake_id
-        out = _plain(path, f"{value!r}\n", monkeypatch, capsys)
-        verdict = [line for line in out.splitlines() if line.startswith(("correct", "incorrect"))]
-        assert len(verdict) == 1 and verdict[0].startswith("incorrect: "), out
-        assert declared[mistake_id].feedback in verdict[0], (mistake_id, verdict[0])
-    out = _plain(path, f"{q.answer!r}\n", monkeypatch, capsys)
-    assert "\ncorrect" in out and "incorrect" not in out
 
 
 def test_the_swapped_gru_convention_is_named_by_its_source() -> None:
